@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Writes a realistic Kubernetes corpus for the throughput benchmark: N documents of mixed
+kinds (Deployments, StatefulSets, CronJobs, Services, Ingresses, ConfigMaps, PVCs, HPAs),
+50 to 200 lines each, some compliant and some not, several documents per file.
+Deterministic (seeded), writes only below the output directory."""
+import os
+import random
+import sys
+
+
+def container(rng, i, n):
+    lines = [
+        f"        - name: c{n}",
+        f"          image: {rng.choice(['harbor.io/app/api', 'nginx', 'docker.io/bitnami/redis', 'quay.io/org/svc'])}:{rng.choice(['1.2.3', 'latest', '2024.1'])}",
+        f"          imagePullPolicy: {rng.choice(['IfNotPresent', 'Always'])}",
+        "          ports:",
+        f"            - containerPort: {rng.choice([8080, 80, 9090])}",
+        "          env:",
+    ]
+    for e in range(rng.randint(3, 12)):
+        name = rng.choice(["LOG_LEVEL", "DB_HOST", "DB_PASSWORD", "API_URL", "FEATURE_X", "CACHE_TTL"])
+        value = rng.choice(["info", "db.svc.cluster.local", "10.1.2.3", "s3cr3t", "true", "300"])
+        lines += [f"            - name: {name}_{e}", f"              value: \"{value}\""]
+    if rng.random() < 0.7:
+        lines += [
+            "          readinessProbe:",
+            "            httpGet: {path: /health/ready, port: 8080}",
+            "          livenessProbe:",
+            "            httpGet: {path: /health/live, port: 8080}",
+        ]
+    if rng.random() < 0.8:
+        lines += [
+            "          resources:",
+            "            requests: {cpu: 100m, memory: 128Mi}",
+            "            limits: {cpu: 500m, memory: 256Mi}",
+        ]
+    lines += [
+        "          securityContext:",
+        f"            allowPrivilegeEscalation: {rng.choice(['false', 'true'])}",
+        "            readOnlyRootFilesystem: true",
+        "          volumeMounts:",
+        "            - {name: tmp, mountPath: /tmp}",
+    ]
+    return lines
+
+
+def workload(rng, i, kind):
+    head = {
+        "Deployment": ["apiVersion: apps/v1", "kind: Deployment"],
+        "StatefulSet": ["apiVersion: apps/v1", "kind: StatefulSet"],
+    }[kind]
+    lines = head + [
+        "metadata:",
+        f"  name: app-{i}",
+        "  namespace: bench",
+        "  labels: {app: bench}",
+        "spec:",
+        f"  replicas: {rng.choice([1, 2, 3])}",
+        "  selector:",
+        f"    matchLabels: {{app: app-{i}}}",
+        "  template:",
+        "    metadata:",
+        "      labels:",
+        f"        app: app-{i}",
+        f"        env: {rng.choice(['prod', 'dev', 'production'])}",
+        "        tier: backend",
+        "    spec:",
+        "      containers:",
+    ]
+    for n in range(rng.randint(1, 3)):
+        lines += container(rng, i, n)
+    lines += ["      volumes:", "        - name: tmp", "          emptyDir: {}"]
+    return lines
+
+
+def simple(rng, i):
+    kind = rng.choice(["Service", "ConfigMap", "Ingress", "PersistentVolumeClaim", "HorizontalPodAutoscaler"])
+    if kind == "Service":
+        body = ["apiVersion: v1", "kind: Service", "metadata:", f"  name: svc-{i}", "spec:",
+                f"  type: {rng.choice(['ClusterIP', 'NodePort'])}", "  selector: {app: x}", "  ports:"]
+        for p in range(rng.randint(10, 40)):
+            body += [f"    - name: p{p}", f"      port: {8000 + p}", f"      targetPort: {8000 + p}"]
+        return body
+    if kind == "ConfigMap":
+        body = ["apiVersion: v1", "kind: ConfigMap", "metadata:", f"  name: cm-{i}", "data:"]
+        for k in range(rng.randint(40, 150)):
+            body.append(f"  key_{k}: \"value {k} {rng.choice(['a', 'http://10.0.0.1', 'b'])}\"")
+        return body
+    if kind == "Ingress":
+        body = ["apiVersion: networking.k8s.io/v1", "kind: Ingress", "metadata:", f"  name: ing-{i}", "spec:", "  rules:"]
+        for h in range(rng.randint(5, 20)):
+            body += [f"    - host: h{h}.example.fr", "      http:", "        paths:", "          - path: /",
+                     "            pathType: Prefix", "            backend:", "              service:",
+                     "                name: svc", "                port: {number: 80}"]
+        return body
+    if kind == "PersistentVolumeClaim":
+        body = ["apiVersion: v1", "kind: PersistentVolumeClaim", "metadata:", f"  name: pvc-{i}",
+                "  labels:"] + [f"    l{k}: v{k}" for k in range(45)] + [
+                "spec:", "  accessModes: [ReadWriteOnce]", "  resources:", "    requests:",
+                f"      storage: {rng.choice(['10Gi', '2Ti', '500Mi'])}"]
+        return body
+    body = ["apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler", "metadata:", f"  name: hpa-{i}",
+            "  annotations:"] + [f"    a{k}: v{k}" for k in range(45)] + [
+            "spec:", "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: x}",
+            "  minReplicas: 2", "  maxReplicas: 5"]
+    return body
+
+
+def main():
+    out = sys.argv[1]
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
+    rng = random.Random(42)
+    os.makedirs(out, exist_ok=True)
+    per_file = 5
+    total_lines = 0
+    for f in range(0, count, per_file):
+        docs = []
+        for i in range(f, min(f + per_file, count)):
+            r = rng.random()
+            if r < 0.45:
+                doc = workload(rng, i, rng.choice(["Deployment", "StatefulSet"]))
+            else:
+                doc = simple(rng, i)
+            total_lines += len(doc)
+            docs.append("\n".join(doc))
+        d = os.path.join(out, f"ns{f // 500:03d}")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, f"objects-{f:05d}.yaml"), "w") as fh:
+            fh.write("\n---\n".join(docs) + "\n")
+    print(f"{count} documents, {total_lines} lines, in {out}")
+
+
+if __name__ == "__main__":
+    main()

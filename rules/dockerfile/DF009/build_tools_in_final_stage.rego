@@ -1,0 +1,99 @@
+# METADATA
+# title: Build tools in the final stage
+# custom:
+#   id: DF009
+#   name: build-tools-in-final-stage
+#   severity: note
+#   requirements: [EXI-ARCH-6]
+#   alpha: []
+#   input:
+#     family: dockerfile
+#   title_fr: Outils de construction dans l'étape finale
+#   message:
+#     en: Single-stage image `{stage}` compiles with `{command}` and ships its build tools
+#     fr: L'image à étape unique `{stage}` compile avec `{command}` et embarque ses outils de construction
+#   why:
+#     en: >-
+#       EXI-ARCH-6 asks for the thinnest possible image and recommends a two-stage build that
+#       copies only the useful files into the runtime image. A single-stage Dockerfile that
+#       compiles (`go build`, `mvn package`, `gradle build`, `npm/yarn/pnpm run build`,
+#       `cargo build`, `make`, `cmake --build`, `pip wheel`, `dotnet publish`) ships the
+#       compiler, the sources and the build dependencies to production, which adds attack
+#       surface and vulnerability noise. The finding lands on each `RUN` that compiles; a
+#       multi-stage build is not reported (whether its final stage copies only artefacts is a
+#       matter for review).
+#     fr: >-
+#       L'exigence EXI-ARCH-6 demande l'image la plus fine possible et recommande une
+#       construction en deux étapes qui ne recopie que les fichiers utiles dans l'image
+#       d'exécution. Un Dockerfile à étape unique qui compile (`go build`, `mvn package`,
+#       `gradle build`, `npm/yarn/pnpm run build`, `cargo build`, `make`, `cmake --build`,
+#       `pip wheel`, `dotnet publish`) livre en production le compilateur, les sources et les
+#       dépendances de construction, ce qui accroît la surface d'attaque et le bruit des scans de
+#       vulnérabilités. Le constat porte sur chaque `RUN` qui compile ; une construction
+#       multi-étapes n'est pas signalée (vérifier que son étape finale ne copie que des artefacts
+#       relève de la revue).
+#   remediation:
+#     en: Split the Dockerfile into a build stage that compiles and a final stage on a minimal runtime image that only copies the artefacts, e.g. `COPY --from=build /app/bin /app/bin`.
+#     fr: Séparez le Dockerfile en une étape de construction qui compile et une étape finale, sur une image d'exécution minimale, qui ne fait que copier les artefacts, par exemple `COPY --from=build /app/bin /app/bin`.
+package rules.dockerfile.DF009
+
+deny contains f if {
+	count(input.stages) == 1
+	stage := input.stages[0]
+	some j, inst in stage.instructions
+	inst.keyword == "RUN"
+	some seg in _segments(inst)
+	some c in _compilers
+	regex.match(concat("", [_prefix, c.re]), lower(seg))
+	f := {
+		"path": ["stages", stage.index, "instructions", j],
+		"params": {"stage": data.lib.dockerfile.stage_label(stage), "command": c.label},
+	}
+}
+
+# Commands that compile, as they start a simple command (after `_prefix`).
+_compilers := [
+	{"label": "go build", "re": `([^ \t]*/)?go[ \t]+build([ \t]|$)`},
+	{"label": "mvn package", "re": `([^ \t]*/)?mvnw?(\.cmd)?[ \t]([^ \t]+[ \t]+)*(package|install|verify|compile|deploy)([ \t]|$)`},
+	{"label": "gradle build", "re": `([^ \t]*/)?gradlew?[ \t]([^ \t]+[ \t]+)*(build|assemble|bootjar|jar|shadowjar|installdist|compilejava)([ \t]|$)`},
+	{"label": "npm run build", "re": `npm[ \t]+(run|run-script)[ \t]+([^ \t]+[ \t]+)*build[^ \t]*([ \t]|$)`},
+	{"label": "yarn build", "re": `yarn[ \t]+(run[ \t]+)?build[^ \t]*([ \t]|$)`},
+	{"label": "pnpm build", "re": `pnpm[ \t]+(run[ \t]+)?build[^ \t]*([ \t]|$)`},
+	{"label": "cargo build", "re": `cargo[ \t]+(\+[^ \t]+[ \t]+)?build([ \t]|$)`},
+	{"label": "make", "re": `([^ \t]*/)?g?make([ \t]|$)`},
+	{"label": "cmake --build", "re": `([^ \t]*/)?cmake[ \t]+--build([ \t]|$)`},
+	{"label": "pip wheel", "re": `(([^ \t]*/)?pip[0-9.]*|python[0-9.]*[ \t]+-m[ \t]+pip)[ \t]+wheel([ \t]|$)`},
+	{"label": "dotnet publish", "re": `dotnet[ \t]+(publish|build)([ \t]|$)`},
+]
+
+
+# ---- private shell-text helpers (kept here rather than in rules/lib) ----
+
+# Text of an instruction: its arguments after ARG/ENV substitution, then the
+# bodies of its heredocs, with backslash-newline continuations joined.
+_text(inst) := regex.replace(concat("\n", array.concat(
+	[concat(" ", inst.expanded)],
+	[h.content | some h in object.get(inst, "heredocs", [])],
+)), "\\\\\r?\n", " ")
+
+# Simple commands of an instruction: its text cut at `&&`, `||`, `;`, `|`, newlines, brackets
+# and backquotes; comment lines are dropped. Rules match `lower(seg)`.
+_segments(inst) := {seg |
+	some piece in regex.split("&&|\\|\\||[;|\n(){}`]", _text(inst))
+	seg := trim_space(piece)
+	seg != ""
+	not startswith(seg, "#")
+}
+
+# Words of a simple command, without surrounding quotes.
+_tokens(seg) := [w |
+	some t in regex.split("[ \t]+", seg)
+	w := trim(t, "\"'")
+	w != ""
+]
+
+# What may precede the command word: variable assignments, shell keywords, `sh -c "`.
+_prefix := concat("", [
+	`^(([a-z_][a-z0-9_]*=[^ \t]*|then|do|else|exec|time|nohup|command|env|sudo|!`,
+	`|([^ \t]*/)?(ba|da|z|a)?sh[ \t]+(-[a-z]+[ \t]+)*-[a-z]*c)[ \t]+["']?)*`,
+])

@@ -1,0 +1,126 @@
+# METADATA
+# title: Pod or container is granted root or escalated privileges
+# custom:
+#   id: K8S004
+#   name: privilege-escalation
+#   severity: error
+#   requirements: [EXI-ARCH-18]
+#   alpha: [EX32]
+#   input:
+#     family: kubernetes
+#     kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig]
+#   title_fr: Le pod ou le conteneur obtient les droits root ou une élévation de privilèges
+#   message:
+#     en: "`{field}: {value}` grants privileges a rootless container must not have"
+#     fr: "`{field}: {value}` accorde des privilèges qu'un conteneur rootless ne doit pas avoir"
+#   why:
+#     en: >-
+#       EXI-ARCH-18 (alpha EX32) requires containers that run rootless and need no privilege
+#       escalation; the platform blocks such pods in production. The rule reports
+#       `privileged: true`, `allowPrivilegeEscalation: true`, `runAsNonRoot: false` and
+#       `runAsUser: 0` (pod or container security context), `hostNetwork`, `hostPID` or
+#       `hostIPC: true` on the pod, and every dangerous capability in `capabilities.add`
+#       (`SYS_ADMIN`, `NET_ADMIN`, `ALL`, `SYS_PTRACE`, `NET_RAW`, `SYS_MODULE`,
+#       `DAC_READ_SEARCH`... compared without case and with or without the `CAP_` prefix; the list
+#       is the `dangerous_capabilities` parameter). `allowPrivilegeEscalation: false` and
+#       `runAsNonRoot: true` are what the platform expects. Imposing any user, group or capability
+#       is also reported, as a warning, by K8S003.
+#     fr: >-
+#       L'exigence EXI-ARCH-18 (alpha EX32) demande des conteneurs qui s'exécutent sans root et
+#       sans élévation de privilèges ; la plateforme bloque ces pods en production. La règle
+#       signale `privileged: true`, `allowPrivilegeEscalation: true`, `runAsNonRoot: false` et
+#       `runAsUser: 0` (securityContext du pod ou du conteneur), `hostNetwork`, `hostPID` ou
+#       `hostIPC: true` sur le pod, et chaque capability dangereuse de `capabilities.add`
+#       (`SYS_ADMIN`, `NET_ADMIN`, `ALL`, `SYS_PTRACE`, `NET_RAW`, `SYS_MODULE`,
+#       `DAC_READ_SEARCH`... comparées sans tenir compte de la casse, avec ou sans le préfixe
+#       `CAP_` ; la liste est le paramètre `dangerous_capabilities`).
+#       `allowPrivilegeEscalation: false` et `runAsNonRoot: true` sont ce qu'attend la plateforme.
+#       Imposer un utilisateur, un groupe ou une capability est aussi signalé, en avertissement,
+#       par K8S003.
+#   remediation:
+#     en: >-
+#       Remove the setting or write its safe value (`privileged: false`,
+#       `allowPrivilegeEscalation: false`, `runAsNonRoot: true`, no host namespaces), drop the
+#       capability, and build the image to run as an unprivileged user.
+#     fr: >-
+#       Supprimez le réglage ou écrivez sa valeur sûre (`privileged: false`,
+#       `allowPrivilegeEscalation: false`, `runAsNonRoot: true`, aucun espace de noms de l'hôte),
+#       retirez la capability, et construisez l'image pour qu'elle s'exécute avec un utilisateur
+#       non privilégié.
+#   params:
+#     dangerous_capabilities: [ALL, SYS_ADMIN, NET_ADMIN, SYS_PTRACE, NET_RAW, SYS_MODULE, DAC_READ_SEARCH, SYS_RAWIO, SYS_BOOT, SYS_TIME, SYS_RESOURCE, SYS_NICE, SYS_PACCT, SYS_TTY_CONFIG, SYSLOG, MAC_ADMIN, MAC_OVERRIDE, BPF, PERFMON, LINUX_IMMUTABLE, IPC_LOCK, IPC_OWNER, AUDIT_CONTROL, AUDIT_READ, BLOCK_SUSPEND, WAKE_ALARM, LEASE, CHECKPOINT_RESTORE]
+package rules.kubernetes.K8S004
+
+_default_capabilities := [
+	"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "NET_RAW", "SYS_MODULE", "DAC_READ_SEARCH",
+	"SYS_RAWIO", "SYS_BOOT", "SYS_TIME", "SYS_RESOURCE", "SYS_NICE", "SYS_PACCT",
+	"SYS_TTY_CONFIG", "SYSLOG", "MAC_ADMIN", "MAC_OVERRIDE", "BPF", "PERFMON", "LINUX_IMMUTABLE",
+	"IPC_LOCK", "IPC_OWNER", "AUDIT_CONTROL", "AUDIT_READ", "BLOCK_SUSPEND", "WAKE_ALARM", "LEASE",
+	"CHECKPOINT_RESTORE",
+]
+
+_capabilities := caps if {
+	caps := data.params.K8S004.dangerous_capabilities
+	is_array(caps)
+} else := _default_capabilities
+
+_dangerous := {_cap(c) | some c in _capabilities; is_string(c)}
+
+# `cap_sys_admin`, `CAP_SYS_ADMIN` and `SYS_ADMIN` name the same capability.
+_cap(name) := trim_prefix(upper(trim_space(name)), "CAP_")
+
+# Host namespaces of the pod.
+deny contains f if {
+	some key in ["hostNetwork", "hostPID", "hostIPC"]
+	data.lib.k8s.pod_spec[key] == true
+	f := _finding(array.concat(data.lib.k8s.pod_spec_path, [key]), true)
+}
+
+# Root identity in the pod security context.
+deny contains f if {
+	base := data.lib.k8s.pod_security_context_path
+	sc := object.get(input, base, null)
+	is_object(sc)
+	some key, value in _root_settings
+	sc[key] == value
+	f := _finding(array.concat(base, [key]), value)
+}
+
+# Root identity and privileges in a container security context.
+deny contains f if {
+	some c in data.lib.k8s.containers
+	sc := c.container.securityContext
+	is_object(sc)
+	some key, value in _container_settings
+	sc[key] == value
+	f := _finding(array.concat(c.path, ["securityContext", key]), value)
+}
+
+# Dangerous added capabilities, one finding per list item.
+deny contains f if {
+	some c in data.lib.k8s.containers
+	add := c.container.securityContext.capabilities.add
+	is_array(add)
+	some i, cap in add
+	is_string(cap)
+	_cap(cap) in _dangerous
+	f := _finding(array.concat(c.path, ["securityContext", "capabilities", "add", i]), cap)
+}
+
+_root_settings := {"runAsNonRoot": false, "runAsUser": 0}
+
+_container_settings := object.union(_root_settings, {"privileged": true, "allowPrivilegeEscalation": true})
+
+_finding(path, value) := {"path": path, "params": {"field": _field(path), "value": sprintf("%v", [value])}}
+
+# `spec.template.spec.containers[0].securityContext.privileged`, as the API server writes it.
+_field(path) := concat("", [_segment(i, p) | some i, p in path])
+
+_segment(0, p) := p if is_string(p)
+
+_segment(i, p) := concat("", [".", p]) if {
+	i > 0
+	is_string(p)
+}
+
+_segment(_, p) := sprintf("[%d]", [p]) if is_number(p)

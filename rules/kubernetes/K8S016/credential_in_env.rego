@@ -1,0 +1,109 @@
+# METADATA
+# title: Credential written as a literal environment value
+# custom:
+#   id: K8S016
+#   name: credential-in-env
+#   severity: error
+#   requirements: [EXI-ARCH-22, EXI-ARCH-10]
+#   alpha: [EX47]
+#   input:
+#     family: kubernetes
+#     kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig]
+#   title_fr: Identifiant écrit en clair dans une variable d'environnement
+#   message:
+#     en: "Environment variable `{name}` of container `{container}` has a literal credential value"
+#     fr: "La variable d'environnement `{name}` du conteneur `{container}` a pour valeur un identifiant en clair"
+#   why:
+#     en: >-
+#       Configuration, credentials first, must never be hard-coded (EXI-ARCH-22, alpha EX47) and
+#       secrets come from the platform's Vault (EXI-ARCH-10): a password or token written as the
+#       `value` of an environment variable sits in clear text in the repository and in the object
+#       stored by the cluster. A name looks like a credential when, upper-cased with camelCase,
+#       dots and dashes turned into `_`, it contains `PASSWORD`, `PASSWD`, `SECRET`, `TOKEN`,
+#       `API_KEY`, `PRIVATE_KEY` or `ACCESS_KEY`, unless it ends with a suffix that names a
+#       reference or a setting rather than the secret (`_FILE`, `_PATH`, `_NAME`, `_URL`, `_TTL`,
+#       `_TIMEOUT`, `_LENGTH`, `_TYPE`, `_HEADER`...). Values that cannot be a credential are not
+#       reported: empty, `$(OTHER_VAR)` or `${VAR}` references only, booleans, plain numbers and
+#       durations (`3600`, `15m`), absolute file paths. All containers are checked, init
+#       containers included.
+#     fr: >-
+#       La configuration, à commencer par les identifiants, ne doit jamais être codée en dur
+#       (EXI-ARCH-22, alpha EX47) et les secrets proviennent du Vault de la plateforme
+#       (EXI-ARCH-10) : un mot de passe ou un jeton écrit comme `value` d'une variable
+#       d'environnement est en clair dans le dépôt et dans l'objet stocké par le cluster. Un nom
+#       ressemble à un identifiant quand, mis en majuscules (camelCase, points et tirets changés
+#       en `_`), il contient `PASSWORD`, `PASSWD`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY` ou
+#       `ACCESS_KEY`, sauf s'il se termine par un suffixe qui désigne une référence ou un réglage
+#       plutôt que le secret (`_FILE`, `_PATH`, `_NAME`, `_URL`, `_TTL`, `_TIMEOUT`, `_LENGTH`,
+#       `_TYPE`, `_HEADER`...). Les valeurs qui ne peuvent pas être un identifiant ne sont pas
+#       signalées : vides, uniquement des références `$(AUTRE_VAR)` ou `${VAR}`, booléens,
+#       nombres et durées (`3600`, `15m`), chemins absolus de fichier. Tous les conteneurs sont
+#       vérifiés, conteneurs d'initialisation compris.
+#   remediation:
+#     en: >-
+#       Store the value in the project's Vault, deliver it as a Secret through a
+#       `VaultStaticSecret`, and read it with `valueFrom.secretKeyRef` instead of `value`.
+#     fr: >-
+#       Stockez la valeur dans le Vault du projet, fournissez-la comme Secret par un
+#       `VaultStaticSecret` et lisez-la avec `valueFrom.secretKeyRef` au lieu de `value`.
+#   params:
+#     name_patterns: [PASSWORD, PASSWD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, ACCESS_KEY]
+#     ignored_suffixes: [_FILE, _PATH, _DIR, _NAME, _REF, _URL, _URI, _ENDPOINT, _HOST, _PORT, _TTL, _TIMEOUT, _EXPIRY, _EXPIRES, _EXPIRATION, _LIFETIME, _LENGTH, _TYPE, _HEADER, _PREFIX, _ENABLED, _AUDIENCE, _ISSUER, _ALGORITHM]
+package rules.kubernetes.K8S016
+
+_defaults := {
+	"name_patterns": ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "PRIVATE_KEY", "ACCESS_KEY"],
+	"ignored_suffixes": [
+		"_FILE", "_PATH", "_DIR", "_NAME", "_REF", "_URL", "_URI", "_ENDPOINT", "_HOST", "_PORT",
+		"_TTL", "_TIMEOUT", "_EXPIRY", "_EXPIRES", "_EXPIRATION", "_LIFETIME", "_LENGTH", "_TYPE",
+		"_HEADER", "_PREFIX", "_ENABLED", "_AUDIENCE", "_ISSUER", "_ALGORITHM",
+	],
+}
+
+_params := object.union(_defaults, data.params.K8S016) if {
+	is_object(data.params.K8S016)
+} else := _defaults
+
+_patterns := {upper(p) | some p in _params.name_patterns; is_string(p)}
+
+_suffixes := {upper(s) | some s in _params.ignored_suffixes; is_string(s)}
+
+deny contains f if {
+	some c in data.lib.k8s.containers
+	env := c.container.env
+	is_array(env)
+	some i, e in env
+	is_string(e.name)
+	_credential_name(e.name)
+	is_string(e.value)
+	_literal(trim_space(e.value))
+	f := {
+		"path": array.concat(c.path, ["env", i, "value"]),
+		"params": {"name": e.name, "container": data.lib.k8s.container_name(c.container)},
+	}
+}
+
+# `dbPassword` / `db.password` / `db-password` → `DB_PASSWORD`.
+_normalise(name) := upper(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"), `[.\-]`, "_"))
+
+_credential_name(name) if {
+	n := _normalise(name)
+	some p in _patterns
+	contains(n, p)
+	not _ignored(n)
+}
+
+_ignored(n) if {
+	some s in _suffixes
+	endswith(n, s)
+}
+
+_not_literal_words := {"true", "false", "yes", "no", "on", "off", "null", "none"}
+
+_literal(s) if {
+	s != ""
+	not lower(s) in _not_literal_words
+	not regex.match(`^[0-9]+(\.[0-9]+)?(ms|s|m|h|d|w)?$`, s)
+	not regex.match(`^(/[^/\s]+)+/?$`, s)
+	regex.match(`[A-Za-z0-9]`, regex.replace(s, `\$\([^)]*\)|\$\{[^}]*\}`, ""))
+}

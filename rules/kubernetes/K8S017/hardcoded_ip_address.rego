@@ -1,0 +1,149 @@
+# METADATA
+# title: Hard-coded IP address in configuration
+# custom:
+#   id: K8S017
+#   name: hardcoded-ip-address
+#   severity: warning
+#   requirements: [EXI-ARCH-20]
+#   alpha: [EX49]
+#   input:
+#     family: kubernetes
+#     kinds: [ConfigMap, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig]
+#   title_fr: Adresse IP codée en dur dans la configuration
+#   message:
+#     en: "Hard-coded IP address in the value of `{key}`: `{address}`"
+#     fr: "Adresse IP codée en dur dans la valeur de `{key}` : `{address}`"
+#   why:
+#     en: >-
+#       EXI-ARCH-20 (alpha EX49) asks modules to reach each other through Kubernetes name
+#       resolution: pod and service addresses change with every restart, reschedule or
+#       environment, so an IP address written in an environment value or a ConfigMap breaks
+#       silently. The rule reads container `env` values and ConfigMap `data` values (embedded
+#       files line by line, comment lines skipped) and reports IPv4 addresses (four numbers up
+#       to 255, not part of a longer dotted sequence such as `1.2.3.4.5`) and IPv6 addresses
+#       (full or `::`-compressed forms; times such as `12:30:45` and MAC addresses do not
+#       qualify), inside URLs too. Not reported: the wildcard and loopback addresses of the
+#       `allowed` list, network ranges in CIDR notation (`10.0.0.0/8`, as in proxy or firewall
+#       settings), and keys whose name contains `VERSION` (four-part version numbers).
+#     fr: >-
+#       L'exigence EXI-ARCH-20 (alpha EX49) demande que les modules communiquent par la
+#       résolution de noms de Kubernetes : les adresses des pods et des services changent à
+#       chaque redémarrage, replanification ou environnement, et une adresse IP écrite dans une
+#       variable d'environnement ou une ConfigMap casse sans bruit. La règle lit les valeurs
+#       `env` des conteneurs et les valeurs `data` des ConfigMaps (fichiers embarqués ligne par
+#       ligne, lignes de commentaire ignorées) et signale les adresses IPv4 (quatre nombres
+#       jusqu'à 255, hors d'une suite pointée plus longue comme `1.2.3.4.5`) et IPv6 (formes
+#       complètes ou abrégées par `::` ; les heures comme `12:30:45` et les adresses MAC ne
+#       comptent pas), y compris dans une URL. Ne sont pas signalées : les adresses génériques
+#       et de bouclage de la liste `allowed`, les plages réseau en notation CIDR (`10.0.0.0/8`,
+#       comme dans les réglages de proxy ou de pare-feu) et les clés dont le nom contient
+#       `VERSION` (numéros de version en quatre parties).
+#   remediation:
+#     en: >-
+#       Write the Kubernetes service name instead (e.g. `postgres.my-namespace.svc:5432`), or an
+#       external DNS name for a service outside the cluster.
+#     fr: >-
+#       Écrivez à la place le nom du service Kubernetes (par exemple
+#       `postgres.mon-namespace.svc:5432`), ou un nom DNS externe pour un service hors du cluster.
+#   params:
+#     allowed: ["0.0.0.0", "127.0.0.1", "::", "::1"]
+#     ignored_key_patterns: [VERSION]
+package rules.kubernetes.K8S017
+
+_defaults := {
+	"allowed": ["0.0.0.0", "127.0.0.1", "::", "::1"],
+	"ignored_key_patterns": ["VERSION"],
+}
+
+_params := object.union(_defaults, data.params.K8S017) if {
+	is_object(data.params.K8S017)
+} else := _defaults
+
+_allowed := {lower(a) | some a in _params.allowed; is_string(a)}
+
+_ignored_patterns := {upper(p) | some p in _params.ignored_key_patterns; is_string(p)}
+
+# Container environment values.
+deny contains f if {
+	some c in data.lib.k8s.containers
+	env := c.container.env
+	is_array(env)
+	some i, e in env
+	is_string(e.name)
+	is_string(e.value)
+	f := _finding(array.concat(c.path, ["env", i, "value"]), e.name, e.value)
+}
+
+# ConfigMap data values.
+deny contains f if {
+	input.kind == "ConfigMap"
+	is_object(input.data)
+	some key, value in input.data
+	is_string(value)
+	f := _finding(["data", key], key, value)
+}
+
+_finding(path, key, value) := {"path": path, "params": {"key": key, "address": concat(", ", sort(found))}} if {
+	not _ignored_key(key)
+	found := _addresses(value)
+	count(found) > 0
+}
+
+_ignored_key(key) if {
+	some p in _ignored_patterns
+	contains(upper(key), p)
+}
+
+_addresses(value) := {a |
+	some line in split(value, "\n")
+	not _comment(line)
+	some a in _line_addresses(line)
+	not lower(a) in _allowed
+}
+
+_comment(line) if regex.match(`^[ \t]*(#|//|;|<!--)`, line)
+
+_line_addresses(line) := _ipv4(line) | _ipv6(line)
+
+# Maximal runs of letters, digits and dots (with an optional `/prefix`): an address must be the
+# whole run, so `1.2.3.4.5`, `v1.2.3.4` or `a1.2.3.4` never match, and `10.1.2.3:5432` does.
+_ipv4(line) := {t |
+	some token in regex.find_n(`[0-9A-Za-z.]+(?:/[0-9]+)?`, line, -1)
+	t := _strip_dots(token)
+	regex.match(`^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$`, t)
+	every octet in split(t, ".") {
+		to_number(octet) <= 255
+	}
+}
+
+# Same idea with colons: the run must be a whole IPv6 address (8 groups, or fewer with one `::`).
+_ipv6(line) := {t |
+	some token in regex.find_n(`[0-9A-Za-z:.]+(?:/[0-9]+)?`, line, -1)
+	contains(token, ":")
+	t := _strip_dots(token)
+	regex.match(_ipv6_pattern, t)
+}
+
+# A trailing `/nn` makes the token a CIDR range, which never matches the anchored patterns;
+# sentence-ending dots are dropped.
+_strip_dots(token) := trim_right(token, ".") if not contains(token, "/")
+
+_h := `[0-9A-Fa-f]{1,4}`
+
+_ipv4_part := `(?:[0-9]{1,3}\.){3}[0-9]{1,3}`
+
+_ipv6_pattern := concat("", [
+	`^(?:`,
+	sprintf(`(?:%s:){7}%s`, [_h, _h]),
+	sprintf(`|(?:%s:){1,7}:`, [_h]),
+	sprintf(`|(?:%s:){1,6}:%s`, [_h, _h]),
+	sprintf(`|(?:%s:){1,5}(?::%s){1,2}`, [_h, _h]),
+	sprintf(`|(?:%s:){1,4}(?::%s){1,3}`, [_h, _h]),
+	sprintf(`|(?:%s:){1,3}(?::%s){1,4}`, [_h, _h]),
+	sprintf(`|(?:%s:){1,2}(?::%s){1,5}`, [_h, _h]),
+	sprintf(`|%s:(?::%s){1,6}`, [_h, _h]),
+	sprintf(`|:(?:(?::%s){1,7}|:)`, [_h]),
+	sprintf(`|::(?:[Ff]{4}(?::0{1,4})?:)?%s`, [_ipv4_part]),
+	sprintf(`|(?:%s:){1,4}:%s`, [_h, _ipv4_part]),
+	`)$`,
+])

@@ -1,0 +1,312 @@
+//! Discover stage: walks the given paths (respecting .gitignore and `.cct-lintignore`, skipping
+//! hidden directories, detecting symlink loops) and classifies files into targets: Dockerfiles,
+//! YAML files, and Helm charts (a directory holding `Chart.yaml`, whose files are never read as
+//! plain YAML). Walk problems come back as values; nothing here reads file contents.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TargetKind {
+    Dockerfile,
+    Yaml,
+    HelmChart,
+}
+
+/// One thing to check.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Target {
+    /// Path relative to the working directory when possible, `/`-separated: what reports show.
+    pub display: String,
+    pub path: PathBuf,
+    pub kind: TargetKind,
+}
+
+/// A path the walk could not enter (symlink loop, permission, dangling link).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WalkProblem {
+    pub display: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub targets: Vec<Target>,
+    pub problems: Vec<WalkProblem>,
+}
+
+/// Default Dockerfile name patterns (matched on the file name, case-insensitively).
+pub const DOCKERFILE_GLOBS: &[&str] = &[
+    "*.containerfile",
+    "*.dockerfile",
+    "Containerfile",
+    "Containerfile.*",
+    "Dockerfile",
+    "Dockerfile.*",
+];
+
+#[derive(Debug, Clone)]
+pub struct DiscoverOptions {
+    pub dockerfile_globs: Vec<String>,
+    /// Globs (relative paths) to leave out.
+    pub exclude: Vec<String>,
+}
+
+impl Default for DiscoverOptions {
+    fn default() -> Self {
+        Self {
+            dockerfile_globs: DOCKERFILE_GLOBS.iter().map(|s| s.to_string()).collect(),
+            exclude: Vec::new(),
+        }
+    }
+}
+
+fn glob_set(patterns: &[String]) -> Result<GlobSet, globset::Error> {
+    let mut builder = GlobSetBuilder::new();
+    for p in patterns {
+        builder.add(
+            GlobBuilder::new(p)
+                .case_insensitive(true)
+                .literal_separator(false)
+                .build()?,
+        );
+    }
+    builder.build()
+}
+
+/// `/`-separated path relative to the working directory when it lies below it.
+pub fn display_path(path: &Path) -> String {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let text = relative.to_string_lossy().replace('\\', "/");
+    let trimmed = text.strip_prefix("./").unwrap_or(&text);
+    if trimmed.is_empty() {
+        ".".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn is_yaml(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// The chart a file belongs to: the outermost ancestor directory holding `Chart.yaml`.
+fn enclosing_chart(file: &Path) -> Option<PathBuf> {
+    file.ancestors()
+        .skip(1)
+        .filter(|dir| dir.join("Chart.yaml").is_file())
+        .last()
+        .map(Path::to_path_buf)
+}
+
+fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.first().and_then(walk_error_path),
+        _ => None,
+    }
+}
+
+/// Walks `paths` and returns the targets, sorted by display path.
+pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discovery, globset::Error> {
+    let dockerfiles = glob_set(&options.dockerfile_globs)?;
+    let exclude = glob_set(&options.exclude)?;
+    let mut files: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut charts: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut problems = Vec::new();
+
+    for root in paths {
+        if root.is_file() {
+            // Pre-commit passes single files: a file inside a chart brings in the whole chart.
+            match enclosing_chart(root) {
+                Some(chart) => {
+                    charts.insert(chart);
+                }
+                None => {
+                    files.insert(root.clone());
+                }
+            }
+            continue;
+        }
+        if !root.exists() {
+            problems.push(WalkProblem {
+                display: display_path(root),
+                detail: "no such file or directory".into(),
+            });
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(true)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(true)
+            .require_git(false)
+            .follow_links(true)
+            .add_custom_ignore_filename(".cct-lintignore")
+            .sort_by_file_path(|a, b| a.cmp(b))
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    let path = entry.path();
+                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                        if path.file_name().is_some_and(|n| n == "Chart.yaml") {
+                            if let Some(dir) = path.parent() {
+                                charts.insert(dir.to_path_buf());
+                            }
+                        }
+                        files.insert(path.to_path_buf());
+                    }
+                }
+                Err(err) => {
+                    let display = walk_error_path(&err)
+                        .map(|p| display_path(&p))
+                        .unwrap_or_else(|| display_path(root));
+                    problems.push(WalkProblem {
+                        display,
+                        detail: err.to_string(),
+                    });
+                }
+            }
+        }
+    }
+
+    // Subcharts belong to their parent chart: keep only outermost chart directories.
+    let chart_roots: Vec<PathBuf> = charts
+        .iter()
+        .filter(|c| {
+            !charts
+                .iter()
+                .any(|other| other != *c && c.starts_with(other))
+        })
+        .cloned()
+        .collect();
+
+    let mut targets = Vec::new();
+    for chart in &chart_roots {
+        targets.push(Target {
+            display: display_path(chart),
+            path: chart.clone(),
+            kind: TargetKind::HelmChart,
+        });
+    }
+    for file in files {
+        let display = display_path(&file);
+        if exclude.is_match(&display) {
+            continue;
+        }
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let kind = if dockerfiles.is_match(&name) {
+            TargetKind::Dockerfile
+        } else if is_yaml(&file) {
+            if chart_roots.iter().any(|c| file.starts_with(c)) {
+                continue;
+            }
+            TargetKind::Yaml
+        } else {
+            continue;
+        };
+        targets.push(Target {
+            display,
+            path: file,
+            kind,
+        });
+    }
+    targets.retain(|t| !exclude.is_match(&t.display));
+    targets.sort();
+    targets.dedup();
+    problems.sort();
+    problems.dedup();
+    Ok(Discovery { targets, problems })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("has parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+
+    #[test]
+    fn classifies_and_keeps_charts_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "app/Dockerfile", "FROM x\n");
+        write(root, "app/api.Dockerfile", "FROM x\n");
+        write(root, "k8s/deploy.yaml", "a: 1\n");
+        write(root, "chart/Chart.yaml", "name: c\n");
+        write(root, "chart/templates/d.yaml", "{{ x }}\n");
+        write(root, "chart/charts/sub/Chart.yaml", "name: s\n");
+        write(root, ".hidden/x.yaml", "a: 1\n");
+        write(root, "ignored/x.yaml", "a: 1\n");
+        write(root, ".gitignore", "ignored/\n");
+        write(root, "README.md", "hi\n");
+        let d = discover(&[root.to_path_buf()], &DiscoverOptions::default()).expect("globs");
+        let kinds: Vec<(String, TargetKind)> = d
+            .targets
+            .iter()
+            .map(|t| {
+                let rel = t.path.strip_prefix(root).expect("below root");
+                (rel.to_string_lossy().to_string(), t.kind)
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("app/Dockerfile".to_string(), TargetKind::Dockerfile),
+                ("app/api.Dockerfile".to_string(), TargetKind::Dockerfile),
+                ("chart".to_string(), TargetKind::HelmChart),
+                ("k8s/deploy.yaml".to_string(), TargetKind::Yaml),
+            ]
+        );
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn symlink_loops_are_problems_not_hangs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "a/x.yaml", "a: 1\n");
+        std::os::unix::fs::symlink(root.join("a"), root.join("a/loop")).expect("symlink");
+        let d = discover(&[root.to_path_buf()], &DiscoverOptions::default()).expect("globs");
+        assert_eq!(d.targets.len(), 1);
+        assert_eq!(d.problems.len(), 1);
+        assert!(
+            d.problems[0].display.ends_with("a/loop"),
+            "{:?}",
+            d.problems
+        );
+    }
+
+    #[test]
+    fn a_file_inside_a_chart_brings_the_chart() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "chart/Chart.yaml", "name: c\n");
+        write(root, "chart/templates/d.yaml", "x\n");
+        let d = discover(
+            &[root.join("chart/templates/d.yaml")],
+            &DiscoverOptions::default(),
+        )
+        .expect("globs");
+        assert_eq!(d.targets.len(), 1);
+        assert_eq!(d.targets[0].kind, TargetKind::HelmChart);
+    }
+}

@@ -1,0 +1,138 @@
+//! The one `Finding` model every report renders: a located rule result with the object or
+//! stage it belongs to. Built by the scan stage, sorted once, never printed from here.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Lang, Severity};
+use crate::span::Span;
+
+/// The Kubernetes object a finding belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ObjectRef {
+    pub api_version: String,
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl ObjectRef {
+    /// `Kind/namespace/name`, or `Kind/name` without a namespace.
+    pub fn display(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{}/{}/{}", self.kind, ns, self.name),
+            None => format!("{}/{}", self.kind, self.name),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    /// Path relative to the scan root, with `/` separators.
+    pub file: String,
+    pub span: Span,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<ObjectRef>,
+    /// Dockerfile stage name (or index) the finding belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// Path of the node at fault inside the document, as the rule returned it.
+    pub path: Vec<serde_json::Value>,
+    pub params: BTreeMap<String, String>,
+    /// The text of the finding's first line, for excerpts.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+    /// Stable identity across runs and line shifts.
+    pub fingerprint: String,
+}
+
+/// FNV-1a, 64 bits: tiny, stable across platforms and releases (unlike std's hasher).
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0u8)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+impl Finding {
+    /// Computes the fingerprint from what identifies the problem rather than where it sits:
+    /// rule, file, object or stage, and the path of the node (the line only when no path).
+    pub fn with_fingerprint(mut self) -> Self {
+        let object = self
+            .object
+            .as_ref()
+            .map(ObjectRef::display)
+            .unwrap_or_default();
+        let stage = self.stage.clone().unwrap_or_default();
+        let path = serde_json::to_string(&self.path).unwrap_or_default();
+        let line = if self.path.is_empty() {
+            self.span.start.line.to_string()
+        } else {
+            String::new()
+        };
+        let hash = fnv1a(&[&self.rule_id, &self.file, &object, &stage, &path, &line]);
+        self.fingerprint = format!("{hash:016x}");
+        self
+    }
+
+    /// The message in `lang`, placeholders filled from the params.
+    pub fn message(&self, catalog: &Catalog, lang: Lang) -> String {
+        let Some(rule) = catalog.rule(&self.rule_id) else {
+            return self.rule_id.clone();
+        };
+        fill(rule.message.get(lang), &self.params)
+    }
+
+    /// Sort key: file, position, rule, then everything else for a total order.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (
+            &self.file,
+            self.span,
+            &self.rule_id,
+            &self.object,
+            &self.stage,
+            &self.fingerprint,
+        )
+    }
+}
+
+/// Replaces `{name}` with the param's value; unknown placeholders stay visible.
+pub fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if params.contains_key(&after[..close]) => {
+                out.push_str(&params[&after[..close]]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fills_placeholders() {
+        let params = BTreeMap::from([("image".to_string(), "nginx".to_string())]);
+        assert_eq!(fill("Image `{image}` {x}", &params), "Image `nginx` {x}");
+    }
+}

@@ -1,0 +1,14 @@
+//! cct-lint: checks Dockerfiles, Helm charts and Kubernetes manifests against the CCT Cloud Pi
+//! Native. The stages (discover → parse → evaluate → locate → report) are modules here; the
+//! binary in `main.rs` only wires them and decides the exit code.
+
+pub mod catalog;
+pub mod discover;
+pub mod docs;
+pub mod evaluate;
+pub mod finding;
+pub mod parse;
+pub mod regotest;
+pub mod report;
+pub mod scan;
+pub mod span;

@@ -1,0 +1,311 @@
+//! The `cct-lint` binary: parses the command line, runs the library's stages, writes the
+//! reports and turns the outcome into an exit code (0 clean, 1 findings at or above
+//! `--fail-on`, 2 usage or internal error). It holds no linting logic of its own.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use cct_lint::catalog::{Catalog, Family, Lang, Severity};
+use cct_lint::discover::{discover, DiscoverOptions, TargetKind};
+use cct_lint::evaluate::RuleEngine;
+use cct_lint::report::{self, Format, ReportInput};
+use cct_lint::scan::{scan, ScanOptions};
+use cct_lint::{docs, regotest};
+
+#[derive(Parser)]
+#[command(
+    name = "cct-lint",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (catalogue ", "2026.11", ")"),
+    about = "Checks Dockerfiles, Helm charts and Kubernetes manifests against the CCT Cloud Pi Native"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LangArg {
+    Fr,
+    En,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CatalogFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check files and directories (default: the current directory).
+    Check {
+        paths: Vec<PathBuf>,
+        /// Output format; repeat it to write several reports, each paired with the `--output`
+        /// at the same position (formats without an `--output` go to standard output).
+        #[arg(long = "format", value_enum, default_values_t = [Format::Human])]
+        formats: Vec<Format>,
+        /// File to write the report of the `--format` at the same position to.
+        #[arg(long = "output")]
+        outputs: Vec<PathBuf>,
+        /// Lowest severity that makes the exit code 1.
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+        /// Language of messages (default: from LC_ALL / LANG, French when it starts with `fr`).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+        /// Files larger than this many bytes are reported (LNT006) instead of read.
+        #[arg(long, default_value_t = 8 * 1024 * 1024)]
+        max_file_size: u64,
+    },
+    /// List the rule catalogue.
+    Rules {
+        #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
+        format: CatalogFormat,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Explain one rule: requirements, why, examples from its fixtures, remediation.
+    Explain {
+        id: String,
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Run the `test_*` rules of Rego policy directories (default: the embedded rules).
+    Test { dirs: Vec<PathBuf> },
+}
+
+fn lang_from(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::Fr) => Lang::Fr,
+        Some(LangArg::En) => Lang::En,
+        None => {
+            let env = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .filter_map(|v| std::env::var(v).ok())
+                .find(|v| !v.is_empty())
+                .unwrap_or_default();
+            if env.to_ascii_lowercase().starts_with("fr") {
+                Lang::Fr
+            } else {
+                Lang::En
+            }
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let catalog = match Catalog::embedded() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("cct-lint: internal error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Command::Check {
+            paths,
+            formats,
+            outputs,
+            fail_on,
+            lang,
+            threads,
+            color,
+            max_file_size,
+        } => {
+            if outputs.len() > formats.len() {
+                eprintln!("cct-lint: more --output than --format");
+                return ExitCode::from(2);
+            }
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                paths
+            };
+            let discovery = match discover(&paths, &DiscoverOptions::default()) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("cct-lint: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let mut families = Vec::new();
+            for target in &discovery.targets {
+                let family = match target.kind {
+                    TargetKind::Dockerfile => Family::Dockerfile,
+                    TargetKind::Yaml | TargetKind::HelmChart => Family::Kubernetes,
+                };
+                if !families.contains(&family) {
+                    families.push(family);
+                }
+            }
+            let engine = match RuleEngine::new(
+                &catalog,
+                &serde_json::Map::new(),
+                &|_| true,
+                &families,
+                Duration::from_secs(10),
+            ) {
+                Ok(e) => e,
+                Err(e) => {
+                    eprintln!("cct-lint: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let options = ScanOptions {
+                threads,
+                max_file_size,
+                ..ScanOptions::default()
+            };
+            let result = scan(&discovery, &engine, &catalog, &options);
+            let lang = lang_from(lang);
+            for (i, format) in formats.iter().enumerate() {
+                let output = outputs.get(i);
+                let input = ReportInput {
+                    catalog: &catalog,
+                    findings: &result.findings,
+                    lang,
+                    color: output.is_none() && *format == Format::Human && use_color(color),
+                    targets: result.targets,
+                    documents: result.documents,
+                };
+                let text = report::render(*format, &input);
+                let written = match output {
+                    Some(path) => std::fs::write(path, text.as_bytes())
+                        .map_err(|e| format!("{}: {e}", path.display())),
+                    None => std::io::stdout()
+                        .write_all(text.as_bytes())
+                        .map_err(|e| e.to_string()),
+                };
+                if let Err(e) = written {
+                    eprintln!("cct-lint: cannot write report: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            let threshold = match fail_on {
+                FailOn::Error => Some(Severity::Error),
+                FailOn::Warning => Some(Severity::Warning),
+                FailOn::Note => Some(Severity::Note),
+                FailOn::Never => None,
+            };
+            let failed = threshold.is_some_and(|t| result.findings.iter().any(|f| f.severity >= t));
+            if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Rules { format, lang } => {
+            let lang = lang_from(lang);
+            let text = match format {
+                CatalogFormat::Table => docs::catalog_table(&catalog, lang),
+                CatalogFormat::Markdown => docs::catalog_markdown(&catalog, lang),
+                CatalogFormat::Json => docs::catalog_json(&catalog),
+            };
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Command::Explain { id, lang } => match docs::explain(&catalog, &id, lang_from(lang)) {
+            Some(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("cct-lint: unknown rule `{id}` (see `cct-lint rules`)");
+                ExitCode::from(2)
+            }
+        },
+        Command::Test { dirs } => {
+            let sources = if dirs.is_empty() {
+                cct_lint::catalog::RULE_FILES
+                    .iter()
+                    .filter(|(f, _)| f.ends_with(".rego"))
+                    .map(|(f, s)| (f.to_string(), s.to_string()))
+                    .collect()
+            } else {
+                match regotest::read_dirs(&dirs) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("cct-lint: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            };
+            let data = regotest::params_from_sources(&sources);
+            match regotest::run(&sources, data) {
+                Ok(outcomes) => {
+                    let failed = outcomes.iter().filter(|o| !o.passed).count();
+                    for o in &outcomes {
+                        println!(
+                            "{} {}.{} ({}){}",
+                            if o.passed { "PASS" } else { "FAIL" },
+                            o.package,
+                            o.name,
+                            o.file.display(),
+                            o.error
+                                .as_deref()
+                                .map(|e| format!(": {e}"))
+                                .unwrap_or_default()
+                        );
+                    }
+                    println!("{} passed, {} failed", outcomes.len() - failed, failed);
+                    if failed == 0 {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    }
+                }
+                Err(e) => {
+                    eprintln!("cct-lint: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+    }
+}

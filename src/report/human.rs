@@ -1,0 +1,208 @@
+//! Human-readable diagnostics, in the style of ruff and miette: rule code and message, the
+//! source line with the offending part underlined, the object or stage, the requirements and
+//! the remediation; grouped per file, then a summary. Colour only when asked for.
+
+use std::fmt::Write as _;
+
+use super::{
+    requirement_counts, requirement_label, requirements_line, severity_counts, ReportInput,
+};
+use crate::catalog::{Lang, Severity};
+use crate::finding::Finding;
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn severity(&self, severity: Severity, text: &str) -> String {
+        let code = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Note => "1;36",
+        };
+        self.paint(code, text)
+    }
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+}
+
+struct Words {
+    severity: [&'static str; 3],
+    help: &'static str,
+    requirement: &'static str,
+    object: &'static str,
+    stage: &'static str,
+    /// French typography puts a space before the colon.
+    colon: &'static str,
+}
+
+fn words(lang: Lang) -> Words {
+    match lang {
+        Lang::Fr => Words {
+            severity: ["erreur", "avertissement", "note"],
+            help: "aide",
+            requirement: "exigences",
+            object: "objet",
+            stage: "étape",
+            colon: " :",
+        },
+        Lang::En => Words {
+            severity: ["error", "warning", "note"],
+            help: "help",
+            requirement: "requirements",
+            object: "object",
+            stage: "stage",
+            colon: ":",
+        },
+    }
+}
+
+fn severity_word(w: &Words, s: Severity) -> &'static str {
+    match s {
+        Severity::Error => w.severity[0],
+        Severity::Warning => w.severity[1],
+        Severity::Note => w.severity[2],
+    }
+}
+
+fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &Words, f: &Finding) {
+    let message = f.message(input.catalog, input.lang);
+    let head = format!("{}[{}]", severity_word(w, f.severity), f.rule_id);
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        style.severity(f.severity, &head),
+        style.bold(&message)
+    );
+    let line_no = f.span.start.line.to_string();
+    let gutter = " ".repeat(line_no.len());
+    let _ = writeln!(
+        out,
+        "{gutter}{} {}:{}:{}",
+        style.dim("-->"),
+        f.file,
+        f.span.start.line,
+        f.span.start.column
+    );
+    if let Some(source) = &f.source_line {
+        let source = source.replace('\t', " ");
+        let start = f.span.start.column.saturating_sub(1) as usize;
+        let width =
+            if f.span.end.line == f.span.start.line && f.span.end.column > f.span.start.column {
+                (f.span.end.column - f.span.start.column) as usize
+            } else {
+                source.chars().count().saturating_sub(start).max(1)
+            };
+        let _ = writeln!(out, "{gutter} {}", style.dim("|"));
+        let _ = writeln!(out, "{} {} {}", style.dim(&line_no), style.dim("|"), source);
+        let mut context = Vec::new();
+        if let Some(o) = &f.object {
+            context.push(format!("{} {}", w.object, o.display()));
+        }
+        if let Some(s) = &f.stage {
+            context.push(format!("{} `{s}`", w.stage));
+        }
+        let marks = format!("{}{}", " ".repeat(start), "^".repeat(width));
+        let _ = writeln!(
+            out,
+            "{gutter} {} {} {}",
+            style.dim("|"),
+            style.severity(f.severity, &marks),
+            context.join(" · ")
+        );
+    } else {
+        if let Some(o) = &f.object {
+            let _ = writeln!(
+                out,
+                "{gutter} {} {} {}",
+                style.dim("="),
+                w.object,
+                o.display()
+            );
+        }
+        if let Some(s) = &f.stage {
+            let _ = writeln!(out, "{gutter} {} {} `{s}`", style.dim("="), w.stage);
+        }
+    }
+    if let Some(rule) = input.catalog.rule(&f.rule_id) {
+        let reqs = requirements_line(input.catalog, rule);
+        if !reqs.is_empty() {
+            let _ = writeln!(
+                out,
+                "{gutter} {} {}{} {reqs}",
+                style.dim("="),
+                w.requirement,
+                w.colon
+            );
+        }
+        let remediation = rule.remediation.get(input.lang);
+        if !remediation.is_empty() {
+            let _ = writeln!(
+                out,
+                "{gutter} {} {}{} {remediation}",
+                style.dim("="),
+                w.help,
+                w.colon
+            );
+        }
+    }
+    out.push('\n');
+}
+
+pub fn render(input: &ReportInput<'_>) -> String {
+    let style = Style { on: input.color };
+    let w = words(input.lang);
+    let mut out = String::new();
+    let mut current_file: Option<&str> = None;
+    for f in input.findings {
+        if current_file != Some(f.file.as_str()) {
+            let _ = writeln!(out, "{}", style.bold(&format!("── {} ──", f.file)));
+            current_file = Some(&f.file);
+        }
+        write_finding(&mut out, input, &style, &w, f);
+    }
+    let [errors, warnings, notes] = severity_counts(input.findings);
+    let files = {
+        let mut files: Vec<&str> = input.findings.iter().map(|f| f.file.as_str()).collect();
+        files.dedup();
+        files.len()
+    };
+    let total = input.findings.len();
+    let summary = match input.lang {
+        Lang::Fr => format!(
+            "{total} constat(s) : {errors} erreur(s), {warnings} avertissement(s), {notes} note(s), dans {files} fichier(s) ; {} cible(s), {} document(s) vérifiés",
+            input.targets, input.documents
+        ),
+        Lang::En => format!(
+            "{total} finding(s): {errors} error(s), {warnings} warning(s), {notes} note(s), in {files} file(s); {} target(s), {} document(s) checked",
+            input.targets, input.documents
+        ),
+    };
+    let _ = writeln!(out, "{}", style.bold(&summary));
+    let per_requirement = requirement_counts(input.catalog, input.findings);
+    if !per_requirement.is_empty() {
+        let label = match input.lang {
+            Lang::Fr => "Par exigence",
+            Lang::En => "Per requirement",
+        };
+        let list = per_requirement
+            .iter()
+            .map(|(id, n)| format!("{} {n}", requirement_label(input.catalog, id)))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let _ = writeln!(out, "{label}{} {list}", w.colon);
+    }
+    out
+}

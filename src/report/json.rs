@@ -1,0 +1,60 @@
+//! The JSON report: the Finding model with its words resolved in the chosen language. Field
+//! names are a stable, documented contract (docs/json-format.md); add fields, never rename.
+
+use serde_json::json;
+
+use super::{severity_counts, ReportInput};
+
+/// Version of the JSON report layout.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+pub fn render(input: &ReportInput<'_>) -> String {
+    let [errors, warnings, notes] = severity_counts(input.findings);
+    let findings: Vec<serde_json::Value> = input
+        .findings
+        .iter()
+        .map(|f| {
+            let rule = input.catalog.rule(&f.rule_id);
+            json!({
+                "rule_id": f.rule_id,
+                "rule_name": rule.map(|r| r.name.as_str()).unwrap_or_default(),
+                "severity": f.severity.as_str(),
+                "message": f.message(input.catalog, input.lang),
+                "remediation": rule.map(|r| r.remediation.get(input.lang)).unwrap_or_default(),
+                "requirements": rule.map(|r| r.requirements.clone()).unwrap_or_default(),
+                "alpha_requirements": rule.map(|r| r.alpha.clone()).unwrap_or_default(),
+                "file": f.file,
+                "line": f.span.start.line,
+                "column": f.span.start.column,
+                "end_line": f.span.end.line,
+                "end_column": f.span.end.column,
+                "object": f.object,
+                "stage": f.stage,
+                "path": f.path,
+                "params": f.params,
+                "fingerprint": f.fingerprint,
+            })
+        })
+        .collect();
+    let report = json!({
+        "format_version": JSON_FORMAT_VERSION,
+        "tool": {
+            "name": "cct-lint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "catalog_version": crate::catalog::CATALOG_VERSION,
+        },
+        "lang": match input.lang { crate::catalog::Lang::Fr => "fr", crate::catalog::Lang::En => "en" },
+        "summary": {
+            "findings": input.findings.len(),
+            "error": errors,
+            "warning": warnings,
+            "note": notes,
+            "targets": input.targets,
+            "documents": input.documents,
+        },
+        "findings": findings,
+    });
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    text
+}

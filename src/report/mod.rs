@@ -1,0 +1,86 @@
+//! Report stage: one renderer per output format over the same sorted findings. Renderers
+//! return strings; only `main` writes them out. Nothing here depends on time or thread count,
+//! so the same findings always give the same bytes.
+
+mod human;
+mod json;
+mod sarif;
+
+use std::collections::BTreeMap;
+
+use crate::catalog::{Catalog, Lang, RuleMeta, Severity};
+use crate::finding::Finding;
+
+pub use human::render as human;
+pub use json::render as json;
+pub use sarif::render as sarif;
+
+/// Everything a renderer needs.
+pub struct ReportInput<'a> {
+    pub catalog: &'a Catalog,
+    pub findings: &'a [Finding],
+    pub lang: Lang,
+    pub color: bool,
+    pub targets: usize,
+    pub documents: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Sarif,
+    Json,
+}
+
+pub fn render(format: Format, input: &ReportInput<'_>) -> String {
+    match format {
+        Format::Human => human(input),
+        Format::Sarif => sarif(input),
+        Format::Json => json(input),
+    }
+}
+
+/// Counts per severity, in the order error, warning, note.
+pub fn severity_counts(findings: &[Finding]) -> [usize; 3] {
+    let mut counts = [0; 3];
+    for f in findings {
+        counts[match f.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Note => 2,
+        }] += 1;
+    }
+    counts
+}
+
+/// Findings per béta requirement id (a finding counts once for each requirement of its rule).
+pub fn requirement_counts(catalog: &Catalog, findings: &[Finding]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for f in findings {
+        if let Some(rule) = catalog.rule(&f.rule_id) {
+            for r in &rule.requirements {
+                *counts.entry(r.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
+/// `EXI-ARCH-18 (P)` with the requirement's level when known.
+pub fn requirement_label(catalog: &Catalog, id: &str) -> String {
+    match catalog.requirement(id) {
+        Some(r) => format!("{id} ({})", r.level),
+        None => id.to_string(),
+    }
+}
+
+/// The requirement ids of a rule, béta then alpha: `EXI-ARCH-18 (P), EX32`.
+pub fn requirements_line(catalog: &Catalog, rule: &RuleMeta) -> String {
+    rule.requirements
+        .iter()
+        .map(|r| requirement_label(catalog, r))
+        .chain(rule.alpha.iter().cloned())
+        .chain(rule.platform.iter().map(|p| format!("kyverno:{p}")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

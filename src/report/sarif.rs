@@ -1,0 +1,140 @@
+//! SARIF 2.1.0: one run, every enabled rule in `tool.driver.rules` (descriptions, help in
+//! Markdown, requirement ids as tags, `security-severity` for GitHub code scanning), results
+//! with relative URIs under `%SRCROOT%`, 1-based regions and stable `partialFingerprints`.
+
+use serde_json::json;
+
+use super::{requirements_line, ReportInput};
+use crate::catalog::{Lang, RuleMeta, Severity};
+
+fn level(severity: Severity) -> &'static str {
+    severity.as_str()
+}
+
+/// GitHub maps ≥ 7.0 to high, ≥ 4.0 to medium, below to low.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.0",
+        Severity::Note => "2.0",
+    }
+}
+
+fn help_markdown(input: &ReportInput<'_>, rule: &RuleMeta) -> String {
+    let lang = input.lang;
+    let (why, fix, reqs) = match lang {
+        Lang::Fr => ("Pourquoi", "Correction", "Exigences"),
+        Lang::En => ("Why", "Fix", "Requirements"),
+    };
+    format!(
+        "**{}** (`{}`)\n\n{why}: {}\n\n{fix}: {}\n\n{reqs}: {}\n",
+        rule.title.get(lang),
+        rule.name,
+        rule.why.get(lang),
+        rule.remediation.get(lang),
+        requirements_line(input.catalog, rule)
+    )
+}
+
+fn rule_descriptor(input: &ReportInput<'_>, rule: &RuleMeta) -> serde_json::Value {
+    let lang = input.lang;
+    let mut tags: Vec<String> = vec!["security".into(), "cct".into()];
+    tags.extend(rule.requirements.iter().cloned());
+    tags.extend(rule.alpha.iter().cloned());
+    for r in &rule.requirements {
+        if let Some(req) = input.catalog.requirement(r) {
+            let tag = format!("cct-{}", req.level);
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+    }
+    json!({
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title.get(lang)},
+        "fullDescription": {"text": rule.why.get(lang)},
+        "help": {
+            "text": rule.remediation.get(lang),
+            "markdown": help_markdown(input, rule),
+        },
+        "defaultConfiguration": {"level": level(rule.severity)},
+        "properties": {
+            "tags": tags,
+            "security-severity": security_severity(rule.severity),
+            "precision": "high",
+        },
+    })
+}
+
+pub fn render(input: &ReportInput<'_>) -> String {
+    let rules: Vec<&RuleMeta> = input.catalog.rules.values().collect();
+    let descriptors: Vec<serde_json::Value> =
+        rules.iter().map(|r| rule_descriptor(input, r)).collect();
+    let results: Vec<serde_json::Value> = input
+        .findings
+        .iter()
+        .map(|f| {
+            let index = rules.iter().position(|r| r.id == f.rule_id);
+            let mut region = json!({
+                "startLine": f.span.start.line.max(1),
+                "startColumn": f.span.start.column.max(1),
+                "endLine": f.span.end.line.max(f.span.start.line).max(1),
+                "endColumn": f.span.end.column.max(1),
+            });
+            if f.span.end.line < f.span.start.line
+                || (f.span.end.line == f.span.start.line && f.span.end.column <= f.span.start.column)
+            {
+                region["endLine"] = json!(f.span.start.line.max(1));
+                region["endColumn"] = json!(f.span.start.column.max(1) + 1);
+            }
+            if let Some(line) = &f.source_line {
+                region["snippet"] = json!({"text": line});
+            }
+            let mut location = json!({
+                "physicalLocation": {
+                    "artifactLocation": {"uri": f.file, "uriBaseId": "%SRCROOT%"},
+                    "region": region,
+                }
+            });
+            let logical: Vec<serde_json::Value> = f
+                .object
+                .iter()
+                .map(|o| json!({"fullyQualifiedName": o.display(), "name": o.name, "kind": "object"}))
+                .chain(f.stage.iter().map(|s| json!({"name": s, "kind": "stage"})))
+                .collect();
+            if !logical.is_empty() {
+                location["logicalLocations"] = json!(logical);
+            }
+            let mut result = json!({
+                "ruleId": f.rule_id,
+                "level": level(f.severity),
+                "message": {"text": f.message(input.catalog, input.lang)},
+                "locations": [location],
+                "partialFingerprints": {"cctLintFingerprint/v1": f.fingerprint},
+            });
+            if let Some(i) = index {
+                result["ruleIndex"] = json!(i);
+            }
+            result
+        })
+        .collect();
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "cct-lint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "language": match input.lang { Lang::Fr => "fr-FR", Lang::En => "en-US" },
+                "rules": descriptors,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+    text.push('\n');
+    text
+}

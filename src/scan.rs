@@ -1,0 +1,450 @@
+//! Scan stage: for each target, in parallel, reads the file, parses it into documents, evaluates
+//! the rules and locates every raw finding through the parser's spans. Every problem with a
+//! file (unreadable, too large, malformed, a panic inside the pipeline) becomes a located LNT
+//! finding and the scan goes on. It never writes to the scanned tree and never prints.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::catalog::{Catalog, Family, Severity};
+use crate::discover::{Discovery, Target, TargetKind};
+use crate::evaluate::{RawFinding, RuleEngine};
+use crate::finding::{Finding, ObjectRef};
+use crate::parse::dockerfile;
+use crate::parse::yaml::{self, Node, PathSegment, Value};
+use crate::span::{Position, Span};
+
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Worker threads; 0 lets rayon choose.
+    pub threads: usize,
+    pub max_file_size: u64,
+    pub yaml_limits: yaml::Limits,
+    /// Severity per rule id, replacing the catalogue's default.
+    pub severity_overrides: BTreeMap<String, Severity>,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            threads: 0,
+            max_file_size: 8 * 1024 * 1024,
+            yaml_limits: yaml::Limits::default(),
+            severity_overrides: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    pub findings: Vec<Finding>,
+    pub targets: usize,
+    pub documents: usize,
+}
+
+/// What one target produced.
+#[derive(Default)]
+struct TargetOutcome {
+    findings: Vec<Finding>,
+    documents: usize,
+}
+
+/// Builds findings for one file, with the catalogue's severity and the file's lines at hand.
+struct FileContext<'a> {
+    catalog: &'a Catalog,
+    options: &'a ScanOptions,
+    display: &'a str,
+    lines: Vec<&'a str>,
+}
+
+impl FileContext<'_> {
+    fn finding(
+        &self,
+        rule_id: &str,
+        span: Span,
+        path: Vec<serde_json::Value>,
+        params: BTreeMap<String, String>,
+    ) -> Finding {
+        let severity = self
+            .options
+            .severity_overrides
+            .get(rule_id)
+            .copied()
+            .or_else(|| self.catalog.rule(rule_id).map(|r| r.severity))
+            .unwrap_or(Severity::Error);
+        let source_line = self
+            .lines
+            .get((span.start.line as usize).wrapping_sub(1))
+            .map(|l| l.trim_end_matches('\r').to_string());
+        Finding {
+            rule_id: rule_id.to_string(),
+            severity,
+            file: self.display.to_string(),
+            span,
+            object: None,
+            stage: None,
+            path,
+            params,
+            source_line,
+            fingerprint: String::new(),
+        }
+    }
+
+    fn lint(&self, rule_id: &str, span: Span, detail: impl Into<String>) -> Finding {
+        let params = BTreeMap::from([("detail".to_string(), detail.into())]);
+        self.finding(rule_id, span, Vec::new(), params)
+    }
+}
+
+fn start_of_file() -> Span {
+    Span::new(Position::new(1, 1), Position::new(1, 2))
+}
+
+fn lint_without_source(
+    catalog: &Catalog,
+    options: &ScanOptions,
+    display: &str,
+    rule_id: &str,
+    params: BTreeMap<String, String>,
+) -> Finding {
+    let ctx = FileContext {
+        catalog,
+        options,
+        display,
+        lines: Vec::new(),
+    };
+    ctx.finding(rule_id, start_of_file(), Vec::new(), params)
+}
+
+/// Position of the first invalid UTF-8 byte, for a located LNT005.
+fn utf8_error_position(bytes: &[u8], valid_up_to: usize) -> Span {
+    let valid = &bytes[..valid_up_to];
+    let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count() as u32
+        + 1;
+    Span::new(Position::new(line, column), Position::new(line, column + 1))
+}
+
+/// Runs the scan over every discovered target.
+pub fn scan(
+    discovery: &Discovery,
+    engine: &RuleEngine,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> ScanResult {
+    let run = || {
+        discovery
+            .targets
+            .par_iter()
+            .map_init(
+                || engine.clone(),
+                |engine, target| {
+                    let outcome = catch_unwind(AssertUnwindSafe(|| {
+                        scan_target(target, engine, catalog, options)
+                    }));
+                    outcome.unwrap_or_else(|panic| {
+                        let detail = panic
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_else(|| "panic".to_string());
+                        TargetOutcome {
+                            findings: vec![lint_without_source(
+                                catalog,
+                                options,
+                                &target.display,
+                                "LNT009",
+                                BTreeMap::from([("detail".to_string(), detail)]),
+                            )],
+                            documents: 0,
+                        }
+                    })
+                },
+            )
+            .collect::<Vec<_>>()
+    };
+    let outcomes = if options.threads > 0 {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(options.threads)
+            .build()
+        {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        }
+    } else {
+        run()
+    };
+
+    let mut result = ScanResult {
+        targets: discovery.targets.len(),
+        ..ScanResult::default()
+    };
+    for problem in &discovery.problems {
+        result.findings.push(lint_without_source(
+            catalog,
+            options,
+            &problem.display,
+            "LNT007",
+            BTreeMap::from([("detail".to_string(), problem.detail.clone())]),
+        ));
+    }
+    for outcome in outcomes {
+        result.documents += outcome.documents;
+        result.findings.extend(outcome.findings);
+    }
+    result.findings = result
+        .findings
+        .into_iter()
+        .map(Finding::with_fingerprint)
+        .collect();
+    result
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    result.findings.dedup();
+    result
+}
+
+fn scan_target(
+    target: &Target,
+    engine: &mut RuleEngine,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> TargetOutcome {
+    if target.kind == TargetKind::HelmChart {
+        let display = format!("{}/Chart.yaml", target.display.trim_end_matches('/'));
+        let chart = target
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| target.display.clone());
+        return TargetOutcome {
+            findings: vec![lint_without_source(
+                catalog,
+                options,
+                &display,
+                "LNT010",
+                BTreeMap::from([("chart".to_string(), chart)]),
+            )],
+            documents: 0,
+        };
+    }
+    let text = match read_text(&target.path, options.max_file_size) {
+        Ok(text) => text,
+        Err(problem) => {
+            return TargetOutcome {
+                findings: vec![problem.into_finding(catalog, options, &target.display)],
+                documents: 0,
+            }
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let ctx = FileContext {
+        catalog,
+        options,
+        display: &target.display,
+        lines: text.split('\n').collect(),
+    };
+    match target.kind {
+        TargetKind::Yaml => scan_yaml(text, &ctx, engine),
+        TargetKind::Dockerfile => scan_dockerfile(text, &ctx, engine),
+        TargetKind::HelmChart => TargetOutcome::default(),
+    }
+}
+
+enum ReadProblem {
+    TooLarge(u64),
+    Unreadable(String),
+    NotText { span: Span, detail: String },
+}
+
+impl ReadProblem {
+    fn into_finding(self, catalog: &Catalog, options: &ScanOptions, display: &str) -> Finding {
+        let (rule, span, params) = match self {
+            ReadProblem::TooLarge(size) => (
+                "LNT006",
+                start_of_file(),
+                BTreeMap::from([
+                    ("size".to_string(), size.to_string()),
+                    ("limit".to_string(), options.max_file_size.to_string()),
+                ]),
+            ),
+            ReadProblem::Unreadable(detail) => (
+                "LNT005",
+                start_of_file(),
+                BTreeMap::from([("detail".to_string(), detail)]),
+            ),
+            ReadProblem::NotText { span, detail } => (
+                "LNT005",
+                span,
+                BTreeMap::from([("detail".to_string(), detail)]),
+            ),
+        };
+        let ctx = FileContext {
+            catalog,
+            options,
+            display,
+            lines: Vec::new(),
+        };
+        ctx.finding(rule, span, Vec::new(), params)
+    }
+}
+
+fn read_text(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| ReadProblem::Unreadable(e.to_string()))?
+        .len();
+    if size > max_size {
+        return Err(ReadProblem::TooLarge(size));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadProblem::Unreadable(e.to_string()))?;
+    if let Some(nul) = bytes.iter().take(8192).position(|&b| b == 0) {
+        return Err(ReadProblem::NotText {
+            span: utf8_error_position(&bytes, nul),
+            detail: "binary content (NUL byte)".to_string(),
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid_up_to = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        ReadProblem::NotText {
+            span: utf8_error_position(&bytes, valid_up_to),
+            detail: format!("not valid UTF-8 (byte {valid_up_to})"),
+        }
+    })
+}
+
+fn path_segments(path: &[serde_json::Value]) -> Vec<PathSegment> {
+    path.iter()
+        .filter_map(|seg| match seg {
+            serde_json::Value::String(s) => Some(PathSegment::Key(s.clone())),
+            serde_json::Value::Number(n) => n
+                .as_u64()
+                .map(|i| PathSegment::Index(usize::try_from(i).unwrap_or(usize::MAX))),
+            _ => None,
+        })
+        .collect()
+}
+
+fn object_ref(node: &Node) -> Option<ObjectRef> {
+    let api_version = node.get("apiVersion")?.as_str()?.to_string();
+    let kind = node.get("kind")?.as_str()?.to_string();
+    let metadata = node.get("metadata");
+    let field = |name: &str| {
+        metadata
+            .and_then(|m| m.get(name))
+            .and_then(Node::as_str)
+            .map(str::to_string)
+    };
+    Some(ObjectRef {
+        api_version,
+        kind,
+        namespace: field("namespace"),
+        name: field("name")
+            .or_else(|| field("generateName"))
+            .unwrap_or_default(),
+    })
+}
+
+/// Kubernetes objects of a document: the object itself, or the items of a `List` kind.
+fn objects(root: &Node) -> Vec<(&Node, ObjectRef)> {
+    let Some(obj) = object_ref(root) else {
+        return Vec::new();
+    };
+    if obj.kind.ends_with("List") {
+        if let Some(Value::Seq(items)) = root.get("items").map(|n| &n.value) {
+            return items
+                .iter()
+                .filter_map(|item| object_ref(item).map(|o| (item, o)))
+                .collect();
+        }
+    }
+    vec![(root, obj)]
+}
+
+fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> TargetOutcome {
+    let stream = yaml::load(text, ctx.options.yaml_limits);
+    let mut outcome = TargetOutcome::default();
+    for error in &stream.errors {
+        let rule = match error.kind {
+            yaml::YamlErrorKind::Syntax => "LNT001",
+            yaml::YamlErrorKind::DuplicateKey => "LNT002",
+            yaml::YamlErrorKind::Limit => "LNT008",
+        };
+        outcome
+            .findings
+            .push(ctx.lint(rule, error.span, error.message.clone()));
+    }
+    for document in &stream.documents {
+        for (node, object) in objects(&document.root) {
+            outcome.documents += 1;
+            match engine.evaluate(&Family::Kubernetes, &object.kind, node.to_rego()) {
+                Ok(raw) => {
+                    for r in raw {
+                        outcome.findings.push(locate_yaml(ctx, node, &object, r));
+                    }
+                }
+                Err(e) => {
+                    let span = yaml::locate(node, &[]).span;
+                    let mut finding = ctx.lint("LNT011", span, e.to_string());
+                    finding.object = Some(object.clone());
+                    outcome.findings.push(finding);
+                }
+            }
+        }
+    }
+    outcome
+}
+
+fn locate_yaml(ctx: &FileContext<'_>, node: &Node, object: &ObjectRef, raw: RawFinding) -> Finding {
+    let located = yaml::locate(node, &path_segments(&raw.path));
+    let mut finding = ctx.finding(&raw.rule_id, located.span, raw.path, raw.params);
+    finding.object = Some(object.clone());
+    finding
+}
+
+fn scan_dockerfile(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> TargetOutcome {
+    let parsed = dockerfile::parse(text);
+    let mut outcome = TargetOutcome {
+        documents: 1,
+        ..TargetOutcome::default()
+    };
+    for error in &parsed.errors {
+        outcome
+            .findings
+            .push(ctx.lint("LNT004", error.span, error.message.clone()));
+    }
+    if parsed.stages.is_empty() {
+        return outcome;
+    }
+    let input = regorus::Value::from(parsed.to_input());
+    match engine.evaluate(&Family::Dockerfile, "", input) {
+        Ok(raw) => {
+            for r in raw {
+                let span = parsed.span_for_path(&r.path).unwrap_or_else(start_of_file);
+                let stage = match (r.path.first(), r.path.get(1)) {
+                    (Some(serde_json::Value::String(s)), Some(serde_json::Value::Number(n)))
+                        if s == "stages" =>
+                    {
+                        n.as_u64()
+                            .and_then(|i| parsed.stages.get(i as usize))
+                            .map(|s| s.name.clone().unwrap_or_else(|| format!("#{}", s.index)))
+                    }
+                    _ => None,
+                };
+                let mut finding = ctx.finding(&r.rule_id, span, r.path, r.params);
+                finding.stage = stage;
+                outcome.findings.push(finding);
+            }
+        }
+        Err(e) => outcome
+            .findings
+            .push(ctx.lint("LNT011", start_of_file(), e.to_string())),
+    }
+    outcome
+}

@@ -1,0 +1,569 @@
+//! End-to-end tests of the real `cct-lint` binary: rule fixtures fire exactly on their marked
+//! lines, Rego unit tests pass, the catalogue is consistent, reports are valid (SARIF schema),
+//! output is deterministic, bad input becomes located LNT findings, generated docs do not drift,
+//! and report snapshots match. Tests never write inside fixtures/.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cct_lint::catalog::{self, Catalog, Family};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_cct-lint"));
+    c.env_remove("NO_COLOR").env("LANG", "C");
+    c
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let out = bin().args(args).output().expect("run cct-lint");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+    }
+}
+
+fn json_findings(args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec![
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--lang",
+        "en",
+    ];
+    all.extend_from_slice(args);
+    let r = run(&all);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON report");
+    report["findings"].as_array().cloned().unwrap_or_default()
+}
+
+fn catalog() -> Catalog {
+    Catalog::embedded().expect("embedded catalogue loads")
+}
+
+// ---------------------------------------------------------------- rule fixtures
+
+/// `DF001`, `K8S001`, `LNT001`: an upper-case prefix (which may hold digits, as K8S does)
+/// followed by exactly three digits.
+fn is_rule_id(token: &str) -> bool {
+    token.len() >= 5
+        && token.is_ascii()
+        && token.starts_with(|c: char| c.is_ascii_uppercase())
+        && token[token.len() - 3..].chars().all(|c| c.is_ascii_digit())
+        && token[..token.len() - 3]
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// Lines (1-based) that a fixture marks for `id`: a trailing `# ID` marks its own line, a
+/// comment line holding `# ID` marks the next line that is neither blank nor a comment.
+fn marked_lines(text: &str, id: &str) -> Vec<u32> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(hash) = line.find('#') else { continue };
+        let before = &line[..hash];
+        if !before.is_empty() && !before.ends_with(char::is_whitespace) {
+            continue;
+        }
+        let count = line[hash + 1..]
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|t| is_rule_id(t) && *t == id)
+            .count();
+        if count == 0 {
+            continue;
+        }
+        let target = if before.trim().is_empty() {
+            lines
+                .iter()
+                .enumerate()
+                .skip(i + 1)
+                .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .map(|(j, _)| j)
+        } else {
+            Some(i)
+        };
+        if let Some(t) = target {
+            out.extend(std::iter::repeat_n(t as u32 + 1, count));
+        }
+    }
+    out
+}
+
+fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn rule_fixtures_fire_exactly_on_marked_lines() {
+    let findings = json_findings(&["fixtures/rules"]);
+    let mut actual: BTreeMap<(String, String), Vec<u32>> = BTreeMap::new();
+    for f in &findings {
+        let file = f["file"].as_str().unwrap_or_default().to_string();
+        let rule = f["rule_id"].as_str().unwrap_or_default().to_string();
+        let line = f["line"].as_u64().unwrap_or(0) as u32;
+        actual.entry((file, rule)).or_default().push(line);
+    }
+    let mut problems = Vec::new();
+    let mut cases = 0;
+    let root = Path::new("fixtures/rules");
+    for rule_dir in std::fs::read_dir(root).expect("fixtures/rules").flatten() {
+        let id = rule_dir.file_name().to_string_lossy().to_string();
+        for case in std::fs::read_dir(rule_dir.path())
+            .expect("rule dir")
+            .flatten()
+        {
+            let case_name = case.file_name().to_string_lossy().to_string();
+            let fail = case_name.starts_with("fail-");
+            cases += 1;
+            let mut marked_total = 0;
+            for file in files_below(&case.path()) {
+                let display = file.to_string_lossy().replace('\\', "/");
+                let text = std::fs::read_to_string(&file).unwrap_or_default();
+                let mut expected = if fail {
+                    marked_lines(&text, &id)
+                } else {
+                    Vec::new()
+                };
+                expected.sort();
+                marked_total += expected.len();
+                let mut got = actual
+                    .get(&(display.clone(), id.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                got.sort();
+                if got != expected {
+                    problems.push(format!(
+                        "{display}: {id} expected at lines {expected:?}, fired at {got:?}"
+                    ));
+                }
+            }
+            if fail && marked_total == 0 {
+                problems.push(format!(
+                    "{id}/{case_name}: fail case without any `# {id}` marker"
+                ));
+            }
+        }
+    }
+    assert!(cases > 0, "no fixture cases found");
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn every_rule_has_two_fail_and_two_pass_fixtures() {
+    let cat = catalog();
+    let mut missing = Vec::new();
+    for rule in cat.rego_rules() {
+        for prefix in ["fail-", "pass-"] {
+            let n = cct_lint::docs::fixture_cases(&rule.id, prefix).len();
+            if n < 2 {
+                missing.push(format!("{}: {n} {prefix}* case(s)", rule.id));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+// ---------------------------------------------------------------- Rego unit tests
+
+#[test]
+fn rego_unit_tests_pass() {
+    let r = run(&["test"]);
+    let failures: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let passed = r.stdout.lines().filter(|l| l.starts_with("PASS")).count();
+    assert!(passed > 100, "only {passed} Rego tests ran");
+}
+
+// ---------------------------------------------------------------- catalogue meta-tests
+
+fn snake(name: &str) -> String {
+    name.replace('-', "_")
+}
+
+#[test]
+fn catalogue_is_consistent() {
+    let cat = catalog();
+    let beta: BTreeSet<&str> = cat.requirements.iter().map(|r| r.id.as_str()).collect();
+    let alpha: BTreeSet<&str> = cat
+        .alpha_requirements
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(
+        cat.requirements.len(),
+        55,
+        "the béta list has 55 requirements"
+    );
+    let mut problems = Vec::new();
+    let mut names = BTreeSet::new();
+    for rule in cat.rules.values() {
+        if let Err(e) = catalog::validate_rule(rule) {
+            problems.push(e);
+        }
+        if !names.insert(rule.name.clone()) {
+            problems.push(format!("{}: name `{}` used twice", rule.id, rule.name));
+        }
+        for bad in ["avoid-", "use-", "check-", "pin-", "no-"] {
+            if rule.name.starts_with(bad) && !rule.name.starts_with("no-") {
+                problems.push(format!(
+                    "{}: name `{}` should name the problem",
+                    rule.id, rule.name
+                ));
+            }
+        }
+        for r in &rule.requirements {
+            if !beta.contains(r.as_str()) {
+                problems.push(format!("{}: unknown béta requirement {r}", rule.id));
+            }
+        }
+        for r in &rule.alpha {
+            if !alpha.contains(r.as_str()) {
+                problems.push(format!("{}: unknown alpha requirement {r}", rule.id));
+            }
+        }
+        if rule.input.family == Family::Lint {
+            continue;
+        }
+        let family_dir = match rule.input.family {
+            Family::Dockerfile => "dockerfile",
+            Family::Kubernetes => "kubernetes",
+            Family::Bundle => "app",
+            Family::Chart => "helm",
+            Family::Lint => "lint",
+        };
+        let expected_source = format!("rules/{family_dir}/{}/{}.rego", rule.id, snake(&rule.name));
+        if rule.source != expected_source {
+            problems.push(format!(
+                "{}: file {} should be {expected_source}",
+                rule.id, rule.source
+            ));
+        }
+        let expected_package = format!("rules.{family_dir}.{}", rule.id);
+        if rule.package != expected_package {
+            problems.push(format!(
+                "{}: package {} should be {expected_package}",
+                rule.id, rule.package
+            ));
+        }
+        let test_file = format!(
+            "rules/{family_dir}/{}/{}_test.rego",
+            rule.id,
+            snake(&rule.name)
+        );
+        if !catalog::RULE_FILES.iter().any(|(f, _)| *f == test_file) {
+            problems.push(format!("{}: no {test_file}", rule.id));
+        }
+        if !rule.id.starts_with(match rule.input.family {
+            Family::Dockerfile => "DF",
+            Family::Kubernetes => "K8S",
+            Family::Bundle => "APP",
+            Family::Chart => "HELM",
+            Family::Lint => "LNT",
+        }) {
+            problems.push(format!("{}: id prefix does not match its family", rule.id));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn catalogue_covers_the_dockerfile_and_kubernetes_rules_of_the_design() {
+    let cat = catalog();
+    let ids: BTreeSet<&str> = cat.rules.keys().map(String::as_str).collect();
+    for n in 1..=9 {
+        assert!(
+            ids.contains(format!("DF{n:03}").as_str()),
+            "DF{n:03} missing"
+        );
+    }
+    for n in 1..=25 {
+        assert!(
+            ids.contains(format!("K8S{n:03}").as_str()),
+            "K8S{n:03} missing"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- reports
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/sarif-schema-2.1.0.json").expect("schema file"),
+    )
+    .expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for lang in ["fr", "en"] {
+        let r = run(&[
+            "check",
+            "fixtures/repos",
+            "fixtures/rules",
+            "--format",
+            "sarif",
+            "--lang",
+            lang,
+            "--fail-on",
+            "never",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let sarif: serde_json::Value = serde_json::from_str(&r.stdout).expect("SARIF JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+        let results = sarif["runs"][0]["results"].as_array().expect("results");
+        assert!(!results.is_empty());
+        for result in results {
+            let region = &result["locations"][0]["physicalLocation"]["region"];
+            assert!(region["startLine"].as_u64().unwrap_or(0) >= 1);
+            assert!(region["startColumn"].as_u64().unwrap_or(0) >= 1);
+            let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(!uri.starts_with('/'), "relative URIs only: {uri}");
+            assert!(result["partialFingerprints"]["cctLintFingerprint/v1"].is_string());
+        }
+    }
+}
+
+#[test]
+fn output_is_byte_identical_whatever_the_thread_count() {
+    for format in ["human", "json", "sarif"] {
+        let one = run(&[
+            "check",
+            "fixtures",
+            "--format",
+            format,
+            "--threads",
+            "1",
+            "--fail-on",
+            "never",
+            "--color",
+            "never",
+        ]);
+        let many = run(&[
+            "check",
+            "fixtures",
+            "--format",
+            format,
+            "--fail-on",
+            "never",
+            "--color",
+            "never",
+        ]);
+        let four = run(&[
+            "check",
+            "fixtures",
+            "--format",
+            format,
+            "--threads",
+            "4",
+            "--fail-on",
+            "never",
+            "--color",
+            "never",
+        ]);
+        assert_eq!(one.stdout, many.stdout, "{format}: --threads 1 vs default");
+        assert_eq!(one.stdout, four.stdout, "{format}: --threads 1 vs 4");
+        assert!(!one.stdout.is_empty());
+    }
+}
+
+#[test]
+fn exit_codes_follow_the_gate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clean = dir.path().join("clean");
+    std::fs::create_dir_all(&clean).expect("mkdir");
+    std::fs::write(
+        clean.join("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  mode: fast\n",
+    )
+    .expect("write");
+    assert_eq!(run(&["check", clean.to_str().unwrap_or_default()]).code, 0);
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(&bad).expect("mkdir");
+    std::fs::write(bad.join("svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: NodePort\n  ports:\n    - port: 8080\n").expect("write");
+    let bad = bad.to_str().unwrap_or_default();
+    assert_eq!(run(&["check", bad]).code, 1);
+    assert_eq!(run(&["check", bad, "--fail-on", "never"]).code, 0);
+    assert_eq!(run(&["check", bad, "--format", "nope"]).code, 2);
+    assert_eq!(run(&["explain", "NOPE999"]).code, 2);
+}
+
+// ---------------------------------------------------------------- bad input
+
+#[test]
+fn bad_input_becomes_located_lnt_findings_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::write(
+        root.join("broken.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata: [\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("latin1.yaml"),
+        b"apiVersion: v1\nkind: ConfigMap\ndata:\n  a: caf\xe9\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("binary.yaml"), b"\x00\x01\x02").expect("write");
+    std::fs::write(root.join("huge.yaml"), "a: 1\n".repeat(1000)).expect("write");
+    std::fs::write(
+        root.join("Dockerfile"),
+        "FROM alpine:3.20\nFROBNICATE x\nUSER 1001\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(root.join("sub")).expect("mkdir");
+    std::fs::write(
+        root.join("sub/svc.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: NodePort\n",
+    )
+    .expect("write");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.join("sub"), root.join("sub/loop")).expect("symlink");
+    let before: Vec<(PathBuf, Vec<u8>)> = files_below(root)
+        .into_iter()
+        .map(|p| {
+            let b = std::fs::read(&p).unwrap_or_default();
+            (p, b)
+        })
+        .collect();
+    let r = bin()
+        .current_dir(root)
+        .args([
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--max-file-size",
+            "4000",
+            "--lang",
+            "en",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(r.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&r.stdout).expect("json");
+    let got: BTreeSet<(String, String, u64)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| {
+            f["rule_id"].as_str().unwrap_or_default().starts_with("LNT") || f["rule_id"] == "K8S018"
+        })
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap_or_default().to_string(),
+                f["rule_id"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let mut expected: BTreeSet<(String, String, u64)> = [
+        ("Dockerfile", "LNT004", 2),
+        ("binary.yaml", "LNT005", 1),
+        ("broken.yaml", "LNT001", 4),
+        ("huge.yaml", "LNT006", 1),
+        ("latin1.yaml", "LNT005", 4),
+        ("sub/svc.yaml", "K8S018", 6),
+    ]
+    .iter()
+    .map(|(f, r, l)| (f.to_string(), r.to_string(), *l))
+    .collect();
+    #[cfg(unix)]
+    expected.insert(("sub/loop".to_string(), "LNT007".to_string(), 1));
+    assert_eq!(got, expected);
+    let after: Vec<(PathBuf, Vec<u8>)> = files_below(root)
+        .into_iter()
+        .map(|p| {
+            let b = std::fs::read(&p).unwrap_or_default();
+            (p, b)
+        })
+        .collect();
+    assert_eq!(before, after, "the scanned tree was modified");
+}
+
+// ---------------------------------------------------------------- docs and snapshots
+
+/// Compares `actual` with the committed file; `UPDATE_SNAPSHOTS=1` rewrites it instead.
+fn assert_snapshot(path: &str, actual: &str) {
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        if let Some(parent) = Path::new(path).parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(path, actual).expect("write snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "{path} differs from the output (run with UPDATE_SNAPSHOTS=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
+}
+
+#[test]
+fn generated_rule_docs_do_not_drift() {
+    let cat = catalog();
+    for (path, content) in cct_lint::docs::generated_pages(&cat) {
+        assert_snapshot(&path, &content);
+    }
+}
+
+#[test]
+fn report_snapshots_on_the_example_repository() {
+    for (format, lang, file) in [
+        ("human", "fr", "tests/snapshots/example.human.fr.txt"),
+        ("human", "en", "tests/snapshots/example.human.en.txt"),
+        ("json", "en", "tests/snapshots/example.json"),
+        ("sarif", "fr", "tests/snapshots/example.sarif"),
+    ] {
+        let r = run(&[
+            "check",
+            "fixtures/repos/registre-associations",
+            "--format",
+            format,
+            "--lang",
+            lang,
+            "--color",
+            "never",
+        ]);
+        assert_eq!(r.code, 1, "the example repository has errors: {}", r.stderr);
+        assert_snapshot(file, &r.stdout);
+    }
+}
