@@ -204,6 +204,12 @@ fn main() -> ExitCode {
                 ..ScanOptions::default()
             };
             let result = scan(&discovery, &engine, &catalog, &options);
+            let threshold = match fail_on {
+                FailOn::Error => Some(Severity::Error),
+                FailOn::Warning => Some(Severity::Warning),
+                FailOn::Note => Some(Severity::Note),
+                FailOn::Never => None,
+            };
             let lang = lang_from(lang);
             for (i, format) in formats.iter().enumerate() {
                 let output = outputs.get(i);
@@ -214,6 +220,7 @@ fn main() -> ExitCode {
                     color: output.is_none() && *format == Format::Human && use_color(color),
                     targets: result.targets,
                     documents: result.documents,
+                    gate: threshold,
                 };
                 let text = report::render(*format, &input);
                 let written = match output {
@@ -228,12 +235,6 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             }
-            let threshold = match fail_on {
-                FailOn::Error => Some(Severity::Error),
-                FailOn::Warning => Some(Severity::Warning),
-                FailOn::Note => Some(Severity::Note),
-                FailOn::Never => None,
-            };
             let failed = threshold.is_some_and(|t| result.findings.iter().any(|f| f.severity >= t));
             if failed {
                 ExitCode::from(1)

@@ -567,3 +567,264 @@ fn report_snapshots_on_the_example_repository() {
         assert_snapshot(file, &r.stdout);
     }
 }
+
+// ---------------------------------------------------------------- CI report formats
+
+fn example_report(format: &str, lang: &str) -> String {
+    let r = run(&[
+        "check",
+        "fixtures/repos/registre-associations",
+        "--format",
+        format,
+        "--lang",
+        lang,
+        "--color",
+        "never",
+    ]);
+    assert_eq!(r.code, 1, "the example repository has errors: {}", r.stderr);
+    r.stdout
+}
+
+#[test]
+fn ci_report_snapshots_on_the_example_repository() {
+    assert_snapshot(
+        "tests/snapshots/example.gitlab.json",
+        &example_report("gitlab", "en"),
+    );
+    assert_snapshot(
+        "tests/snapshots/example.junit.xml",
+        &example_report("junit", "fr"),
+    );
+}
+
+#[test]
+fn gitlab_report_has_the_required_fields_and_unique_stable_fingerprints() {
+    let first = example_report("gitlab", "en");
+    let second = example_report("gitlab", "en");
+    assert_eq!(first, second, "two runs give the same report");
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&first).expect("a JSON array");
+    assert!(!issues.is_empty());
+    let cat = catalog();
+    let mut fingerprints = BTreeSet::new();
+    for issue in &issues {
+        let check = issue["check_name"].as_str().expect("check_name");
+        assert!(cat.rule(check).is_some(), "{check} is a rule id");
+        let description = issue["description"].as_str().expect("description");
+        assert!(
+            description.starts_with(&format!("{check}: ")),
+            "{description}"
+        );
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().expect("severity")),
+            "{issue}"
+        );
+        assert!(issue["location"]["path"]
+            .as_str()
+            .is_some_and(|p| !p.is_empty()));
+        assert!(issue["location"]["lines"]["begin"].as_u64().expect("begin") >= 1);
+        let fingerprint = issue["fingerprint"].as_str().expect("fingerprint");
+        assert!(
+            fingerprint.starts_with(&format!("{check}:")),
+            "{fingerprint}"
+        );
+        assert!(
+            fingerprints.insert(fingerprint.to_string()),
+            "duplicate fingerprint {fingerprint}"
+        );
+    }
+    // The same findings in French keep their fingerprints: they do not depend on the language.
+    let french: Vec<serde_json::Value> =
+        serde_json::from_str(&example_report("gitlab", "fr")).expect("a JSON array");
+    let french: BTreeSet<String> = french
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(fingerprints, french);
+}
+
+/// A small XML 1.0 well-formedness checker, enough for what the JUnit renderer may write: one
+/// prolog, one root element, balanced and properly nested tags, quoted attributes without `<`
+/// and without duplicates, only the predefined or numeric entity references, no raw `&`.
+/// Returns the element names in document order.
+fn check_well_formed_xml(xml: &str) -> Result<Vec<String>, String> {
+    fn check_text(text: &str) -> Result<(), String> {
+        let mut rest = text;
+        while let Some(amp) = rest.find('&') {
+            let after = &rest[amp + 1..];
+            let end = after.find(';').ok_or("unterminated entity reference")?;
+            let entity = &after[..end];
+            let ok = matches!(entity, "amp" | "lt" | "gt" | "quot" | "apos")
+                || entity
+                    .strip_prefix("#x")
+                    .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
+                || entity
+                    .strip_prefix('#')
+                    .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
+            if !ok {
+                return Err(format!("bad entity &{entity};"));
+            }
+            rest = &after[end + 1..];
+        }
+        if text.contains('>') && text.contains("]]>") {
+            return Err("]]> in text".into());
+        }
+        if text
+            .chars()
+            .any(|c| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}')
+        {
+            return Err("character not allowed in XML 1.0".into());
+        }
+        Ok(())
+    }
+    fn is_name(name: &str) -> bool {
+        !name.is_empty()
+            && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+    }
+    let body = xml
+        .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+        .ok_or("missing XML declaration")?;
+    let mut stack: Vec<String> = Vec::new();
+    let mut names = Vec::new();
+    let mut roots = 0;
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        let text = &rest[..open];
+        if stack.is_empty() && !text.trim().is_empty() {
+            return Err(format!("text outside the root: {text:?}"));
+        }
+        check_text(text)?;
+        let after = &rest[open + 1..];
+        // `>` may not appear inside our attribute values (they are escaped), so the tag ends at
+        // the first `>`; a `<` inside it means a broken tag.
+        let close = after.find('>').ok_or("unterminated tag")?;
+        let tag = &after[..close];
+        if tag.contains('<') {
+            return Err(format!("`<` inside tag {tag:?}"));
+        }
+        rest = &after[close + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            let top = stack.pop().ok_or(format!("unexpected </{name}>"))?;
+            if top != name.trim_end() {
+                return Err(format!("</{name}> closes <{top}>"));
+            }
+            continue;
+        }
+        let self_closing = tag.ends_with('/');
+        let tag = tag.trim_end_matches('/');
+        let name_end = tag.find(char::is_whitespace).unwrap_or(tag.len());
+        let name = &tag[..name_end];
+        if !is_name(name) {
+            return Err(format!("bad element name {name:?}"));
+        }
+        let mut attrs = tag[name_end..].trim();
+        let mut seen = BTreeSet::new();
+        while !attrs.is_empty() {
+            let eq = attrs
+                .find('=')
+                .ok_or(format!("attribute without value in <{name}>"))?;
+            let attr = attrs[..eq].trim();
+            if !is_name(attr) || !seen.insert(attr.to_string()) {
+                return Err(format!("bad or duplicate attribute {attr:?} in <{name}>"));
+            }
+            let value = attrs[eq + 1..].trim_start();
+            let quote = value.chars().next().ok_or("missing attribute value")?;
+            if quote != '"' && quote != '\'' {
+                return Err(format!("unquoted attribute {attr} in <{name}>"));
+            }
+            let end = value[1..].find(quote).ok_or("unterminated attribute")?;
+            check_text(&value[1..1 + end])?;
+            attrs = value[1 + end + 1..].trim_start();
+        }
+        if stack.is_empty() {
+            roots += 1;
+        }
+        names.push(name.to_string());
+        if !self_closing {
+            stack.push(name.to_string());
+        }
+    }
+    if !rest.trim().is_empty() {
+        return Err("text after the root".into());
+    }
+    if let Some(open) = stack.last() {
+        return Err(format!("<{open}> is never closed"));
+    }
+    if roots != 1 {
+        return Err(format!("{roots} root elements"));
+    }
+    Ok(names)
+}
+
+#[test]
+fn xml_checker_rejects_broken_documents() {
+    let prolog = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    assert!(check_well_formed_xml(&format!("{prolog}<a b=\"1\"><c/></a>\n")).is_ok());
+    for bad in [
+        "<a><b></a></b>",
+        "<a>",
+        "<a b=1></a>",
+        "<a b=\"1\" b=\"2\"></a>",
+        "<a>x & y</a>",
+        "<a>&nbsp;</a>",
+        "<a></a><b></b>",
+        "<a b=\"<\"></a>",
+    ] {
+        assert!(
+            check_well_formed_xml(&format!("{prolog}{bad}")).is_err(),
+            "accepted {bad}"
+        );
+    }
+}
+
+#[test]
+fn junit_report_is_well_formed_and_counts_only_errors_as_failures() {
+    for lang in ["fr", "en"] {
+        let xml = example_report("junit", lang);
+        let names = check_well_formed_xml(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+        assert_eq!(names.first().map(String::as_str), Some("testsuites"));
+        let findings = json_findings(&["fixtures/repos/registre-associations"]);
+        let errors = findings.iter().filter(|f| f["severity"] == "error").count();
+        let rules: BTreeSet<&str> = findings
+            .iter()
+            .filter_map(|f| f["rule_id"].as_str())
+            .collect();
+        let count = |n: &str| names.iter().filter(|x| *x == n).count();
+        assert_eq!(count("failure"), errors);
+        // The `cct-lint` suite with its `scan` case, then one suite per rule with findings.
+        assert_eq!(count("testsuite"), rules.len() + 1);
+        assert_eq!(count("testcase"), findings.len() + 1);
+        assert!(xml.contains(&format!(
+            "<testsuites name=\"cct-lint\" tests=\"{}\" failures=\"{errors}\"",
+            findings.len() + 1
+        )));
+        assert!(!xml.contains("timestamp"));
+    }
+}
+
+#[test]
+fn junit_report_of_a_clean_scan_is_not_empty() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = run(&[
+        "check",
+        dir.path().to_str().expect("utf-8 path"),
+        "--format",
+        "junit",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    let names = check_well_formed_xml(&r.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(names, ["testsuites", "testsuite", "testcase", "system-out"]);
+    let gitlab = run(&[
+        "check",
+        dir.path().to_str().expect("utf-8 path"),
+        "--format",
+        "gitlab",
+    ]);
+    assert_eq!(gitlab.code, 0, "stderr: {}", gitlab.stderr);
+    assert_eq!(gitlab.stdout, "[]\n");
+}

@@ -2,8 +2,10 @@
 //! return strings; only `main` writes them out. Nothing here depends on time or thread count,
 //! so the same findings always give the same bytes.
 
+mod gitlab;
 mod human;
 mod json;
+mod junit;
 mod sarif;
 
 use std::collections::BTreeMap;
@@ -11,8 +13,10 @@ use std::collections::BTreeMap;
 use crate::catalog::{Catalog, Lang, RuleMeta, Severity};
 use crate::finding::Finding;
 
+pub use gitlab::render as gitlab;
 pub use human::render as human;
 pub use json::render as json;
+pub use junit::render as junit;
 pub use sarif::render as sarif;
 
 /// Everything a renderer needs.
@@ -23,6 +27,15 @@ pub struct ReportInput<'a> {
     pub color: bool,
     pub targets: usize,
     pub documents: usize,
+    /// Lowest severity that fails the gate (`--fail-on`); `None` for `never`.
+    pub gate: Option<Severity>,
+}
+
+impl ReportInput<'_> {
+    /// Whether a finding makes the gate fail (CI formats mark those as failures).
+    pub fn fails(&self, finding: &Finding) -> bool {
+        self.gate.is_some_and(|g| finding.severity >= g)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -30,6 +43,10 @@ pub enum Format {
     Human,
     Sarif,
     Json,
+    // GitLab Code Quality (`artifacts:reports:codequality`).
+    Gitlab,
+    // JUnit XML (GitLab `artifacts:reports:junit`, Jenkins `junit`).
+    Junit,
 }
 
 pub fn render(format: Format, input: &ReportInput<'_>) -> String {
@@ -37,6 +54,8 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
         Format::Human => human(input),
         Format::Sarif => sarif(input),
         Format::Json => json(input),
+        Format::Gitlab => gitlab(input),
+        Format::Junit => junit(input),
     }
 }
 

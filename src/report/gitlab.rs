@@ -1,0 +1,186 @@
+//! GitLab Code Quality report (`artifacts:reports:codequality`): a JSON array of issues in the
+//! subset of the Code Climate spec that GitLab reads — `description`, `check_name`,
+//! `fingerprint`, `severity`, `location.path`, `location.lines.begin` — plus the optional
+//! `type`, `categories`, `content.body` and `engine_name`. It only renders the sorted findings
+//! it is given: it must not filter, reorder or re-locate them, nor depend on time or threads.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::{requirements_line, ReportInput};
+use crate::catalog::{Catalog, Family, Lang, RuleMeta, Severity};
+use crate::finding::Finding;
+
+/// GitLab's severity for a finding: the tool's own errors (`LNT`: the file could not be
+/// checked at all, so any breach may hide behind it) are `blocker`; other errors are
+/// `critical` when the rule breaks a Primordiale béta requirement, else `major`; warnings are
+/// `minor`, notes `info`.
+fn severity(catalog: &Catalog, rule: Option<&RuleMeta>, f: &Finding) -> &'static str {
+    match f.severity {
+        Severity::Note => "info",
+        Severity::Warning => "minor",
+        Severity::Error => match rule {
+            Some(r) if r.input.family == Family::Lint => "blocker",
+            Some(r)
+                if r.requirements
+                    .iter()
+                    .any(|id| catalog.requirement(id).is_some_and(|req| req.level == "P")) =>
+            {
+                "critical"
+            }
+            _ => "major",
+        },
+    }
+}
+
+/// Code Climate categories: the tool's own diagnostics are a risk of not being checked, every
+/// CCT rule is a security or platform-conformity matter.
+fn categories(rule: Option<&RuleMeta>) -> &'static str {
+    match rule {
+        Some(r) if r.input.family == Family::Lint => "Bug Risk",
+        _ => "Security",
+    }
+}
+
+/// The rule's explanation in Markdown, shown by GitLab where it renders `content.body`.
+fn body(input: &ReportInput<'_>, rule: &RuleMeta, f: &Finding) -> String {
+    let lang = input.lang;
+    let (why, fix, reqs, object, stage) = match lang {
+        Lang::Fr => ("Pourquoi", "Correction", "Exigences", "Objet", "Étape"),
+        Lang::En => ("Why", "Fix", "Requirements", "Object", "Stage"),
+    };
+    let mut text = format!("**{}** (`{}`)\n\n", rule.title.get(lang), rule.name);
+    if let Some(o) = &f.object {
+        text.push_str(&format!("{object}: `{}`\n\n", o.display()));
+    }
+    if let Some(s) = &f.stage {
+        text.push_str(&format!("{stage}: `{s}`\n\n"));
+    }
+    if !rule.why.get(lang).is_empty() {
+        text.push_str(&format!("{why}: {}\n\n", rule.why.get(lang)));
+    }
+    text.push_str(&format!("{fix}: {}\n", rule.remediation.get(lang)));
+    let line = requirements_line(input.catalog, rule);
+    if !line.is_empty() {
+        text.push_str(&format!("\n{reqs}: {line}\n"));
+    }
+    text
+}
+
+/// Last line the finding covers: spans end just after their last character, so a span that
+/// ends at column 1 of a later line stops on the line before.
+fn end_line(f: &Finding) -> u32 {
+    let start = f.span.start.line.max(1);
+    let end = if f.span.end.column <= 1 && f.span.end.line > start {
+        f.span.end.line - 1
+    } else {
+        f.span.end.line
+    };
+    end.max(start)
+}
+
+pub fn render(input: &ReportInput<'_>) -> String {
+    // GitLab keys issues by fingerprint and keeps one per value, so two findings that share
+    // their fingerprint (same rule, file, object and node) get an occurrence suffix, counted
+    // in the findings' sorted order so it is the same on every run.
+    let mut seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let issues: Vec<serde_json::Value> = input
+        .findings
+        .iter()
+        .map(|f| {
+            let rule = input.catalog.rule(&f.rule_id);
+            let occurrence = seen
+                .entry((f.rule_id.as_str(), f.fingerprint.as_str()))
+                .and_modify(|n| *n += 1)
+                .or_insert(1);
+            let fingerprint = if *occurrence == 1 {
+                format!("{}:{}", f.rule_id, f.fingerprint)
+            } else {
+                format!("{}:{}:{occurrence}", f.rule_id, f.fingerprint)
+            };
+            let mut issue = json!({
+                "type": "issue",
+                "check_name": f.rule_id,
+                "description": format!("{}: {}", f.rule_id, f.message(input.catalog, input.lang)),
+                "categories": [categories(rule)],
+                "severity": severity(input.catalog, rule, f),
+                "fingerprint": fingerprint,
+                "location": {
+                    "path": f.file,
+                    "lines": {"begin": f.span.start.line.max(1), "end": end_line(f)},
+                },
+                "engine_name": "cct-lint",
+            });
+            if let Some(rule) = rule {
+                issue["content"] = json!({"body": body(input, rule, f)});
+            }
+            issue
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::{Position, Span};
+
+    fn finding(rule_id: &str, line: u32, fingerprint: &str) -> Finding {
+        Finding {
+            rule_id: rule_id.into(),
+            severity: Severity::Error,
+            file: "Dockerfile".into(),
+            span: Span::new(Position::new(line, 1), Position::new(line + 1, 1)),
+            object: None,
+            stage: None,
+            path: Vec::new(),
+            params: BTreeMap::new(),
+            source_line: None,
+            fingerprint: fingerprint.into(),
+        }
+    }
+
+    #[test]
+    fn shared_fingerprints_get_an_occurrence_and_severities_follow_the_catalogue() {
+        let catalog = Catalog::embedded().expect("catalogue");
+        let findings = [
+            finding("DF001", 3, "00000000000000aa"),
+            finding("DF001", 4, "00000000000000aa"),
+            finding("LNT001", 5, "00000000000000aa"),
+        ];
+        let input = ReportInput {
+            catalog: &catalog,
+            findings: &findings,
+            lang: Lang::En,
+            color: false,
+            targets: 1,
+            documents: 1,
+            gate: Some(Severity::Error),
+        };
+        let issues: Vec<serde_json::Value> =
+            serde_json::from_str(&render(&input)).expect("JSON array");
+        let prints: Vec<&str> = issues
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            prints,
+            [
+                "DF001:00000000000000aa",
+                "DF001:00000000000000aa:2",
+                "LNT001:00000000000000aa"
+            ]
+        );
+        // DF001 breaks EXI-ARCH-18 (P); LNT errors mean the file was not checked.
+        assert_eq!(issues[0]["severity"], "critical");
+        assert_eq!(issues[2]["severity"], "blocker");
+        // A span ending at column 1 of the next line covers one line.
+        assert_eq!(
+            issues[0]["location"]["lines"],
+            json!({"begin": 3, "end": 3})
+        );
+    }
+}
