@@ -48,6 +48,34 @@ pub struct Finding {
     pub source_line: Option<String>,
     /// Stable identity across runs and line shifts.
     pub fingerprint: String,
+    /// The derogation that covers this finding, if any: a suppressed finding is reported but
+    /// does not count towards the gate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
+}
+
+/// Where a derogation was granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// In `.cct-lint.yaml`.
+    Config,
+    /// An annotation on the Kubernetes object or a comment above the node.
+    Inline,
+}
+
+/// A derogation applied to a finding.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub justification: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Expiry date, `YYYY-MM-DD` (the derogation holds through that day).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// `file:line` where the derogation is written.
+    pub source: String,
 }
 
 /// FNV-1a, 64 bits: tiny, stable across platforms and releases (unlike std's hasher).

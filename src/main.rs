@@ -221,6 +221,8 @@ fn main() -> ExitCode {
                     targets: result.targets,
                     documents: result.documents,
                     gate: threshold,
+                    objects: &result.objects,
+                    roots: &paths,
                 };
                 let text = report::render(*format, &input);
                 let written = match output {

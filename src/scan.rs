@@ -43,6 +43,16 @@ pub struct ScanResult {
     pub findings: Vec<Finding>,
     pub targets: usize,
     pub documents: usize,
+    /// Every Kubernetes object read, with where it starts (for evidence and bundles).
+    pub objects: Vec<ObjectSeen>,
+}
+
+/// A Kubernetes object met during the scan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ObjectSeen {
+    pub file: String,
+    pub line: u32,
+    pub object: ObjectRef,
 }
 
 /// What one target produced.
@@ -50,6 +60,7 @@ pub struct ScanResult {
 struct TargetOutcome {
     findings: Vec<Finding>,
     documents: usize,
+    objects: Vec<ObjectSeen>,
 }
 
 /// Builds findings for one file, with the catalogue's severity and the file's lines at hand.
@@ -90,6 +101,7 @@ impl FileContext<'_> {
             params,
             source_line,
             fingerprint: String::new(),
+            suppression: None,
         }
     }
 
@@ -162,7 +174,7 @@ pub fn scan(
                                 "LNT009",
                                 BTreeMap::from([("detail".to_string(), detail)]),
                             )],
-                            documents: 0,
+                            ..TargetOutcome::default()
                         }
                     })
                 },
@@ -197,6 +209,7 @@ pub fn scan(
     for outcome in outcomes {
         result.documents += outcome.documents;
         result.findings.extend(outcome.findings);
+        result.objects.extend(outcome.objects);
     }
     result.findings = result
         .findings
@@ -207,6 +220,7 @@ pub fn scan(
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     result.findings.dedup();
+    result.objects.sort();
     result
 }
 
@@ -231,7 +245,7 @@ fn scan_target(
                 "LNT010",
                 BTreeMap::from([("chart".to_string(), chart)]),
             )],
-            documents: 0,
+            ..TargetOutcome::default()
         };
     }
     let text = match read_text(&target.path, options.max_file_size) {
@@ -239,7 +253,7 @@ fn scan_target(
         Err(problem) => {
             return TargetOutcome {
                 findings: vec![problem.into_finding(catalog, options, &target.display)],
-                documents: 0,
+                ..TargetOutcome::default()
             }
         }
     };
@@ -383,6 +397,11 @@ fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> Targ
     for document in &stream.documents {
         for (node, object) in objects(&document.root) {
             outcome.documents += 1;
+            outcome.objects.push(ObjectSeen {
+                file: ctx.display.to_string(),
+                line: node.span.start.line,
+                object: object.clone(),
+            });
             match engine.evaluate(&Family::Kubernetes, &object.kind, node.to_rego()) {
                 Ok(raw) => {
                     for r in raw {

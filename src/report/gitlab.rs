@@ -140,6 +140,7 @@ mod tests {
             params: BTreeMap::new(),
             source_line: None,
             fingerprint: fingerprint.into(),
+            suppression: None,
         }
     }
 
@@ -159,6 +160,8 @@ mod tests {
             targets: 1,
             documents: 1,
             gate: Some(Severity::Error),
+            objects: &[],
+            roots: &[],
         };
         let issues: Vec<serde_json::Value> =
             serde_json::from_str(&render(&input)).expect("JSON array");

@@ -223,6 +223,7 @@ mod tests {
             params: BTreeMap::new(),
             source_line: None,
             fingerprint: String::new(),
+            suppression: None,
         };
         let findings = [at(1, 1), at(2, 3), at(2, 7), at(2, 7)];
         let refs: Vec<&Finding> = findings.iter().collect();

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use crate::catalog::{Catalog, Lang, RuleMeta, Severity};
 use crate::finding::Finding;
+use crate::scan::ObjectSeen;
 
 pub use gitlab::render as gitlab;
 pub use human::render as human;
@@ -29,12 +30,16 @@ pub struct ReportInput<'a> {
     pub documents: usize,
     /// Lowest severity that fails the gate (`--fail-on`); `None` for `never`.
     pub gate: Option<Severity>,
+    /// Every Kubernetes object the scan read (evidence for the audit report).
+    pub objects: &'a [ObjectSeen],
+    /// The paths given to `check` (where the audit report looks for evidence files).
+    pub roots: &'a [std::path::PathBuf],
 }
 
 impl ReportInput<'_> {
     /// Whether a finding makes the gate fail (CI formats mark those as failures).
     pub fn fails(&self, finding: &Finding) -> bool {
-        self.gate.is_some_and(|g| finding.severity >= g)
+        finding.suppression.is_none() && self.gate.is_some_and(|g| finding.severity >= g)
     }
 }
 

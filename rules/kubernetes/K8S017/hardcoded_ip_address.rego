@@ -50,18 +50,10 @@
 #     ignored_key_patterns: [VERSION]
 package rules.kubernetes.K8S017
 
-_defaults := {
-	"allowed": ["0.0.0.0", "127.0.0.1", "::", "::1"],
-	"ignored_key_patterns": ["VERSION"],
-}
+# Parameters come from METADATA (`data.params.K8S017`), merged with the user's overrides by the engine.
+_allowed := {lower(a) | some a in data.params.K8S017.allowed; is_string(a)}
 
-_params := object.union(_defaults, data.params.K8S017) if {
-	is_object(data.params.K8S017)
-} else := _defaults
-
-_allowed := {lower(a) | some a in _params.allowed; is_string(a)}
-
-_ignored_patterns := {upper(p) | some p in _params.ignored_key_patterns; is_string(p)}
+_ignored_patterns := {upper(p) | some p in data.params.K8S017.ignored_key_patterns; is_string(p)}
 
 # Container environment values.
 deny contains f if {
@@ -83,50 +75,53 @@ deny contains f if {
 	f := _finding(["data", key], key, value)
 }
 
+# The prefilter comes first: most values hold neither four dotted numbers nor two colons
+# separated by at most four hex digits, which every address reported below contains.
 _finding(path, key, value) := {"path": path, "params": {"key": key, "address": concat(", ", sort(found))}} if {
+	regex.match(_candidate, value)
 	not _ignored_key(key)
 	found := _addresses(value)
 	count(found) > 0
 }
 
+_candidate := `[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}|:[0-9A-Fa-f]{0,4}:`
+
 _ignored_key(key) if {
+	k := upper(key)
 	some p in _ignored_patterns
-	contains(upper(key), p)
+	contains(k, p)
 }
 
+# Comment lines are blanked (their line break stays, so tokens never join across lines), then
+# the whole value is tokenised at once.
 _addresses(value) := {a |
-	some line in split(value, "\n")
-	not _comment(line)
-	some a in _line_addresses(line)
+	text := regex.replace(value, `(?m)^[ \t]*(?:#|//|;|<!--).*$`, "")
+	some a in _ipv4(text) | _ipv6(text)
 	not lower(a) in _allowed
 }
 
-_comment(line) if regex.match(`^[ \t]*(#|//|;|<!--)`, line)
-
-_line_addresses(line) := _ipv4(line) | _ipv6(line)
-
 # Maximal runs of letters, digits and dots (with an optional `/prefix`): an address must be the
 # whole run, so `1.2.3.4.5`, `v1.2.3.4` or `a1.2.3.4` never match, and `10.1.2.3:5432` does.
-_ipv4(line) := {t |
-	some token in regex.find_n(`[0-9A-Za-z.]+(?:/[0-9]+)?`, line, -1)
-	t := _strip_dots(token)
-	regex.match(`^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$`, t)
-	every octet in split(t, ".") {
-		to_number(octet) <= 255
-	}
-}
+# A trailing `/nn` makes the token a CIDR range, which never matches the anchored pattern;
+# sentence-ending dots are dropped. Each number is at most 255.
+_ipv4(text) := {trim_right(token, ".") |
+	some token in regex.find_n(`[0-9A-Za-z.]+(?:/[0-9]+)?`, text, -1)
+	regex.match(_ipv4_token, token)
+} if regex.match(`[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}`, text)
+else := set()
+
+_octet := `(?:[0-9]{1,2}|[01][0-9]{2}|2[0-4][0-9]|25[0-5])`
+
+_ipv4_token := concat("", [`^`, _octet, `\.`, _octet, `\.`, _octet, `\.`, _octet, `\.*$`])
 
 # Same idea with colons: the run must be a whole IPv6 address (8 groups, or fewer with one `::`).
-_ipv6(line) := {t |
-	some token in regex.find_n(`[0-9A-Za-z:.]+(?:/[0-9]+)?`, line, -1)
+_ipv6(text) := {trim_right(token, ".") |
+	some token in regex.find_n(`[0-9A-Za-z:.]+(?:/[0-9]+)?`, text, -1)
 	contains(token, ":")
-	t := _strip_dots(token)
-	regex.match(_ipv6_pattern, t)
-}
-
-# A trailing `/nn` makes the token a CIDR range, which never matches the anchored patterns;
-# sentence-ending dots are dropped.
-_strip_dots(token) := trim_right(token, ".") if not contains(token, "/")
+	not contains(token, "/")
+	regex.match(_ipv6_pattern, trim_right(token, "."))
+} if regex.match(`:[0-9A-Fa-f]{0,4}:`, text)
+else := set()
 
 _h := `[0-9A-Fa-f]{1,4}`
 
