@@ -9,6 +9,7 @@ pub mod evaluate;
 pub mod finding;
 pub mod parse;
 pub mod regotest;
+pub mod render;
 pub mod report;
 pub mod scan;
 pub mod span;

@@ -828,3 +828,12 @@ fn junit_report_of_a_clean_scan_is_not_empty() {
     assert_eq!(gitlab.code, 0, "stderr: {}", gitlab.stderr);
     assert_eq!(gitlab.stdout, "[]\n");
 }
+
+// ---------------------------------------------------------------- Helm template engine
+
+#[path = "render/features.rs"]
+mod render_features;
+#[path = "render/fuzz.rs"]
+mod render_fuzz;
+#[path = "render/probe.rs"]
+mod render_probe;
