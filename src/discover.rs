@@ -203,7 +203,12 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
     }
     for file in files {
         let display = display_path(&file);
-        if exclude.is_match(&display) {
+        // Exclusions are written relative to the scanned root (where the config file lives).
+        let relative = paths
+            .iter()
+            .find_map(|root| file.strip_prefix(root).ok())
+            .map(|p| p.to_string_lossy().replace('\\', "/"));
+        if exclude.is_match(&display) || relative.is_some_and(|r| exclude.is_match(&r)) {
             continue;
         }
         let name = file
@@ -226,7 +231,6 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
             kind,
         });
     }
-    targets.retain(|t| !exclude.is_match(&t.display));
     targets.sort();
     targets.dedup();
     problems.sort();

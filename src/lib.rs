@@ -3,6 +3,8 @@
 //! binary in `main.rs` only wires them and decides the exit code.
 
 pub mod catalog;
+pub mod config;
+pub mod derogation;
 pub mod discover;
 pub mod docs;
 pub mod evaluate;

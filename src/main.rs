@@ -10,10 +10,13 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use cct_lint::catalog::{Catalog, Family, Lang, Severity};
-use cct_lint::discover::{discover, DiscoverOptions, TargetKind};
+use cct_lint::config::{Config, CONFIG_FILE_NAME, STARTER};
+use cct_lint::derogation::{self, Derogation};
+use cct_lint::discover::{discover, display_path, DiscoverOptions, TargetKind};
 use cct_lint::evaluate::RuleEngine;
+use cct_lint::finding::Finding;
 use cct_lint::report::{self, Format, ReportInput};
-use cct_lint::scan::{scan, ScanOptions};
+use cct_lint::scan::{scan, sort_findings, ScanOptions};
 use cct_lint::{docs, regotest};
 
 #[derive(Parser)]
@@ -78,9 +81,26 @@ enum Command {
         threads: usize,
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
-        /// Files larger than this many bytes are reported (LNT006) instead of read.
-        #[arg(long, default_value_t = 8 * 1024 * 1024)]
-        max_file_size: u64,
+        /// Files larger than this many bytes are reported (LNT006) instead of read
+        /// (default 8 MiB, or `max_file_size` in the config file).
+        #[arg(long)]
+        max_file_size: Option<u64>,
+        /// Configuration file (default: `.cct-lint.yaml` in the first scanned directory).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Ignore derogations written in the scanned files (annotations, comments); each one
+        /// is reported (LNT015) so that the refusal is visible.
+        #[arg(long)]
+        no_inline_derogations: bool,
+        /// Also show suppressed (derogated) findings in the human output, with their justification.
+        #[arg(long)]
+        show_suppressed: bool,
+    },
+    /// Write a commented starter `.cct-lint.yaml` in the current directory.
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
     },
     /// List the rule catalogue.
     Rules {
@@ -129,6 +149,27 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// LNT015 for an inline derogation that `--no-inline-derogations` refuses.
+fn refused_inline(catalog: &Catalog, d: &Derogation) -> Finding {
+    Finding {
+        rule_id: "LNT015".to_string(),
+        severity: catalog
+            .rule("LNT015")
+            .map(|r| r.severity)
+            .unwrap_or(Severity::Warning),
+        file: d.file.clone(),
+        span: d.span,
+        object: None,
+        stage: None,
+        path: Vec::new(),
+        params: std::collections::BTreeMap::from([("rules".to_string(), d.rules.join(", "))]),
+        source_line: None,
+        fingerprint: String::new(),
+        suppression: None,
+    }
+    .with_fingerprint()
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -158,6 +199,9 @@ fn main() -> ExitCode {
             threads,
             color,
             max_file_size,
+            config,
+            no_inline_derogations,
+            show_suppressed,
         } => {
             if outputs.len() > formats.len() {
                 eprintln!("cct-lint: more --output than --format");
@@ -168,7 +212,24 @@ fn main() -> ExitCode {
             } else {
                 paths
             };
-            let discovery = match discover(&paths, &DiscoverOptions::default()) {
+            let config = match Config::locate(config.as_deref(), &paths) {
+                Some(path) => match Config::load(&path, &display_path(&path), &catalog) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        eprintln!("cct-lint: configuration error: {e}");
+                        return ExitCode::from(2);
+                    }
+                },
+                None => Config::default(),
+            };
+            let mut discover_options = DiscoverOptions {
+                exclude: config.exclude.clone(),
+                ..DiscoverOptions::default()
+            };
+            if let Some(globs) = &config.dockerfile_globs {
+                discover_options.dockerfile_globs = globs.clone();
+            }
+            let discovery = match discover(&paths, &discover_options) {
                 Ok(d) => d,
                 Err(e) => {
                     eprintln!("cct-lint: {e}");
@@ -187,8 +248,8 @@ fn main() -> ExitCode {
             }
             let engine = match RuleEngine::new(
                 &catalog,
-                &serde_json::Map::new(),
-                &|_| true,
+                &config.params(),
+                &|id| config.enabled(id),
                 &families,
                 Duration::from_secs(10),
             ) {
@@ -198,12 +259,40 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let defaults = ScanOptions::default();
             let options = ScanOptions {
                 threads,
-                max_file_size,
-                ..ScanOptions::default()
+                max_file_size: max_file_size
+                    .or(config.max_file_size)
+                    .unwrap_or(defaults.max_file_size),
+                severity_overrides: config.severity_overrides(),
+                ..defaults
             };
-            let result = scan(&discovery, &engine, &catalog, &options);
+            let mut result = scan(&discovery, &engine, &catalog, &options);
+            let inline_allowed =
+                !no_inline_derogations && config.inline_derogations.unwrap_or(true);
+            let config_file = config.file.clone().unwrap_or_default();
+            let mut derogations: Vec<Derogation> = config
+                .derogations
+                .iter()
+                .map(|d| Derogation::from_config(d, &config_file))
+                .collect();
+            let inline = std::mem::take(&mut result.inline_derogations);
+            let mut extra = Vec::new();
+            if inline_allowed {
+                derogations.extend(inline);
+            } else {
+                extra.extend(inline.iter().map(|d| refused_inline(&catalog, d)));
+            }
+            extra.extend(derogation::apply(
+                &mut result.findings,
+                &derogations,
+                &catalog,
+                cct_lint::config::today(),
+            ));
+            result.findings.extend(extra);
+            result.findings.retain(|f| config.enabled(&f.rule_id));
+            sort_findings(&mut result.findings);
             let threshold = match fail_on {
                 FailOn::Error => Some(Severity::Error),
                 FailOn::Warning => Some(Severity::Warning),
@@ -218,6 +307,7 @@ fn main() -> ExitCode {
                     findings: &result.findings,
                     lang,
                     color: output.is_none() && *format == Format::Human && use_color(color),
+                    show_suppressed,
                     targets: result.targets,
                     documents: result.documents,
                     gate: threshold,
@@ -242,6 +332,23 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
+            }
+        }
+        Command::Init { force } => {
+            let path = PathBuf::from(CONFIG_FILE_NAME);
+            if path.exists() && !force {
+                eprintln!("cct-lint: {CONFIG_FILE_NAME} already exists (use --force to overwrite)");
+                return ExitCode::from(2);
+            }
+            match std::fs::write(&path, STARTER) {
+                Ok(()) => {
+                    println!("wrote {CONFIG_FILE_NAME}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("cct-lint: cannot write {CONFIG_FILE_NAME}: {e}");
+                    ExitCode::from(2)
+                }
             }
         }
         Command::Rules { format, lang } => {

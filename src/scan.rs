@@ -10,6 +10,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::catalog::{Catalog, Family, Severity};
+use crate::derogation::{self, Derogation};
 use crate::discover::{Discovery, Target, TargetKind};
 use crate::evaluate::{RawFinding, RuleEngine};
 use crate::finding::{Finding, ObjectRef};
@@ -45,6 +46,8 @@ pub struct ScanResult {
     pub documents: usize,
     /// Every Kubernetes object read, with where it starts (for evidence and bundles).
     pub objects: Vec<ObjectSeen>,
+    /// Derogations written in the scanned files (annotations and comments).
+    pub inline_derogations: Vec<Derogation>,
 }
 
 /// A Kubernetes object met during the scan.
@@ -61,6 +64,7 @@ struct TargetOutcome {
     findings: Vec<Finding>,
     documents: usize,
     objects: Vec<ObjectSeen>,
+    inline_derogations: Vec<Derogation>,
 }
 
 /// Builds findings for one file, with the catalogue's severity and the file's lines at hand.
@@ -210,6 +214,7 @@ pub fn scan(
         result.documents += outcome.documents;
         result.findings.extend(outcome.findings);
         result.objects.extend(outcome.objects);
+        result.inline_derogations.extend(outcome.inline_derogations);
     }
     result.findings = result
         .findings
@@ -222,6 +227,12 @@ pub fn scan(
     result.findings.dedup();
     result.objects.sort();
     result
+}
+
+/// The one order every report uses; duplicates (same rule, place and path) collapse.
+pub fn sort_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
 }
 
 fn scan_target(
@@ -383,7 +394,10 @@ fn objects(root: &Node) -> Vec<(&Node, ObjectRef)> {
 
 fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> TargetOutcome {
     let stream = yaml::load(text, ctx.options.yaml_limits);
-    let mut outcome = TargetOutcome::default();
+    let mut outcome = TargetOutcome {
+        inline_derogations: derogation::comment_derogations(ctx.display, &ctx.lines),
+        ..TargetOutcome::default()
+    };
     for error in &stream.errors {
         let rule = match error.kind {
             yaml::YamlErrorKind::Syntax => "LNT001",
@@ -402,6 +416,9 @@ fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> Targ
                 line: node.span.start.line,
                 object: object.clone(),
             });
+            outcome
+                .inline_derogations
+                .extend(annotation_derogations(ctx.display, node, &object));
             match engine.evaluate(&Family::Kubernetes, &object.kind, node.to_rego()) {
                 Ok(raw) => {
                     for r in raw {
@@ -420,6 +437,38 @@ fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> Targ
     outcome
 }
 
+/// `cct-lint/derogation.<ID>: "justification; reference=...; expires=..."` annotations.
+fn annotation_derogations(file: &str, node: &Node, object: &ObjectRef) -> Vec<Derogation> {
+    let Some(Value::Map(annotations)) = node
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .map(|a| &a.value)
+    else {
+        return Vec::new();
+    };
+    annotations
+        .iter()
+        .filter_map(|entry| {
+            let id = entry.key.strip_prefix(derogation::ANNOTATION_PREFIX)?;
+            let text = entry.value.as_str().unwrap_or_default();
+            let (justification, reference, expires) = derogation::parse_inline_text(text);
+            Some(Derogation {
+                rules: vec![id.to_string()],
+                scope: derogation::Scope::Object {
+                    file: file.to_string(),
+                    object: object.clone(),
+                },
+                justification,
+                reference,
+                expires,
+                kind: crate::finding::SuppressionKind::Inline,
+                file: file.to_string(),
+                span: entry.key_span,
+            })
+        })
+        .collect()
+}
+
 fn locate_yaml(ctx: &FileContext<'_>, node: &Node, object: &ObjectRef, raw: RawFinding) -> Finding {
     let located = yaml::locate(node, &path_segments(&raw.path));
     let mut finding = ctx.finding(&raw.rule_id, located.span, raw.path, raw.params);
@@ -431,6 +480,7 @@ fn scan_dockerfile(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -
     let parsed = dockerfile::parse(text);
     let mut outcome = TargetOutcome {
         documents: 1,
+        inline_derogations: derogation::comment_derogations(ctx.display, &ctx.lines),
         ..TargetOutcome::default()
     };
     for error in &parsed.errors {

@@ -837,3 +837,229 @@ mod render_features;
 mod render_fuzz;
 #[path = "render/probe.rs"]
 mod render_probe;
+
+// ---------------------------------------------------------------- configuration and derogations
+
+fn derogation_run(extra: &[&str]) -> Vec<(String, String, u64, bool)> {
+    let mut args = vec![
+        "check",
+        "fixtures/repos/derogations",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--lang",
+        "en",
+    ];
+    args.extend_from_slice(extra);
+    let out = bin()
+        .env("CCT_LINT_TODAY", "2026-11-22")
+        .args(&args)
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut got: Vec<(String, String, u64, bool)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["file"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .trim_start_matches("fixtures/repos/derogations/")
+                    .to_string(),
+                f["rule_id"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                !f["suppression"].is_null(),
+            )
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+#[test]
+fn derogations_suppress_expire_and_are_reported_when_unused_or_unjustified() {
+    let got = derogation_run(&[]);
+    let expected: Vec<(String, String, u64, bool)> = [
+        (".cct-lint.yaml", "LNT012", 27, false),  // no justification
+        (".cct-lint.yaml", "LNT013", 17, false),  // expired
+        (".cct-lint.yaml", "LNT014", 23, false),  // unused
+        ("deploy/app.yaml", "K8S001", 20, false), // its derogation expired: fails again
+        ("deploy/app.yaml", "K8S016", 26, true),  // inline comment derogation
+        ("deploy/app.yaml", "K8S017", 29, false), // inline comment without justification
+        ("deploy/app.yaml", "LNT012", 27, false),
+        ("monitoring/node-exporter.yaml", "K8S004", 19, true), // annotation
+        ("monitoring/node-exporter.yaml", "K8S005", 39, true), // config, kind + name + paths
+    ]
+    .iter()
+    .map(|(f, r, l, s)| (f.to_string(), r.to_string(), *l, *s))
+    .collect();
+    assert_eq!(
+        got, expected,
+        "legacy/** is excluded, K8S012 disabled, K8S023 lowered to note and absent here"
+    );
+    // Suppressed findings do not fail the gate; the expired one does.
+    let gate = bin()
+        .env("CCT_LINT_TODAY", "2026-11-22")
+        .args(["check", "fixtures/repos/derogations", "--fail-on", "error"])
+        .output()
+        .expect("run");
+    assert_eq!(gate.status.code(), Some(1));
+    // Before the expiry date, the EXI-ARCH-27 derogation still holds.
+    let earlier = bin()
+        .env("CCT_LINT_TODAY", "2025-01-31")
+        .args([
+            "check",
+            "fixtures/repos/derogations",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .expect("run");
+    let report: serde_json::Value = serde_json::from_slice(&earlier.stdout).expect("json");
+    let k8s001 = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule_id"] == "K8S001")
+        .expect("K8S001");
+    assert_eq!(k8s001["suppression"]["reference"], "DEC-2025-002");
+}
+
+#[test]
+fn inline_derogations_can_be_refused() {
+    let got = derogation_run(&["--no-inline-derogations"]);
+    assert!(got.contains(&(
+        "deploy/app.yaml".to_string(),
+        "K8S016".to_string(),
+        26,
+        false
+    )));
+    assert!(got.contains(&(
+        "monitoring/node-exporter.yaml".to_string(),
+        "K8S004".to_string(),
+        19,
+        false
+    )));
+    let refused: Vec<_> = got
+        .iter()
+        .filter(|g| g.1 == "LNT015")
+        .map(|g| (g.0.as_str(), g.2))
+        .collect();
+    assert_eq!(
+        refused,
+        vec![
+            ("deploy/app.yaml", 24),
+            ("deploy/app.yaml", 27),
+            ("monitoring/node-exporter.yaml", 7)
+        ]
+    );
+}
+
+#[test]
+fn sarif_carries_suppressions_and_human_output_shows_them_on_request() {
+    let r = bin()
+        .env("CCT_LINT_TODAY", "2026-11-22")
+        .args([
+            "check",
+            "fixtures/repos/derogations",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .expect("run");
+    let sarif: serde_json::Value = serde_json::from_slice(&r.stdout).expect("sarif");
+    let suppressed: Vec<&serde_json::Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 3);
+    let kinds: BTreeSet<&str> = suppressed
+        .iter()
+        .map(|r| r["suppressions"][0]["kind"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(kinds, BTreeSet::from(["external", "inSource"]));
+    let human = bin()
+        .env("CCT_LINT_TODAY", "2026-11-22")
+        .args([
+            "check",
+            "fixtures/repos/derogations",
+            "--lang",
+            "en",
+            "--color",
+            "never",
+            "--show-suppressed",
+        ])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&human.stdout).to_string();
+    assert_snapshot("tests/snapshots/derogations.human.en.txt", &text);
+}
+
+#[test]
+fn configuration_errors_point_at_the_config_line_and_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join(".cct-lint.yaml"),
+        "rules:\n  K8S001:\n    severity: fatal\n",
+    )
+    .expect("write");
+    let r = bin()
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .output()
+        .expect("run");
+    assert_eq!(r.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.contains(".cct-lint.yaml:3:15: severity must be error, warning or note"),
+        "{err}"
+    );
+}
+
+#[test]
+fn init_writes_a_valid_starter_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let r = bin()
+        .current_dir(dir.path())
+        .args(["init"])
+        .output()
+        .expect("run");
+    assert_eq!(r.status.code(), Some(0));
+    assert!(dir.path().join(".cct-lint.yaml").is_file());
+    assert_eq!(
+        bin()
+            .current_dir(dir.path())
+            .args(["init"])
+            .output()
+            .expect("run")
+            .status
+            .code(),
+        Some(2)
+    );
+    let check = bin()
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .output()
+        .expect("run");
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}

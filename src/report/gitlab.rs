@@ -85,9 +85,11 @@ pub fn render(input: &ReportInput<'_>) -> String {
     // their fingerprint (same rule, file, object and node) get an occurrence suffix, counted
     // in the findings' sorted order so it is the same on every run.
     let mut seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    // Code Quality has no notion of suppression: derogated findings are left out.
     let issues: Vec<serde_json::Value> = input
         .findings
         .iter()
+        .filter(|f| f.suppression.is_none())
         .map(|f| {
             let rule = input.catalog.rule(&f.rule_id);
             let occurrence = seen
@@ -159,6 +161,7 @@ mod tests {
             color: false,
             targets: 1,
             documents: 1,
+            show_suppressed: false,
             gate: Some(Severity::Error),
             objects: &[],
             roots: &[],

@@ -78,6 +78,35 @@ fn severity_word(w: &Words, s: Severity) -> &'static str {
 }
 
 fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &Words, f: &Finding) {
+    if let Some(s) = &f.suppression {
+        // Suppressed findings are written dimmed, whole, with the derogation that covers them.
+        let mut plain = String::new();
+        write_finding(
+            &mut plain,
+            input,
+            &Style { on: false },
+            w,
+            &Finding {
+                suppression: None,
+                ..f.clone()
+            },
+        );
+        let label = match input.lang {
+            Lang::Fr => "dérogation",
+            Lang::En => "derogation",
+        };
+        let mut detail = format!("{label}{} {} ({})", w.colon, s.justification, s.source);
+        if let Some(r) = &s.reference {
+            detail.push_str(&format!(" · {r}"));
+        }
+        if let Some(e) = &s.expires {
+            detail.push_str(&format!(" · {e}"));
+        }
+        let body = plain.trim_end_matches('\n');
+        let _ = writeln!(out, "{}", style.dim(body));
+        let _ = writeln!(out, "  {}\n", style.dim(&detail));
+        return;
+    }
     let message = f.message(input.catalog, input.lang);
     let head = format!("{}[{}]", severity_word(w, f.severity), f.rule_id);
     let _ = writeln!(
@@ -166,20 +195,32 @@ pub fn render(input: &ReportInput<'_>) -> String {
     let w = words(input.lang);
     let mut out = String::new();
     let mut current_file: Option<&str> = None;
-    for f in input.findings {
+    let shown: Vec<&Finding> = input
+        .findings
+        .iter()
+        .filter(|f| input.show_suppressed || f.suppression.is_none())
+        .collect();
+    for f in shown {
         if current_file != Some(f.file.as_str()) {
             let _ = writeln!(out, "{}", style.bold(&format!("── {} ──", f.file)));
             current_file = Some(&f.file);
         }
         write_finding(&mut out, input, &style, &w, f);
     }
-    let [errors, warnings, notes] = severity_counts(input.findings);
+    let active: Vec<Finding> = input
+        .findings
+        .iter()
+        .filter(|f| f.suppression.is_none())
+        .cloned()
+        .collect();
+    let suppressed = input.findings.len() - active.len();
+    let [errors, warnings, notes] = severity_counts(&active);
     let files = {
         let mut files: Vec<&str> = input.findings.iter().map(|f| f.file.as_str()).collect();
         files.dedup();
         files.len()
     };
-    let total = input.findings.len();
+    let total = active.len();
     let summary = match input.lang {
         Lang::Fr => format!(
             "{total} constat(s) : {errors} erreur(s), {warnings} avertissement(s), {notes} note(s), dans {files} fichier(s) ; {} cible(s), {} document(s) vérifiés",
@@ -191,7 +232,16 @@ pub fn render(input: &ReportInput<'_>) -> String {
         ),
     };
     let _ = writeln!(out, "{}", style.bold(&summary));
-    let per_requirement = requirement_counts(input.catalog, input.findings);
+    if suppressed > 0 {
+        let line = match (input.lang, input.show_suppressed) {
+            (Lang::Fr, false) => format!("{suppressed} constat(s) couvert(s) par une dérogation (--show-suppressed pour les voir)"),
+            (Lang::Fr, true) => format!("{suppressed} constat(s) couvert(s) par une dérogation"),
+            (Lang::En, false) => format!("{suppressed} finding(s) covered by a derogation (--show-suppressed to see them)"),
+            (Lang::En, true) => format!("{suppressed} finding(s) covered by a derogation"),
+        };
+        let _ = writeln!(out, "{}", style.dim(&line));
+    }
+    let per_requirement = requirement_counts(input.catalog, &active);
     if !per_requirement.is_empty() {
         let label = match input.lang {
             Lang::Fr => "Par exigence",

@@ -33,6 +33,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 "path": f.path,
                 "params": f.params,
                 "fingerprint": f.fingerprint,
+                "suppression": f.suppression,
             })
         })
         .collect();
@@ -49,6 +50,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
             "error": errors,
             "warning": warnings,
             "note": notes,
+            "suppressed": input.findings.iter().filter(|f| f.suppression.is_some()).count(),
             "targets": input.targets,
             "documents": input.documents,
         },

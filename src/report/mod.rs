@@ -26,6 +26,8 @@ pub struct ReportInput<'a> {
     pub findings: &'a [Finding],
     pub lang: Lang,
     pub color: bool,
+    /// Human output: also show suppressed findings.
+    pub show_suppressed: bool,
     pub targets: usize,
     pub documents: usize,
     /// Lowest severity that fails the gate (`--fail-on`); `None` for `never`.

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::{requirements_line, ReportInput};
 use crate::catalog::{Lang, RuleMeta, Severity};
+use crate::finding::SuppressionKind;
 
 fn level(severity: Severity) -> &'static str {
     severity.as_str()
@@ -115,6 +116,27 @@ pub fn render(input: &ReportInput<'_>) -> String {
             });
             if let Some(i) = index {
                 result["ruleIndex"] = json!(i);
+            }
+            if let Some(s) = &f.suppression {
+                let mut justification = s.justification.clone();
+                if let Some(r) = &s.reference {
+                    justification.push_str(&format!(" [{r}]"));
+                }
+                if let Some(e) = &s.expires {
+                    justification.push_str(&format!(" (expires {e})"));
+                }
+                result["suppressions"] = json!([{
+                    "kind": match s.kind {
+                        SuppressionKind::Config => "external",
+                        SuppressionKind::Inline => "inSource",
+                    },
+                    "status": "accepted",
+                    "justification": justification,
+                    "location": {"physicalLocation": {
+                        "artifactLocation": {"uri": s.source.rsplit_once(':').map_or(s.source.as_str(), |(f, _)| f), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": s.source.rsplit_once(':').and_then(|(_, l)| l.parse::<u32>().ok()).unwrap_or(1).max(1)},
+                    }},
+                }]);
             }
             result
         })
