@@ -257,6 +257,7 @@ pub fn apply(
                 source_line: None,
                 fingerprint: String::new(),
                 suppression: None,
+                in_baseline: false,
             }
             .with_fingerprint()
         };

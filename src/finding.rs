@@ -52,6 +52,9 @@ pub struct Finding {
     /// does not count towards the gate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<Suppression>,
+    /// Already present in the `--baseline` report: shown as existing, not counted by the gate.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub in_baseline: bool,
 }
 
 /// Where a derogation was granted.

@@ -95,6 +95,10 @@ enum Command {
         /// Also show suppressed (derogated) findings in the human output, with their justification.
         #[arg(long)]
         show_suppressed: bool,
+        /// A previous JSON report: findings already in it are shown as existing and do not fail
+        /// the gate (matched by fingerprint, which survives line shifts).
+        #[arg(long)]
+        baseline: Option<PathBuf>,
     },
     /// Write a commented starter `.cct-lint.yaml` in the current directory.
     Init {
@@ -149,6 +153,33 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// (rule id, fingerprint) pairs of a previous `--format json` report.
+fn read_baseline(
+    path: &std::path::Path,
+) -> Result<std::collections::BTreeSet<(String, String)>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let report: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a JSON report: {e}", path.display()))?;
+    let findings = report
+        .get("findings")
+        .and_then(|f| f.as_array())
+        .ok_or_else(|| {
+            format!(
+                "{}: no `findings` array (expected a `--format json` report)",
+                path.display()
+            )
+        })?;
+    Ok(findings
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f.get("rule_id")?.as_str()?.to_string(),
+                f.get("fingerprint")?.as_str()?.to_string(),
+            ))
+        })
+        .collect())
+}
+
 /// LNT015 for an inline derogation that `--no-inline-derogations` refuses.
 fn refused_inline(catalog: &Catalog, d: &Derogation) -> Finding {
     Finding {
@@ -166,6 +197,7 @@ fn refused_inline(catalog: &Catalog, d: &Derogation) -> Finding {
         source_line: None,
         fingerprint: String::new(),
         suppression: None,
+        in_baseline: false,
     }
     .with_fingerprint()
 }
@@ -202,7 +234,15 @@ fn main() -> ExitCode {
             config,
             no_inline_derogations,
             show_suppressed,
+            baseline,
         } => {
+            let baseline = match baseline.as_deref().map(read_baseline).transpose() {
+                Ok(b) => b.unwrap_or_default(),
+                Err(e) => {
+                    eprintln!("cct-lint: baseline: {e}");
+                    return ExitCode::from(2);
+                }
+            };
             if outputs.len() > formats.len() {
                 eprintln!("cct-lint: more --output than --format");
                 return ExitCode::from(2);
@@ -292,6 +332,9 @@ fn main() -> ExitCode {
             ));
             result.findings.extend(extra);
             result.findings.retain(|f| config.enabled(&f.rule_id));
+            for f in &mut result.findings {
+                f.in_baseline = baseline.contains(&(f.rule_id.clone(), f.fingerprint.clone()));
+            }
             sort_findings(&mut result.findings);
             let threshold = match fail_on {
                 FailOn::Error => Some(Severity::Error),

@@ -106,6 +106,7 @@ impl FileContext<'_> {
             source_line,
             fingerprint: String::new(),
             suppression: None,
+            in_baseline: false,
         }
     }
 

@@ -1063,3 +1063,51 @@ fn init_writes_a_valid_starter_config() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+#[test]
+fn baseline_findings_survive_line_shifts_and_do_not_fail_the_gate() {
+    let args = [
+        "check",
+        "fixtures/repos/baseline",
+        "--baseline",
+        "fixtures/repos/baseline/baseline.json",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ];
+    let r = run(&args);
+    assert_eq!(r.code, 1, "the new finding fails the gate: {}", r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let got: Vec<(String, u64, bool)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                f["in_baseline"] == true,
+            )
+        })
+        .collect();
+    // In the baseline they stood at lines 13 and 14; a header and a container moved them.
+    assert_eq!(
+        got,
+        vec![
+            ("K8S001".to_string(), 16, true),
+            ("K8S002".to_string(), 17, true),
+            ("K8S006".to_string(), 26, false)
+        ]
+    );
+    assert_eq!(
+        run(&[
+            "check",
+            "fixtures/repos/baseline",
+            "--baseline",
+            "nope.json"
+        ])
+        .code,
+        2
+    );
+}

@@ -143,6 +143,7 @@ mod tests {
             source_line: None,
             fingerprint: fingerprint.into(),
             suppression: None,
+            in_baseline: false,
         }
     }
 

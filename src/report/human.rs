@@ -108,7 +108,13 @@ fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &W
         return;
     }
     let message = f.message(input.catalog, input.lang);
-    let head = format!("{}[{}]", severity_word(w, f.severity), f.rule_id);
+    let mut head = format!("{}[{}]", severity_word(w, f.severity), f.rule_id);
+    if f.in_baseline {
+        head.push_str(match input.lang {
+            Lang::Fr => " (existant)",
+            Lang::En => " (existing)",
+        });
+    }
     let _ = writeln!(
         out,
         "{}: {}",

@@ -34,6 +34,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 "params": f.params,
                 "fingerprint": f.fingerprint,
                 "suppression": f.suppression,
+                "in_baseline": f.in_baseline,
             })
         })
         .collect();

@@ -224,6 +224,7 @@ mod tests {
             source_line: None,
             fingerprint: String::new(),
             suppression: None,
+            in_baseline: false,
         };
         let findings = [at(1, 1), at(2, 3), at(2, 7), at(2, 7)];
         let refs: Vec<&Finding> = findings.iter().collect();

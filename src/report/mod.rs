@@ -41,7 +41,9 @@ pub struct ReportInput<'a> {
 impl ReportInput<'_> {
     /// Whether a finding makes the gate fail (CI formats mark those as failures).
     pub fn fails(&self, finding: &Finding) -> bool {
-        finding.suppression.is_none() && self.gate.is_some_and(|g| finding.severity >= g)
+        finding.suppression.is_none()
+            && !finding.in_baseline
+            && self.gate.is_some_and(|g| finding.severity >= g)
     }
 }
 
