@@ -286,6 +286,9 @@ fn main() -> ExitCode {
                     families.push(family);
                 }
             }
+            if families.contains(&Family::Kubernetes) {
+                families.push(Family::Bundle);
+            }
             let engine = match RuleEngine::new(
                 &catalog,
                 &config.params(),
@@ -306,6 +309,7 @@ fn main() -> ExitCode {
                     .or(config.max_file_size)
                     .unwrap_or(defaults.max_file_size),
                 severity_overrides: config.severity_overrides(),
+                bundles: families.contains(&Family::Bundle),
                 ..defaults
             };
             let mut result = scan(&discovery, &engine, &catalog, &options);

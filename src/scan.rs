@@ -26,6 +26,8 @@ pub struct ScanOptions {
     pub yaml_limits: yaml::Limits,
     /// Severity per rule id, replacing the catalogue's default.
     pub severity_overrides: BTreeMap<String, Severity>,
+    /// Group objects per folder and evaluate the bundle (APP) rules.
+    pub bundles: bool,
 }
 
 impl Default for ScanOptions {
@@ -35,6 +37,7 @@ impl Default for ScanOptions {
             max_file_size: 8 * 1024 * 1024,
             yaml_limits: yaml::Limits::default(),
             severity_overrides: BTreeMap::new(),
+            bundles: true,
         }
     }
 }
@@ -65,6 +68,7 @@ struct TargetOutcome {
     documents: usize,
     objects: Vec<ObjectSeen>,
     inline_derogations: Vec<Derogation>,
+    bundle_members: Vec<BundleMember>,
 }
 
 /// Builds findings for one file, with the catalogue's severity and the file's lines at hand.
@@ -186,16 +190,17 @@ pub fn scan(
             )
             .collect::<Vec<_>>()
     };
-    let outcomes = if options.threads > 0 {
-        match rayon::ThreadPoolBuilder::new()
-            .num_threads(options.threads)
-            .build()
-        {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
-        }
-    } else {
-        run()
+    let pool = (options.threads > 0)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(options.threads)
+                .build()
+                .ok()
+        })
+        .flatten();
+    let outcomes = match &pool {
+        Some(pool) => pool.install(run),
+        None => run(),
     };
 
     let mut result = ScanResult {
@@ -211,23 +216,122 @@ pub fn scan(
             BTreeMap::from([("detail".to_string(), problem.detail.clone())]),
         ));
     }
+    let mut members = Vec::new();
     for outcome in outcomes {
         result.documents += outcome.documents;
         result.findings.extend(outcome.findings);
         result.objects.extend(outcome.objects);
         result.inline_derogations.extend(outcome.inline_derogations);
+        members.extend(outcome.bundle_members);
+    }
+    if options.bundles {
+        let bundles = group_bundles(members);
+        let evaluate = || {
+            bundles
+                .par_iter()
+                .map_init(
+                    || engine.clone(),
+                    |engine, (name, members)| scan_bundle(name, members, engine, catalog, options),
+                )
+                .collect::<Vec<_>>()
+        };
+        let found = match &pool {
+            Some(pool) => pool.install(evaluate),
+            None => evaluate(),
+        };
+        result.findings.extend(found.into_iter().flatten());
     }
     result.findings = result
         .findings
         .into_iter()
         .map(Finding::with_fingerprint)
         .collect();
-    result
-        .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    result.findings.dedup();
+    sort_findings(&mut result.findings);
     result.objects.sort();
     result
+}
+
+/// A Kubernetes object kept for the bundle stage.
+struct BundleMember {
+    file: String,
+    node: Node,
+    object: ObjectRef,
+}
+
+/// Objects grouped per folder of plain manifests, in file and document order.
+fn group_bundles(members: Vec<BundleMember>) -> BTreeMap<String, Vec<BundleMember>> {
+    let mut groups: BTreeMap<String, Vec<BundleMember>> = BTreeMap::new();
+    for m in members {
+        let folder = match m.file.rsplit_once('/') {
+            Some((dir, _)) => dir.to_string(),
+            None => ".".to_string(),
+        };
+        groups.entry(folder).or_default().push(m);
+    }
+    groups
+}
+
+/// Evaluates the bundle rules on one group and locates their findings in the members' files.
+fn scan_bundle(
+    name: &str,
+    members: &[BundleMember],
+    engine: &mut RuleEngine,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> Vec<Finding> {
+    let objects: Vec<regorus::Value> = members.iter().map(|m| m.node.to_rego()).collect();
+    let input = regorus::Value::from(BTreeMap::from([
+        (regorus::Value::from("name"), regorus::Value::from(name)),
+        (
+            regorus::Value::from("objects"),
+            regorus::Value::from(objects),
+        ),
+    ]));
+    let raw = match engine.evaluate(&Family::Bundle, "", input) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let Some(first) = members.first() else {
+                return Vec::new();
+            };
+            let ctx = FileContext {
+                catalog,
+                options,
+                display: &first.file,
+                lines: Vec::new(),
+            };
+            return vec![ctx.lint("LNT011", yaml::locate(&first.node, &[]).span, e.to_string())];
+        }
+    };
+    let mut texts: BTreeMap<&str, String> = BTreeMap::new();
+    let mut out = Vec::new();
+    for r in raw {
+        let index = r
+            .path
+            .get(1)
+            .and_then(serde_json::Value::as_u64)
+            .map(|i| i as usize);
+        let (Some("objects"), Some(member)) = (
+            r.path.first().and_then(serde_json::Value::as_str),
+            index.and_then(|i| members.get(i)),
+        ) else {
+            continue;
+        };
+        let located = yaml::locate(&member.node, &path_segments(&r.path[2..]));
+        // Bundle findings are few: the file is read again for the excerpt rather than kept.
+        let text = texts
+            .entry(member.file.as_str())
+            .or_insert_with(|| std::fs::read_to_string(&member.file).unwrap_or_default());
+        let ctx = FileContext {
+            catalog,
+            options,
+            display: &member.file,
+            lines: text.split('\n').collect(),
+        };
+        let mut finding = ctx.finding(&r.rule_id, located.span, r.path.clone(), r.params);
+        finding.object = Some(member.object.clone());
+        out.push(finding);
+    }
+    out
 }
 
 /// The one order every report uses; duplicates (same rule, place and path) collapse.
@@ -420,6 +524,13 @@ fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> Targ
             outcome
                 .inline_derogations
                 .extend(annotation_derogations(ctx.display, node, &object));
+            if ctx.options.bundles {
+                outcome.bundle_members.push(BundleMember {
+                    file: ctx.display.to_string(),
+                    node: node.clone(),
+                    object: object.clone(),
+                });
+            }
             match engine.evaluate(&Family::Kubernetes, &object.kind, node.to_rego()) {
                 Ok(raw) => {
                     for r in raw {
