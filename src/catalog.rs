@@ -332,6 +332,7 @@ pub fn validate_rule(meta: &RuleMeta) -> Result<(), String> {
         }
     }
     if meta.input.family != Family::Lint && !meta.package.ends_with(&format!(".{}", meta.id)) {
+        // Built-in and custom rules alike: the package path carries the identity.
         return Err(format!(
             "{}: package `{}` does not end with the id",
             meta.id, meta.package

@@ -48,6 +48,8 @@ pub struct Config {
     pub derogations: Vec<ConfigDerogation>,
     /// `false` refuses inline derogations (annotations and comments).
     pub inline_derogations: Option<bool>,
+    /// Directories of custom Rego rules, resolved against the config file's folder.
+    pub policies: Vec<PathBuf>,
 }
 
 /// A problem in the config file, with its position.
@@ -316,6 +318,16 @@ impl Config {
                     Value::Int(n) if n > 0 => config.max_file_size = Some(n as u64),
                     _ => return Err(reader.error(v.span, "`max_file_size` must be a positive number of bytes")),
                 },
+                "policies" => {
+                    let base = Path::new(file).parent().unwrap_or(Path::new(""));
+                    for dir in reader.strings(v, "policies")? {
+                        let path = base.join(&dir);
+                        if !path.is_dir() {
+                            return Err(reader.error(v.span, format!("policy directory `{dir}` does not exist")));
+                        }
+                        config.policies.push(path);
+                    }
+                }
                 "inline_derogations" => match v.value {
                     Value::Bool(b) => config.inline_derogations = Some(b),
                     _ => return Err(reader.error(v.span, "`inline_derogations` must be true or false")),
@@ -341,7 +353,7 @@ impl Config {
                 other => {
                     return Err(reader.error(
                         entry.key_span,
-                        format!("unknown key `{other}` (expected exclude, dockerfiles, max_file_size, inline_derogations, rules, derogations)"),
+                        format!("unknown key `{other}` (expected exclude, dockerfiles, max_file_size, inline_derogations, policies, rules, derogations)"),
                     ))
                 }
             }
@@ -405,6 +417,9 @@ rules:
   # K8S020:
   #   params:
   #     allowed_prefixes: ["harbor.io/", "docker.io/bitnami/"]
+
+# Directories of the team's own Rego rules (same METADATA contract as the built-in ones).
+# policies: ["policies/"]
 
 # Set to false to refuse inline derogations (annotations and comments) in CI.
 # inline_derogations: true

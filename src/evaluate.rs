@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use regorus::utils::limits::ExecutionTimerConfig;
 
-use crate::catalog::{is_rule_file, Catalog, Family, RULE_FILES};
+use crate::catalog::{Catalog, Family, RULE_FILES};
 
 /// What a rule returned: where (a path inside the input) and the message parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,10 +93,12 @@ impl RuleEngine {
             .map(|r| r.source.as_str())
             .collect();
         for (file, source) in sources {
-            let helper = file.starts_with("rules/lib/")
-                && file.ends_with(".rego")
-                && !file.ends_with("_test.rego");
-            if !(helper || (is_rule_file(file) && wanted.contains(&file.as_str()))) {
+            if !file.ends_with(".rego") || file.ends_with("_test.rego") {
+                continue;
+            }
+            // Helpers (no METADATA) are always loaded; rules only when wanted.
+            let rule = source.contains("# METADATA");
+            if rule && !wanted.contains(&file.as_str()) {
                 continue;
             }
             engine

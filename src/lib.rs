@@ -10,6 +10,7 @@ pub mod docs;
 pub mod evaluate;
 pub mod finding;
 pub mod parse;
+pub mod policy;
 pub mod regotest;
 pub mod render;
 pub mod report;

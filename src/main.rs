@@ -17,7 +17,7 @@ use cct_lint::evaluate::RuleEngine;
 use cct_lint::finding::Finding;
 use cct_lint::report::{self, Format, ReportInput};
 use cct_lint::scan::{scan, sort_findings, ScanOptions};
-use cct_lint::{docs, regotest};
+use cct_lint::{docs, policy, regotest};
 
 #[derive(Parser)]
 #[command(
@@ -95,6 +95,9 @@ enum Command {
         /// Also show suppressed (derogated) findings in the human output, with their justification.
         #[arg(long)]
         show_suppressed: bool,
+        /// A directory of custom Rego rules (same METADATA and output contract); repeatable.
+        #[arg(long = "policy")]
+        policies: Vec<PathBuf>,
         /// A previous JSON report: findings already in it are shown as existing and do not fail
         /// the gate (matched by fingerprint, which survives line shifts).
         #[arg(long)]
@@ -235,6 +238,7 @@ fn main() -> ExitCode {
             no_inline_derogations,
             show_suppressed,
             baseline,
+            policies,
         } => {
             let baseline = match baseline.as_deref().map(read_baseline).transpose() {
                 Ok(b) => b.unwrap_or_default(),
@@ -261,6 +265,16 @@ fn main() -> ExitCode {
                     }
                 },
                 None => Config::default(),
+            };
+            let mut catalog = catalog;
+            let mut policy_dirs = policies;
+            policy_dirs.extend(config.policies.iter().cloned());
+            let custom = match policy::load(&policy_dirs, &mut catalog) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("cct-lint: policy error: {e}");
+                    return ExitCode::from(2);
+                }
             };
             let mut discover_options = DiscoverOptions {
                 exclude: config.exclude.clone(),
@@ -289,7 +303,13 @@ fn main() -> ExitCode {
             if families.contains(&Family::Kubernetes) {
                 families.push(Family::Bundle);
             }
-            let engine = match RuleEngine::new(
+            let sources: Vec<(String, String)> = cct_lint::catalog::RULE_FILES
+                .iter()
+                .map(|(f, s)| (f.to_string(), s.to_string()))
+                .chain(custom.sources)
+                .collect();
+            let engine = match RuleEngine::from_sources(
+                &sources,
                 &catalog,
                 &config.params(),
                 &|id| config.enabled(id),

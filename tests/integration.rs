@@ -1111,3 +1111,68 @@ fn baseline_findings_survive_line_shifts_and_do_not_fail_the_gate() {
         2
     );
 }
+
+// ---------------------------------------------------------------- custom policies
+
+#[test]
+fn custom_policies_run_beside_the_built_in_rules() {
+    let findings = json_findings(&[
+        "fixtures/rules/K8S001/fail-latest-and-untagged",
+        "--policy",
+        "fixtures/policies/team",
+    ]);
+    let team: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "TEAM001")
+        .collect();
+    assert!(!team.is_empty(), "the custom rule fired");
+    assert!(team
+        .iter()
+        .all(|f| f["severity"] == "warning" && f["line"].as_u64().unwrap_or(0) >= 1));
+    assert!(
+        findings.iter().any(|f| f["rule_id"] == "K8S001"),
+        "built-in rules still run"
+    );
+    let tests = run(&["test", "fixtures/policies/team"]);
+    assert_eq!(tests.code, 0, "{}", tests.stdout);
+    assert!(
+        tests.stdout.contains("3 passed, 0 failed"),
+        "{}",
+        tests.stdout
+    );
+}
+
+#[test]
+fn invalid_or_colliding_policies_are_usage_errors_with_a_location() {
+    let broken = run(&[
+        "check",
+        "fixtures/rules/K8S001",
+        "--policy",
+        "fixtures/policies/broken",
+    ]);
+    assert_eq!(broken.code, 2);
+    assert!(
+        broken
+            .stderr
+            .contains("fixtures/policies/broken/broken.rego:18:1"),
+        "{}",
+        broken.stderr
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string("fixtures/policies/team/team_label_missing.rego")
+        .expect("read")
+        .replace("TEAM001", "K8S001");
+    std::fs::write(dir.path().join("clash.rego"), text).expect("write");
+    let clash = run(&[
+        "check",
+        "fixtures/rules/K8S001",
+        "--policy",
+        dir.path().to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(clash.code, 2);
+    assert!(
+        clash.stderr.contains("rule id K8S001 is already used"),
+        "{}",
+        clash.stderr
+    );
+}
