@@ -159,35 +159,49 @@ pub fn scan(
     catalog: &Catalog,
     options: &ScanOptions,
 ) -> ScanResult {
+    // Targets are grouped per folder: a folder's objects form one bundle, evaluated as soon as
+    // its files are read, so memory holds one folder's objects at a time, not the whole tree's.
+    let mut folders: BTreeMap<&str, Vec<&Target>> = BTreeMap::new();
+    for target in &discovery.targets {
+        let folder = target.display.rsplit_once('/').map_or(".", |(dir, _)| dir);
+        folders.entry(folder).or_default().push(target);
+    }
+    let scan_one = |engine: &mut RuleEngine, target: &Target| {
+        catch_unwind(AssertUnwindSafe(|| {
+            scan_target(target, engine, catalog, options)
+        }))
+        .unwrap_or_else(|panic| TargetOutcome {
+            findings: vec![internal_error(catalog, options, &target.display, panic)],
+            ..TargetOutcome::default()
+        })
+    };
     let run = || {
-        discovery
-            .targets
+        folders
             .par_iter()
-            .map_init(
-                || engine.clone(),
-                |engine, target| {
-                    let outcome = catch_unwind(AssertUnwindSafe(|| {
-                        scan_target(target, engine, catalog, options)
-                    }));
-                    outcome.unwrap_or_else(|panic| {
-                        let detail = panic
-                            .downcast_ref::<String>()
-                            .cloned()
-                            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                            .unwrap_or_else(|| "panic".to_string());
-                        TargetOutcome {
-                            findings: vec![lint_without_source(
-                                catalog,
-                                options,
-                                &target.display,
-                                "LNT009",
-                                BTreeMap::from([("detail".to_string(), detail)]),
-                            )],
-                            ..TargetOutcome::default()
-                        }
-                    })
-                },
-            )
+            .map(|(folder, targets)| {
+                let mut outcomes: Vec<TargetOutcome> = targets
+                    .par_iter()
+                    .map_init(|| engine.clone(), |engine, target| scan_one(engine, target))
+                    .collect();
+                let members: Vec<BundleMember> = outcomes
+                    .iter_mut()
+                    .flat_map(|o| std::mem::take(&mut o.bundle_members))
+                    .collect();
+                if options.bundles && !members.is_empty() {
+                    let mut engine = engine.clone();
+                    let found = catch_unwind(AssertUnwindSafe(|| {
+                        scan_bundle(folder, &members, &mut engine, catalog, options)
+                    }))
+                    .unwrap_or_else(|panic| {
+                        vec![internal_error(catalog, options, &members[0].file, panic)]
+                    });
+                    outcomes.push(TargetOutcome {
+                        findings: found,
+                        ..TargetOutcome::default()
+                    });
+                }
+                outcomes
+            })
             .collect::<Vec<_>>()
     };
     let pool = (options.threads > 0)
@@ -216,30 +230,11 @@ pub fn scan(
             BTreeMap::from([("detail".to_string(), problem.detail.clone())]),
         ));
     }
-    let mut members = Vec::new();
-    for outcome in outcomes {
+    for outcome in outcomes.into_iter().flatten() {
         result.documents += outcome.documents;
         result.findings.extend(outcome.findings);
         result.objects.extend(outcome.objects);
         result.inline_derogations.extend(outcome.inline_derogations);
-        members.extend(outcome.bundle_members);
-    }
-    if options.bundles {
-        let bundles = group_bundles(members);
-        let evaluate = || {
-            bundles
-                .par_iter()
-                .map_init(
-                    || engine.clone(),
-                    |engine, (name, members)| scan_bundle(name, members, engine, catalog, options),
-                )
-                .collect::<Vec<_>>()
-        };
-        let found = match &pool {
-            Some(pool) => pool.install(evaluate),
-            None => evaluate(),
-        };
-        result.findings.extend(found.into_iter().flatten());
     }
     result.findings = result
         .findings
@@ -251,24 +246,32 @@ pub fn scan(
     result
 }
 
+/// LNT009 for a panic inside the pipeline: the target is reported, never silently dropped.
+fn internal_error(
+    catalog: &Catalog,
+    options: &ScanOptions,
+    display: &str,
+    panic: Box<dyn std::any::Any + Send>,
+) -> Finding {
+    let detail = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "panic".to_string());
+    lint_without_source(
+        catalog,
+        options,
+        display,
+        "LNT009",
+        BTreeMap::from([("detail".to_string(), detail)]),
+    )
+}
+
 /// A Kubernetes object kept for the bundle stage.
 struct BundleMember {
     file: String,
     node: Node,
     object: ObjectRef,
-}
-
-/// Objects grouped per folder of plain manifests, in file and document order.
-fn group_bundles(members: Vec<BundleMember>) -> BTreeMap<String, Vec<BundleMember>> {
-    let mut groups: BTreeMap<String, Vec<BundleMember>> = BTreeMap::new();
-    for m in members {
-        let folder = match m.file.rsplit_once('/') {
-            Some((dir, _)) => dir.to_string(),
-            None => ".".to_string(),
-        };
-        groups.entry(folder).or_default().push(m);
-    }
-    groups
 }
 
 /// Evaluates the bundle rules on one group and locates their findings in the members' files.

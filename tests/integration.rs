@@ -881,6 +881,8 @@ fn derogation_run(extra: &[&str]) -> Vec<(String, String, u64, bool)> {
             )
         })
         .collect();
+    // Bundle (APP) rules also fire on this folder; this test is about derogations.
+    got.retain(|g| !g.1.starts_with("APP"));
     got.sort();
     got
 }
@@ -1090,6 +1092,11 @@ fn baseline_findings_survive_line_shifts_and_do_not_fail_the_gate() {
                 f["in_baseline"] == true,
             )
         })
+        .collect();
+    // Only the per-object rules matter here (bundle rules fire on this folder too).
+    let got: Vec<(String, u64, bool)> = got
+        .into_iter()
+        .filter(|g| !g.0.starts_with("APP"))
         .collect();
     // In the baseline they stood at lines 13 and 14; a header and a container moved them.
     assert_eq!(

@@ -72,15 +72,14 @@ _official(registry, repo) := repo if {
 _official("docker.io", repo) := repo if contains(repo, "/")
 
 # True when the reference names an explicit version: a tag other than `latest`, or a digest.
-pinned(ref) if {
-	p := parse(ref)
-	p.digest != ""
-}
+# Same answer as `parse(ref).digest != ""` or a `parse(ref).tag` other than "" and "latest", with
+# one or two regex calls instead of a dozen function calls: the digest is what follows the first
+# `@`; the tag follows the last `:` of the name (before the `@`) when no `/` comes after it.
+pinned(ref) if regex.match(`^[^@]*@[^@]`, ref)
 
 pinned(ref) if {
-	p := parse(ref)
-	p.tag != ""
-	p.tag != "latest"
+	regex.match(`^[^@]*:[^:/@]+(@|$)`, ref)
+	not regex.match(`^[^@]*:latest(@|$)`, ref)
 }
 
 # A reference that still holds an unresolved variable (`$TAG`, `${TAG}`, Helm leftovers) cannot be judged.

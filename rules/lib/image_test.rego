@@ -27,3 +27,26 @@ test_pinned if {
 	not data.lib.image.pinned("nginx:latest")
 	not data.lib.image.pinned("host:5000/nginx")
 }
+
+# `pinned` is a fast form of this definition; both must agree.
+_pinned_by_parse(ref) if data.lib.image.parse(ref).digest != ""
+
+_pinned_by_parse(ref) if {
+	p := data.lib.image.parse(ref)
+	p.tag != ""
+	p.tag != "latest"
+}
+
+test_pinned_matches_parse if {
+	refs := [
+		"nginx", "nginx:1.2", "nginx:latest", "nginx:", "nginx@", "nginx@sha256:abc", "nginx:latest@sha256:abc",
+		"nginx:latest@", "nginx@@x", "host:5000/nginx", "host:5000/nginx:1", "host:5000/nginx:latest",
+		"localhost/app:v1", "a/b/c:d", "a:b/c", "a:b/c:latest", "a:b/c:latest2", ":x", ":", "@", "x@:y",
+		"registry.example.com:443/team/app:1.0@sha256:0", "a:b:c", "a:b:latest", "ns/img:LATEST", "x:1\\n",
+		"img:1.0\\nfoo", "img:latest/x", "img@sha:1/2",
+	]
+	count([ref | some ref in refs; data.lib.image.pinned(ref); not _pinned_by_parse(ref)]) == 0
+	count([ref | some ref in refs; not data.lib.image.pinned(ref); _pinned_by_parse(ref)]) == 0
+	count([ref | some ref in refs; data.lib.image.pinned(ref)]) > 10
+	count([ref | some ref in refs; not data.lib.image.pinned(ref)]) > 10
+}

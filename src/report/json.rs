@@ -10,34 +10,30 @@ pub const JSON_FORMAT_VERSION: u32 = 1;
 
 pub fn render(input: &ReportInput<'_>) -> String {
     let [errors, warnings, notes] = severity_counts(input.findings);
-    let findings: Vec<serde_json::Value> = input
-        .findings
-        .iter()
-        .map(|f| {
-            let rule = input.catalog.rule(&f.rule_id);
-            json!({
-                "rule_id": f.rule_id,
-                "rule_name": rule.map(|r| r.name.as_str()).unwrap_or_default(),
-                "severity": f.severity.as_str(),
-                "message": f.message(input.catalog, input.lang),
-                "remediation": rule.map(|r| r.remediation.get(input.lang)).unwrap_or_default(),
-                "requirements": rule.map(|r| r.requirements.clone()).unwrap_or_default(),
-                "alpha_requirements": rule.map(|r| r.alpha.clone()).unwrap_or_default(),
-                "file": f.file,
-                "line": f.span.start.line,
-                "column": f.span.start.column,
-                "end_line": f.span.end.line,
-                "end_column": f.span.end.column,
-                "object": f.object,
-                "stage": f.stage,
-                "path": f.path,
-                "params": f.params,
-                "fingerprint": f.fingerprint,
-                "suppression": f.suppression,
-                "in_baseline": f.in_baseline,
-            })
+    let finding_json = |f: &crate::finding::Finding| {
+        let rule = input.catalog.rule(&f.rule_id);
+        json!({
+            "rule_id": f.rule_id,
+            "rule_name": rule.map(|r| r.name.as_str()).unwrap_or_default(),
+            "severity": f.severity.as_str(),
+            "message": f.message(input.catalog, input.lang),
+            "remediation": rule.map(|r| r.remediation.get(input.lang)).unwrap_or_default(),
+            "requirements": rule.map(|r| r.requirements.clone()).unwrap_or_default(),
+            "alpha_requirements": rule.map(|r| r.alpha.clone()).unwrap_or_default(),
+            "file": f.file,
+            "line": f.span.start.line,
+            "column": f.span.start.column,
+            "end_line": f.span.end.line,
+            "end_column": f.span.end.column,
+            "object": f.object,
+            "stage": f.stage,
+            "path": f.path,
+            "params": f.params,
+            "fingerprint": f.fingerprint,
+            "suppression": f.suppression,
+            "in_baseline": f.in_baseline,
         })
-        .collect();
+    };
     let report = json!({
         "format_version": JSON_FORMAT_VERSION,
         "tool": {
@@ -55,9 +51,39 @@ pub fn render(input: &ReportInput<'_>) -> String {
             "targets": input.targets,
             "documents": input.documents,
         },
-        "findings": findings,
+        "findings": [],
     });
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    text.push('\n');
+    // The findings are written one at a time into the pretty-printed frame, so a report of
+    // 100,000 findings never exists as one value tree in memory.
+    let frame = serde_json::to_string_pretty(&report).unwrap_or_default();
+    let Some(head) = frame
+        .strip_suffix("[]\n}")
+        .or_else(|| frame.strip_suffix("[]\r\n}"))
+    else {
+        return frame + "\n";
+    };
+    let mut text = String::with_capacity(head.len() + input.findings.len() * 900);
+    text.push_str(head);
+    if input.findings.is_empty() {
+        text.push_str("[]\n}\n");
+        return text;
+    }
+    text.push_str("[\n");
+    for (i, f) in input.findings.iter().enumerate() {
+        let one = serde_json::to_string_pretty(&finding_json(f)).unwrap_or_default();
+        for (j, line) in one.lines().enumerate() {
+            if j > 0 {
+                text.push('\n');
+            }
+            text.push_str("    ");
+            text.push_str(line);
+        }
+        text.push_str(if i + 1 < input.findings.len() {
+            ",\n"
+        } else {
+            "\n"
+        });
+    }
+    text.push_str("  ]\n}\n");
     text
 }

@@ -35,9 +35,11 @@
 #     fr: Ajoutez `USER 1001` (un uid numérique non root, éventuellement `1001:0`) comme dernier `USER` de l'étape finale, après les étapes qui requièrent root.
 package rules.dockerfile.DF001
 
+import data.lib.dockerfile
+
 deny contains f if {
 	last := _last_user
-	inst := _stage(last.stage).instructions[last.instruction]
+	inst := dockerfile.stage(last.stage).instructions[last.instruction]
 	user := _user_value(inst)
 	_is_root(user)
 	f := {
@@ -50,17 +52,17 @@ deny contains f if {
 	count(_user_keys) == 0
 	not _nonroot_base
 	f := {
-		"path": ["stages", _final],
+		"path": ["stages", dockerfile.final_stage_index],
 		"params": {"stage": _final_label, "user": "root", "image": _base_image},
 	}
 }
 
-_final_label := data.lib.dockerfile.stage_label(data.lib.dockerfile.final_stage)
+_final_label := dockerfile.stage_label(dockerfile.final_stage)
 
 # Every USER of the final image as [stage index, instruction index]: the last one sorts highest.
 _user_keys contains [i, j] if {
-	some i in _chain
-	some j, inst in _stage(i).instructions
+	some i in dockerfile.final_chain
+	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword == "USER"
 }
 
@@ -84,7 +86,7 @@ _is_root(value) if {
 	regex.match(`^0+$`, user)
 }
 
-_base := _stage(min(_chain)).from
+_base := dockerfile.final_base
 
 _base_image := _base.image if is_string(_base.image)
 
@@ -105,62 +107,3 @@ _nonroot_base if {
 	some token in regex.split("[-_.]", tag)
 	token == "nonroot"
 }
-
-# ---- private stage-chain helpers (kept here rather than in rules/lib) ----
-
-_stage(i) := s if {
-	some s in input.stages
-	s.index == i
-}
-
-# Index of the earlier stage that stage `s` derives from (`FROM <stage>`), if any.
-_parent(s) := s.from.stage if is_number(s.from.stage)
-
-_parent(s) := max(c) if {
-	not is_number(s.from.stage)
-	is_string(s.from.image)
-	c := {t.index |
-		some t in input.stages
-		t.index < s.index
-		is_string(t.name)
-		lower(t.name) == lower(s.from.image)
-	}
-	count(c) > 0
-}
-
-_final := data.lib.dockerfile.final_stage_index
-
-_up1 := _parent(_stage(_final))
-
-_up2 := _parent(_stage(_up1))
-
-_up3 := _parent(_stage(_up2))
-
-_up4 := _parent(_stage(_up3))
-
-_up5 := _parent(_stage(_up4))
-
-_up6 := _parent(_stage(_up5))
-
-_up7 := _parent(_stage(_up6))
-
-_up8 := _parent(_stage(_up7))
-
-# Indices of the final stage and of the stages it derives from (up to 8 levels).
-_chain contains _final if true
-
-_chain contains _up1 if true
-
-_chain contains _up2 if true
-
-_chain contains _up3 if true
-
-_chain contains _up4 if true
-
-_chain contains _up5 if true
-
-_chain contains _up6 if true
-
-_chain contains _up7 if true
-
-_chain contains _up8 if true

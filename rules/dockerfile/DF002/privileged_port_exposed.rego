@@ -34,9 +34,11 @@
 #     max_privileged_port: 1024
 package rules.dockerfile.DF002
 
+import data.lib.dockerfile
+
 deny contains f if {
-	some i in _chain
-	stage := _stage(i)
+	some i in dockerfile.final_chain
+	stage := dockerfile.stage(i)
 	some j, inst in stage.instructions
 	inst.keyword == "EXPOSE"
 	some spec in inst.expanded
@@ -45,11 +47,9 @@ deny contains f if {
 	low <= _max_port
 	f := {
 		"path": ["stages", i, "instructions", j],
-		"params": {"stage": data.lib.dockerfile.stage_label(data.lib.dockerfile.final_stage), "port": spec},
+		"params": {"stage": dockerfile.stage_label(dockerfile.final_stage), "port": spec},
 	}
 }
-
-default _max_port := 1024
 
 _max_port := data.params.DF002.max_privileged_port
 
@@ -66,62 +66,3 @@ _number(digits) := to_number(t) if {
 }
 
 _number(digits) := 0 if trim_left(digits, "0") == ""
-
-# ---- private stage-chain helpers (kept here rather than in rules/lib) ----
-
-_stage(i) := s if {
-	some s in input.stages
-	s.index == i
-}
-
-# Index of the earlier stage that stage `s` derives from (`FROM <stage>`), if any.
-_parent(s) := s.from.stage if is_number(s.from.stage)
-
-_parent(s) := max(c) if {
-	not is_number(s.from.stage)
-	is_string(s.from.image)
-	c := {t.index |
-		some t in input.stages
-		t.index < s.index
-		is_string(t.name)
-		lower(t.name) == lower(s.from.image)
-	}
-	count(c) > 0
-}
-
-_final := data.lib.dockerfile.final_stage_index
-
-_up1 := _parent(_stage(_final))
-
-_up2 := _parent(_stage(_up1))
-
-_up3 := _parent(_stage(_up2))
-
-_up4 := _parent(_stage(_up3))
-
-_up5 := _parent(_stage(_up4))
-
-_up6 := _parent(_stage(_up5))
-
-_up7 := _parent(_stage(_up6))
-
-_up8 := _parent(_stage(_up7))
-
-# Indices of the final stage and of the stages it derives from (up to 8 levels).
-_chain contains _final if true
-
-_chain contains _up1 if true
-
-_chain contains _up2 if true
-
-_chain contains _up3 if true
-
-_chain contains _up4 if true
-
-_chain contains _up5 if true
-
-_chain contains _up6 if true
-
-_chain contains _up7 if true
-
-_chain contains _up8 if true

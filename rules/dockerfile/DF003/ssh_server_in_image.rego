@@ -32,35 +32,37 @@
 #     fr: Retirez le serveur SSH et le port 22 de l'image, et passez par les journaux de la plateforme ou une variante d'image `-debug` pour le diagnostic.
 package rules.dockerfile.DF003
 
-_final_label := data.lib.dockerfile.stage_label(data.lib.dockerfile.final_stage)
+import data.lib.dockerfile
+
+_final_label := dockerfile.stage_label(dockerfile.final_stage)
 
 # A package manager installs an SSH server.
 deny contains f if {
-	some i in _chain
-	some j, inst in _stage(i).instructions
+	some i in dockerfile.final_chain
+	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword == "RUN"
-	some seg in _segments(inst)
+	some seg in dockerfile.shell_segments(inst)
 	lseg := lower(seg)
-	regex.match(_install_re, lseg)
-	some pkg in _tokens(lseg)
+	regex.match(dockerfile.package_install, lseg)
+	some pkg in dockerfile.shell_tokens(lseg)
 	_ssh_package(lseg, pkg)
 	f := {"path": ["stages", i, "instructions", j], "params": {"stage": _final_label, "item": pkg}}
 }
 
 # A command starts or enables an SSH daemon.
 deny contains f if {
-	some i in _chain
-	some j, inst in _stage(i).instructions
+	some i in dockerfile.final_chain
+	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword in {"RUN", "CMD", "ENTRYPOINT"}
-	some seg in _segments(inst)
+	some seg in dockerfile.shell_segments(inst)
 	regex.match(_sshd_re, lower(seg))
 	f := {"path": ["stages", i, "instructions", j], "params": {"stage": _final_label, "item": _short(seg)}}
 }
 
 # Port 22 is exposed (alone or inside a range).
 deny contains f if {
-	some i in _chain
-	some j, inst in _stage(i).instructions
+	some i in dockerfile.final_chain
+	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword == "EXPOSE"
 	some spec in inst.expanded
 	port := split(spec, "/")[0]
@@ -71,14 +73,8 @@ deny contains f if {
 	f := {"path": ["stages", i, "instructions", j], "params": {"stage": _final_label, "item": concat(" ", ["EXPOSE", spec])}}
 }
 
-_install_re := concat("", [
-	_prefix,
-	`([^ \t]*/)?((apt-get|apt|aptitude|yum|dnf|microdnf|tdnf|zypper)[ \t]([^ \t]+[ \t]+)*(install|in|reinstall)`,
-	`|apk[ \t]([^ \t]+[ \t]+)*add|pacman[ \t]([^ \t]+[ \t]+)*-s[a-z]*)([ \t]|$)`,
-])
-
 _sshd_re := concat("", [
-	_prefix,
+	dockerfile.command_prefix,
 	`(([^ \t]*/)?(sshd|dropbear)([ \t]|$)`,
 	`|(service|rc-service)[ \t]+(ssh|sshd|dropbear)[ \t]+(re)?start`,
 	`|([^ \t]*/)?init\.d/(ssh|sshd|dropbear)[ \t]+(re)?start`,
@@ -92,7 +88,7 @@ _ssh_package(_, pkg) if regex.match(`^dropbear(([=<>~@]|-[0-9])[^ \t]*)?$`, pkg)
 
 # On Alpine and Arch, the `openssh` package includes the server.
 _ssh_package(seg, pkg) if {
-	regex.match(concat("", [_prefix, `([^ \t]*/)?(apk|pacman)[ \t]`]), seg)
+	regex.match(concat("", [dockerfile.command_prefix, `([^ \t]*/)?(apk|pacman)[ \t]`]), seg)
 	regex.match(`^openssh(([=<>~@]|-[0-9])[^ \t]*)?$`, pkg)
 }
 
@@ -107,92 +103,5 @@ _short(s) := s if count(s) <= 60
 
 _short(s) := concat("", [substring(s, 0, 57), "..."]) if count(s) > 60
 
-# ---- private shell-text helpers (kept here rather than in rules/lib) ----
-
 # Text of an instruction: its arguments after ARG/ENV substitution, then the
 # bodies of its heredocs, with backslash-newline continuations joined.
-_text(inst) := regex.replace(concat("\n", array.concat(
-	[concat(" ", inst.expanded)],
-	[h.content | some h in object.get(inst, "heredocs", [])],
-)), "\\\\\r?\n", " ")
-
-# Simple commands of an instruction: its text cut at `&&`, `||`, `;`, `|`, newlines, brackets
-# and backquotes; comment lines are dropped. Rules match `lower(seg)`.
-_segments(inst) := {seg |
-	some piece in regex.split("&&|\\|\\||[;|\n(){}`]", _text(inst))
-	seg := trim_space(piece)
-	seg != ""
-	not startswith(seg, "#")
-}
-
-# Words of a simple command, without surrounding quotes.
-_tokens(seg) := [w |
-	some t in regex.split("[ \t]+", seg)
-	w := trim(t, "\"'")
-	w != ""
-]
-
-# What may precede the command word: variable assignments, shell keywords, `sh -c "`.
-_prefix := concat("", [
-	`^(([a-z_][a-z0-9_]*=[^ \t]*|then|do|else|exec|time|nohup|command|env|sudo|!`,
-	`|([^ \t]*/)?(ba|da|z|a)?sh[ \t]+(-[a-z]+[ \t]+)*-[a-z]*c)[ \t]+["']?)*`,
-])
-
-# ---- private stage-chain helpers (kept here rather than in rules/lib) ----
-
-_stage(i) := s if {
-	some s in input.stages
-	s.index == i
-}
-
-# Index of the earlier stage that stage `s` derives from (`FROM <stage>`), if any.
-_parent(s) := s.from.stage if is_number(s.from.stage)
-
-_parent(s) := max(c) if {
-	not is_number(s.from.stage)
-	is_string(s.from.image)
-	c := {t.index |
-		some t in input.stages
-		t.index < s.index
-		is_string(t.name)
-		lower(t.name) == lower(s.from.image)
-	}
-	count(c) > 0
-}
-
-_final := data.lib.dockerfile.final_stage_index
-
-_up1 := _parent(_stage(_final))
-
-_up2 := _parent(_stage(_up1))
-
-_up3 := _parent(_stage(_up2))
-
-_up4 := _parent(_stage(_up3))
-
-_up5 := _parent(_stage(_up4))
-
-_up6 := _parent(_stage(_up5))
-
-_up7 := _parent(_stage(_up6))
-
-_up8 := _parent(_stage(_up7))
-
-# Indices of the final stage and of the stages it derives from (up to 8 levels).
-_chain contains _final if true
-
-_chain contains _up1 if true
-
-_chain contains _up2 if true
-
-_chain contains _up3 if true
-
-_chain contains _up4 if true
-
-_chain contains _up5 if true
-
-_chain contains _up6 if true
-
-_chain contains _up7 if true
-
-_chain contains _up8 if true

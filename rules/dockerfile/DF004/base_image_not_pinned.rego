@@ -36,6 +36,8 @@
 #     fr: Indiquez un tag de version explicite, par exemple `FROM python:3.12.7-slim`, ou un digest, par exemple `FROM python:3.12.7-slim@sha256:<digest>`.
 package rules.dockerfile.DF004
 
+import data.lib.dockerfile
+
 deny contains f if {
 	some stage in input.stages
 	not is_number(stage.from.stage)
@@ -48,7 +50,7 @@ deny contains f if {
 	not data.lib.image.pinned(image)
 	f := {
 		"path": ["stages", stage.index, "instructions", 0],
-		"params": {"image": image, "stage": data.lib.dockerfile.stage_label(stage)},
+		"params": {"image": image, "stage": dockerfile.stage_label(stage)},
 	}
 }
 

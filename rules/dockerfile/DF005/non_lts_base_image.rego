@@ -45,36 +45,16 @@
 #     ubuntu_non_lts_codenames: [quantal, raring, saucy, utopic, vivid, wily, yakkety, zesty, artful, cosmic, disco, eoan, groovy, hirsute, impish, kinetic, lunar, mantic, oracular, plucky, questing]
 package rules.dockerfile.DF005
 
+import data.lib.dockerfile
+
 deny contains f if {
-	image := _base_image
+	image := dockerfile.final_base_image
 	p := data.lib.image.parse(image)
 	_non_lts(p)
 	f := {
-		"path": ["stages", _final, "instructions", 0],
-		"params": {"stage": data.lib.dockerfile.stage_label(data.lib.dockerfile.final_stage), "image": image},
+		"path": ["stages", dockerfile.final_stage_index, "instructions", 0],
+		"params": {"stage": dockerfile.stage_label(dockerfile.final_stage), "image": image},
 	}
-}
-
-_defaults := {
-	"debian_rolling_tags": ["sid", "testing", "unstable", "experimental", "rc-buggy", "forky"],
-	"ubuntu_non_lts_codenames": [
-		"quantal", "raring", "saucy", "utopic", "vivid", "wily", "yakkety", "zesty", "artful",
-		"cosmic", "disco", "eoan", "groovy", "hirsute", "impish", "kinetic", "lunar", "mantic",
-		"oracular", "plucky", "questing",
-	],
-}
-
-default _user_params := {}
-
-_user_params := data.params.DF005
-
-_params := object.union(_defaults, _user_params)
-
-_base := _stage(min(_chain)).from
-
-_base_image := _base.image if {
-	not _base.scratch == true
-	is_string(_base.image)
 }
 
 _name(p) := parts[count(parts) - 1] if parts := split(lower(p.repository), "/")
@@ -86,7 +66,7 @@ _non_lts(p) if {
 
 _non_lts(p) if {
 	_name(p) == "debian"
-	some t in _params.debian_rolling_tags
+	some t in data.params.DF005.debian_rolling_tags
 	startswith(lower(p.tag), t)
 	regex.match(`^(-.*)?$`, substring(lower(p.tag), count(t), -1))
 }
@@ -110,7 +90,7 @@ _non_lts(p) if {
 
 _non_lts(p) if {
 	some token in split(lower(p.tag), "-")
-	token in {c | some c in _params.ubuntu_non_lts_codenames}
+	token in {c | some c in data.params.DF005.ubuntu_non_lts_codenames}
 }
 
 _non_lts(p) if {
@@ -139,62 +119,3 @@ _interim_version(v) if {
 	regex.match(`^[0-9][0-9]\.[0-9][0-9]([^0-9].*)?$`, v)
 	substring(v, 3, 2) != "04"
 }
-
-# ---- private stage-chain helpers (kept here rather than in rules/lib) ----
-
-_stage(i) := s if {
-	some s in input.stages
-	s.index == i
-}
-
-# Index of the earlier stage that stage `s` derives from (`FROM <stage>`), if any.
-_parent(s) := s.from.stage if is_number(s.from.stage)
-
-_parent(s) := max(c) if {
-	not is_number(s.from.stage)
-	is_string(s.from.image)
-	c := {t.index |
-		some t in input.stages
-		t.index < s.index
-		is_string(t.name)
-		lower(t.name) == lower(s.from.image)
-	}
-	count(c) > 0
-}
-
-_final := data.lib.dockerfile.final_stage_index
-
-_up1 := _parent(_stage(_final))
-
-_up2 := _parent(_stage(_up1))
-
-_up3 := _parent(_stage(_up2))
-
-_up4 := _parent(_stage(_up3))
-
-_up5 := _parent(_stage(_up4))
-
-_up6 := _parent(_stage(_up5))
-
-_up7 := _parent(_stage(_up6))
-
-_up8 := _parent(_stage(_up7))
-
-# Indices of the final stage and of the stages it derives from (up to 8 levels).
-_chain contains _final if true
-
-_chain contains _up1 if true
-
-_chain contains _up2 if true
-
-_chain contains _up3 if true
-
-_chain contains _up4 if true
-
-_chain contains _up5 if true
-
-_chain contains _up6 if true
-
-_chain contains _up7 if true
-
-_chain contains _up8 if true

@@ -35,20 +35,15 @@
 #     fr: Faites plutôt reposer l'étape finale sur une image distroless ou slim d'une distribution LTS, par exemple `gcr.io/distroless/python3-debian12` ou `python:3.12-slim-bookworm`.
 package rules.dockerfile.DF006
 
+import data.lib.dockerfile
+
 deny contains f if {
-	image := _base_image
+	image := dockerfile.final_base_image
 	_alpine(data.lib.image.parse(image))
 	f := {
-		"path": ["stages", _final, "instructions", 0],
-		"params": {"stage": data.lib.dockerfile.stage_label(data.lib.dockerfile.final_stage), "image": image},
+		"path": ["stages", dockerfile.final_stage_index, "instructions", 0],
+		"params": {"stage": dockerfile.stage_label(dockerfile.final_stage), "image": image},
 	}
-}
-
-_base := _stage(min(_chain)).from
-
-_base_image := _base.image if {
-	not _base.scratch == true
-	is_string(_base.image)
 }
 
 _alpine(p) if {
@@ -62,62 +57,3 @@ _alpine(p) if {
 }
 
 _alpine(p) if contains(lower(p.tag), "alpine")
-
-# ---- private stage-chain helpers (kept here rather than in rules/lib) ----
-
-_stage(i) := s if {
-	some s in input.stages
-	s.index == i
-}
-
-# Index of the earlier stage that stage `s` derives from (`FROM <stage>`), if any.
-_parent(s) := s.from.stage if is_number(s.from.stage)
-
-_parent(s) := max(c) if {
-	not is_number(s.from.stage)
-	is_string(s.from.image)
-	c := {t.index |
-		some t in input.stages
-		t.index < s.index
-		is_string(t.name)
-		lower(t.name) == lower(s.from.image)
-	}
-	count(c) > 0
-}
-
-_final := data.lib.dockerfile.final_stage_index
-
-_up1 := _parent(_stage(_final))
-
-_up2 := _parent(_stage(_up1))
-
-_up3 := _parent(_stage(_up2))
-
-_up4 := _parent(_stage(_up3))
-
-_up5 := _parent(_stage(_up4))
-
-_up6 := _parent(_stage(_up5))
-
-_up7 := _parent(_stage(_up6))
-
-_up8 := _parent(_stage(_up7))
-
-# Indices of the final stage and of the stages it derives from (up to 8 levels).
-_chain contains _final if true
-
-_chain contains _up1 if true
-
-_chain contains _up2 if true
-
-_chain contains _up3 if true
-
-_chain contains _up4 if true
-
-_chain contains _up5 if true
-
-_chain contains _up6 if true
-
-_chain contains _up7 if true
-
-_chain contains _up8 if true

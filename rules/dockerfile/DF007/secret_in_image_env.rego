@@ -66,36 +66,21 @@ deny contains f if {
 	f := {"path": ["args", k], "params": {"keyword": "ARG", "name": arg.name}}
 }
 
-_defaults := {
-	"name_patterns": ["PASSWORD", "PASSWD", "SECRET", "TOKEN(S)?($|_)", "API_?KEY", "PRIVATE_?KEY", "ACCESS_?KEY"],
-	"ignored_name_suffixes": [
-		"_FILE", "_PATH", "_DIR", "_URL", "_URI", "_ENDPOINT", "_NAME", "_LENGTH", "_TTL",
-		"_EXPIRY", "_EXPIRATION", "_TIMEOUT", "_ENABLED", "_TYPE", "_HEADER",
-	],
-	"ignored_values": ["true", "false", "yes", "no", "on", "off", "0", "1"],
-}
-
-default _user_params := {}
-
-_user_params := data.params.DF007
-
-_params := object.union(_defaults, _user_params)
-
 _credential(pair) if {
 	is_string(pair.key)
 	name := upper(pair.key)
-	some pattern in _params.name_patterns
+	some pattern in data.params.DF007.name_patterns
 	regex.match(pattern, name)
 	not _ignored_name(name)
 	is_string(pair.value)
 	value := trim_space(pair.value)
 	value != ""
-	not lower(value) in {v | some v in _params.ignored_values}
+	not lower(value) in {v | some v in data.params.DF007.ignored_values}
 	not _reference(value)
 }
 
 _ignored_name(name) if {
-	some suffix in _params.ignored_name_suffixes
+	some suffix in data.params.DF007.ignored_name_suffixes
 	endswith(name, upper(suffix))
 }
 

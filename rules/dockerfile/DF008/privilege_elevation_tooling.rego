@@ -37,25 +37,27 @@
 #     fr: Retirez `sudo`/`gosu`/`su-exec` et les bits setuid, fixez l'utilisateur d'exécution avec `USER 1001`, et préparez les fichiers dès la construction avec les droits dont cet utilisateur a besoin.
 package rules.dockerfile.DF008
 
-_final_label := data.lib.dockerfile.stage_label(data.lib.dockerfile.final_stage)
+import data.lib.dockerfile
+
+_final_label := dockerfile.stage_label(dockerfile.final_stage)
 
 # A command names sudo, su-exec or gosu (install, call, download...).
 deny contains f if {
-	some i in _chain
-	some j, inst in _stage(i).instructions
+	some i in dockerfile.final_chain
+	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword in {"RUN", "CMD", "ENTRYPOINT"}
-	some seg in _segments(inst)
+	some seg in dockerfile.shell_segments(inst)
 	lseg := lower(seg)
-	not regex.match(_removal_re, lseg)
-	some token in _tokens(lseg)
+	not regex.match(dockerfile.package_removal, lseg)
+	some token in dockerfile.shell_tokens(lseg)
 	tool := _tool(token)
 	f := {"path": ["stages", i, "instructions", j], "params": {"stage": _final_label, "tool": tool}}
 }
 
 # A COPY or ADD brings one of them in (`COPY --from=tianon/gosu /gosu /usr/local/bin/`).
 deny contains f if {
-	some i in _chain
-	some j, inst in _stage(i).instructions
+	some i in dockerfile.final_chain
+	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword in {"COPY", "ADD"}
 	some arg in inst.expanded
 	tool := _tool(lower(arg))
@@ -64,12 +66,12 @@ deny contains f if {
 
 # A chmod sets the setuid bit.
 deny contains f if {
-	some i in _chain
-	some j, inst in _stage(i).instructions
+	some i in dockerfile.final_chain
+	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword == "RUN"
-	some seg in _segments(inst)
-	regex.match(concat("", [_prefix, `([^ \t]*/)?chmod[ \t]`]), lower(seg))
-	some mode in _tokens(seg)
+	some seg in dockerfile.shell_segments(inst)
+	regex.match(concat("", [dockerfile.command_prefix, `([^ \t]*/)?chmod[ \t]`]), lower(seg))
+	some mode in dockerfile.shell_tokens(seg)
 	_setuid(mode)
 	f := {"path": ["stages", i, "instructions", j], "params": {"stage": _final_label, "tool": concat(" ", ["chmod", mode])}}
 }
@@ -79,12 +81,6 @@ _tool(token) := name if {
 	some name in ["sudo", "su-exec", "gosu"]
 	regex.match(concat("", [`^([^ \t]*/)?`, name, `(([=<>~]|-[0-9])[^ \t]*)?$`]), token)
 }
-
-_removal_re := concat("", [
-	_prefix,
-	`([^ \t]*/)?((apt-get|apt|aptitude|yum|dnf|microdnf|tdnf|zypper)[ \t]([^ \t]+[ \t]+)*(remove|purge|erase|autoremove|rm)`,
-	`|apk[ \t]([^ \t]+[ \t]+)*del|pacman[ \t]([^ \t]+[ \t]+)*-r[a-z]*|rm|deluser|userdel)([ \t]|$)`,
-])
 
 # Symbolic modes whose clause sets `s` for the owner (`u+s`, `+s`, `a+s`, `ug=rwxs`).
 _setuid(mode) if {
@@ -103,93 +99,5 @@ _owner_clause(who) if contains(who, "u")
 
 _owner_clause(who) if contains(who, "a")
 
-
-# ---- private shell-text helpers (kept here rather than in rules/lib) ----
-
 # Text of an instruction: its arguments after ARG/ENV substitution, then the
 # bodies of its heredocs, with backslash-newline continuations joined.
-_text(inst) := regex.replace(concat("\n", array.concat(
-	[concat(" ", inst.expanded)],
-	[h.content | some h in object.get(inst, "heredocs", [])],
-)), "\\\\\r?\n", " ")
-
-# Simple commands of an instruction: its text cut at `&&`, `||`, `;`, `|`, newlines, brackets
-# and backquotes; comment lines are dropped. Rules match `lower(seg)`.
-_segments(inst) := {seg |
-	some piece in regex.split("&&|\\|\\||[;|\n(){}`]", _text(inst))
-	seg := trim_space(piece)
-	seg != ""
-	not startswith(seg, "#")
-}
-
-# Words of a simple command, without surrounding quotes.
-_tokens(seg) := [w |
-	some t in regex.split("[ \t]+", seg)
-	w := trim(t, "\"'")
-	w != ""
-]
-
-# What may precede the command word: variable assignments, shell keywords, `sh -c "`.
-_prefix := concat("", [
-	`^(([a-z_][a-z0-9_]*=[^ \t]*|then|do|else|exec|time|nohup|command|env|sudo|!`,
-	`|([^ \t]*/)?(ba|da|z|a)?sh[ \t]+(-[a-z]+[ \t]+)*-[a-z]*c)[ \t]+["']?)*`,
-])
-
-# ---- private stage-chain helpers (kept here rather than in rules/lib) ----
-
-_stage(i) := s if {
-	some s in input.stages
-	s.index == i
-}
-
-# Index of the earlier stage that stage `s` derives from (`FROM <stage>`), if any.
-_parent(s) := s.from.stage if is_number(s.from.stage)
-
-_parent(s) := max(c) if {
-	not is_number(s.from.stage)
-	is_string(s.from.image)
-	c := {t.index |
-		some t in input.stages
-		t.index < s.index
-		is_string(t.name)
-		lower(t.name) == lower(s.from.image)
-	}
-	count(c) > 0
-}
-
-_final := data.lib.dockerfile.final_stage_index
-
-_up1 := _parent(_stage(_final))
-
-_up2 := _parent(_stage(_up1))
-
-_up3 := _parent(_stage(_up2))
-
-_up4 := _parent(_stage(_up3))
-
-_up5 := _parent(_stage(_up4))
-
-_up6 := _parent(_stage(_up5))
-
-_up7 := _parent(_stage(_up6))
-
-_up8 := _parent(_stage(_up7))
-
-# Indices of the final stage and of the stages it derives from (up to 8 levels).
-_chain contains _final if true
-
-_chain contains _up1 if true
-
-_chain contains _up2 if true
-
-_chain contains _up3 if true
-
-_chain contains _up4 if true
-
-_chain contains _up5 if true
-
-_chain contains _up6 if true
-
-_chain contains _up7 if true
-
-_chain contains _up8 if true

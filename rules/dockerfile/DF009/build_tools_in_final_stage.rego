@@ -37,21 +37,23 @@
 #     fr: Séparez le Dockerfile en une étape de construction qui compile et une étape finale, sur une image d'exécution minimale, qui ne fait que copier les artefacts, par exemple `COPY --from=build /app/bin /app/bin`.
 package rules.dockerfile.DF009
 
+import data.lib.dockerfile
+
 deny contains f if {
 	count(input.stages) == 1
 	stage := input.stages[0]
 	some j, inst in stage.instructions
 	inst.keyword == "RUN"
-	some seg in _segments(inst)
+	some seg in dockerfile.shell_segments(inst)
 	some c in _compilers
-	regex.match(concat("", [_prefix, c.re]), lower(seg))
+	regex.match(concat("", [dockerfile.command_prefix, c.re]), lower(seg))
 	f := {
 		"path": ["stages", stage.index, "instructions", j],
-		"params": {"stage": data.lib.dockerfile.stage_label(stage), "command": c.label},
+		"params": {"stage": dockerfile.stage_label(stage), "command": c.label},
 	}
 }
 
-# Commands that compile, as they start a simple command (after `_prefix`).
+# Commands that compile, as they start a simple command (after `dockerfile.command_prefix`).
 _compilers := [
 	{"label": "go build", "re": `([^ \t]*/)?go[ \t]+build([ \t]|$)`},
 	{"label": "mvn package", "re": `([^ \t]*/)?mvnw?(\.cmd)?[ \t]([^ \t]+[ \t]+)*(package|install|verify|compile|deploy)([ \t]|$)`},
@@ -66,34 +68,5 @@ _compilers := [
 	{"label": "dotnet publish", "re": `dotnet[ \t]+(publish|build)([ \t]|$)`},
 ]
 
-
-# ---- private shell-text helpers (kept here rather than in rules/lib) ----
-
 # Text of an instruction: its arguments after ARG/ENV substitution, then the
 # bodies of its heredocs, with backslash-newline continuations joined.
-_text(inst) := regex.replace(concat("\n", array.concat(
-	[concat(" ", inst.expanded)],
-	[h.content | some h in object.get(inst, "heredocs", [])],
-)), "\\\\\r?\n", " ")
-
-# Simple commands of an instruction: its text cut at `&&`, `||`, `;`, `|`, newlines, brackets
-# and backquotes; comment lines are dropped. Rules match `lower(seg)`.
-_segments(inst) := {seg |
-	some piece in regex.split("&&|\\|\\||[;|\n(){}`]", _text(inst))
-	seg := trim_space(piece)
-	seg != ""
-	not startswith(seg, "#")
-}
-
-# Words of a simple command, without surrounding quotes.
-_tokens(seg) := [w |
-	some t in regex.split("[ \t]+", seg)
-	w := trim(t, "\"'")
-	w != ""
-]
-
-# What may precede the command word: variable assignments, shell keywords, `sh -c "`.
-_prefix := concat("", [
-	`^(([a-z_][a-z0-9_]*=[^ \t]*|then|do|else|exec|time|nohup|command|env|sudo|!`,
-	`|([^ \t]*/)?(ba|da|z|a)?sh[ \t]+(-[a-z]+[ \t]+)*-[a-z]*c)[ \t]+["']?)*`,
-])

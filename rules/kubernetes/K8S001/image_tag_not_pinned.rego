@@ -45,15 +45,12 @@ deny contains f if {
 	image := c.container.image
 	is_string(image)
 	trim_space(image) != ""
-	not _unresolved(image)
+	# Variables of a shell, of Kustomize/Argo CD or of an unrendered template cannot be judged.
+	not contains(image, "{{")
+	not data.lib.image.unresolved(image)
 	not data.lib.image.pinned(image)
 	f := {
 		"path": array.concat(c.path, ["image"]),
 		"params": {"image": image, "container": data.lib.k8s.container_name(c.container)},
 	}
 }
-
-# Variables of a shell, of Kustomize/Argo CD or of an unrendered template cannot be judged.
-_unresolved(ref) if data.lib.image.unresolved(ref)
-
-_unresolved(ref) if contains(ref, "{{")

@@ -51,20 +51,7 @@
 #     dangerous_capabilities: [ALL, SYS_ADMIN, NET_ADMIN, SYS_PTRACE, NET_RAW, SYS_MODULE, DAC_READ_SEARCH, SYS_RAWIO, SYS_BOOT, SYS_TIME, SYS_RESOURCE, SYS_NICE, SYS_PACCT, SYS_TTY_CONFIG, SYSLOG, MAC_ADMIN, MAC_OVERRIDE, BPF, PERFMON, LINUX_IMMUTABLE, IPC_LOCK, IPC_OWNER, AUDIT_CONTROL, AUDIT_READ, BLOCK_SUSPEND, WAKE_ALARM, LEASE, CHECKPOINT_RESTORE]
 package rules.kubernetes.K8S004
 
-_default_capabilities := [
-	"ALL", "SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "NET_RAW", "SYS_MODULE", "DAC_READ_SEARCH",
-	"SYS_RAWIO", "SYS_BOOT", "SYS_TIME", "SYS_RESOURCE", "SYS_NICE", "SYS_PACCT",
-	"SYS_TTY_CONFIG", "SYSLOG", "MAC_ADMIN", "MAC_OVERRIDE", "BPF", "PERFMON", "LINUX_IMMUTABLE",
-	"IPC_LOCK", "IPC_OWNER", "AUDIT_CONTROL", "AUDIT_READ", "BLOCK_SUSPEND", "WAKE_ALARM", "LEASE",
-	"CHECKPOINT_RESTORE",
-]
-
-_capabilities := caps if {
-	caps := data.params.K8S004.dangerous_capabilities
-	is_array(caps)
-} else := _default_capabilities
-
-_dangerous := {_cap(c) | some c in _capabilities; is_string(c)}
+_dangerous := {_cap(c) | some c in data.params.K8S004.dangerous_capabilities; is_string(c)}
 
 # `cap_sys_admin`, `CAP_SYS_ADMIN` and `SYS_ADMIN` name the same capability.
 _cap(name) := trim_prefix(upper(trim_space(name)), "CAP_")

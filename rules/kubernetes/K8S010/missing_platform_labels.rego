@@ -49,16 +49,13 @@
 #     tier_values: [frontend, backend, db, cache, auth]
 package rules.kubernetes.K8S010
 
-_param(name, fallback) := v if {
-	v := data.params.K8S010[name]
-	is_array(v)
-} else := fallback
+_required := data.params.K8S010.required
 
-_required := _param("required", ["app", "env", "tier"])
-
-_allowed := {
-	"env": _param("env_values", ["dev", "formation", "qualif", "test", "preprod", "prod"]),
-	"tier": _param("tier_values", ["frontend", "backend", "db", "cache", "auth"]),
+# Label name → allowed values.
+_allowed[label] := values if {
+	some label, param in {"env": "env_values", "tier": "tier_values"}
+	values := data.params.K8S010[param]
+	is_array(values)
 }
 
 _meta_path := data.lib.k8s.pod_meta_path

@@ -43,13 +43,9 @@
 #     forbidden_keys: [password, passwd, secret_key]
 package rules.kubernetes.K8S015
 
-_defaults := {"forbidden_keys": ["password", "passwd", "secret_key"]}
+import data.lib.credentials
 
-_params := object.union(_defaults, data.params.K8S015) if {
-	is_object(data.params.K8S015)
-} else := _defaults
-
-_words := {lower(w) | some w in _params.forbidden_keys; is_string(w)}
+_words := {lower(w) | some w in data.params.K8S015.forbidden_keys; is_string(w)}
 
 _name := input.metadata.name if {
 	is_string(input.metadata.name)
@@ -58,10 +54,23 @@ _name := input.metadata.name if {
 deny contains f if {
 	input.kind == "ConfigMap"
 	is_object(input.data)
+	_mentions_a_word
 	some key, value in input.data
 	entries := _entries(key, value)
 	count(entries) > 0
 	f := {"path": ["data", key], "params": {"configmap": _name, "key": key, "entry": concat(", ", sort(entries))}}
+}
+
+# Performance gate, one pass over the whole ConfigMap instead of a regex per entry: every entry
+# reported below holds a name that, lower-cased and without `_`, contains a forbidden word without
+# its `_` (a word ending a camelCase or snake_case name). The check runs on the JSON text of
+# `data`, keys and values together; JSON escapes characters one by one, so the word is looked
+# for in its JSON-escaped form.
+_mentions_a_word if {
+	text := replace(lower(json.marshal(input.data)), "_", "")
+	some w in _words
+	j := json.marshal(w)
+	contains(text, replace(lower(substring(j, 1, count(j) - 2)), "_", ""))
 }
 
 _entries(key, value) := {e |
@@ -97,7 +106,7 @@ _embedded_entries(value) := set() if not is_string(value)
 
 # `dbPassword` → `db_password`, then lower case; the name is the word or ends with `.word`, `_word`, `-word`.
 _credential_name(k) if {
-	n := lower(regex.replace(k, `([a-z0-9])([A-Z])`, "${1}_${2}"))
+	n := lower(regex.replace(k, credentials.camel_case_boundary, "${1}_${2}"))
 	some w in _words
 	_ends_with_word(n, w)
 }
@@ -118,14 +127,16 @@ _clean(raw) := m[0][1] if {
 	count(m) > 0
 } else := trim_space(trim_right(regex.replace(raw, `[ \t]+#.*$`, ""), ","))
 
-_not_literal_words := {"null", "~", "nil", "none", "true", "false", "yes", "no", "on", "off"}
+_not_literal_words := credentials.boolean_words | {"null", "~", "nil", "none"}
 
-_placeholder_pattern := `\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}|<%.*?%>|#\{[^}]*\}|@[A-Za-z0-9_.\-]+@|%\([^)]*\)s|<[^<>]*>|ENC\([^)]*\)`
+_placeholder_pattern := concat("|", [credentials.reference_placeholders, _other_placeholders])
+
+_other_placeholders := `\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}|<%.*?%>|#\{[^}]*\}|@[A-Za-z0-9_.\-]+@|%\([^)]*\)s|<[^<>]*>|ENC\([^)]*\)`
 
 _literal(s) if {
 	s != ""
 	not lower(s) in _not_literal_words
 	not regex.match(`^[|>][+-]?[0-9]?$`, s)
-	not regex.match(`^(/[^/\s]+)+/?$`, s)
+	not regex.match(credentials.absolute_path, s)
 	regex.match(`[A-Za-z0-9]`, regex.replace(s, _placeholder_pattern, ""))
 }

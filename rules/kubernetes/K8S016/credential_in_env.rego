@@ -51,59 +51,48 @@
 #     ignored_suffixes: [_FILE, _PATH, _DIR, _NAME, _REF, _URL, _URI, _ENDPOINT, _HOST, _PORT, _TTL, _TIMEOUT, _EXPIRY, _EXPIRES, _EXPIRATION, _LIFETIME, _LENGTH, _TYPE, _HEADER, _PREFIX, _ENABLED, _AUDIENCE, _ISSUER, _ALGORITHM]
 package rules.kubernetes.K8S016
 
-_defaults := {
-	"name_patterns": ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "PRIVATE_KEY", "ACCESS_KEY"],
-	"ignored_suffixes": [
-		"_FILE", "_PATH", "_DIR", "_NAME", "_REF", "_URL", "_URI", "_ENDPOINT", "_HOST", "_PORT",
-		"_TTL", "_TIMEOUT", "_EXPIRY", "_EXPIRES", "_EXPIRATION", "_LIFETIME", "_LENGTH", "_TYPE",
-		"_HEADER", "_PREFIX", "_ENABLED", "_AUDIENCE", "_ISSUER", "_ALGORITHM",
-	],
-}
+import data.lib.credentials
 
-_params := object.union(_defaults, data.params.K8S016) if {
-	is_object(data.params.K8S016)
-} else := _defaults
+_patterns := {upper(p) | some p in data.params.K8S016.name_patterns; is_string(p)}
 
-_patterns := {upper(p) | some p in _params.name_patterns; is_string(p)}
+_suffixes := {upper(s) | some s in data.params.K8S016.ignored_suffixes; is_string(s)}
 
-_suffixes := {upper(s) | some s in _params.ignored_suffixes; is_string(s)}
+# A cheap necessary condition, checked first with one literal-only regex: the name upper-cased
+# without `_`, `.` and `-` contains a pattern without its `_` (most names stop here). It is
+# built with whole-string builtins: regorus evaluates it once per document.
+_name_prefilter := replace(regex.replace(
+	replace(upper(concat("\n", [p | some p in data.params.K8S016.name_patterns; is_string(p)])), "_", ""),
+	`[\\^$.|?*+()\[\]{}]`, `\$0`,
+), "\n", "|")
+
+_not_literal_words := credentials.boolean_words | {"null", "none"}
 
 deny contains f if {
 	some c in data.lib.k8s.containers
 	env := c.container.env
 	is_array(env)
 	some i, e in env
-	is_string(e.name)
-	_credential_name(e.name)
-	is_string(e.value)
-	_literal(trim_space(e.value))
-	f := {
-		"path": array.concat(c.path, ["env", i, "value"]),
-		"params": {"name": e.name, "container": data.lib.k8s.container_name(c.container)},
-	}
-}
+	value := e.value
+	is_string(value)
+	name := e.name
+	is_string(name)
+	regex.match(_name_prefilter, upper(regex.replace(name, `[_.\-]`, "")))
 
-# `dbPassword` / `db.password` / `db-password` → `DB_PASSWORD`.
-_normalise(name) := upper(regex.replace(regex.replace(name, `([a-z0-9])([A-Z])`, "${1}_${2}"), `[.\-]`, "_"))
-
-_credential_name(name) if {
-	n := _normalise(name)
+	# `dbPassword` / `db.password` / `db-password` → `DB_PASSWORD`.
+	n := upper(regex.replace(regex.replace(name, credentials.camel_case_boundary, "${1}_${2}"), `[.\-]`, "_"))
 	some p in _patterns
 	contains(n, p)
-	not _ignored(n)
-}
+	not strings.any_suffix_match(n, _suffixes)
 
-_ignored(n) if {
-	some s in _suffixes
-	endswith(n, s)
-}
-
-_not_literal_words := {"true", "false", "yes", "no", "on", "off", "null", "none"}
-
-_literal(s) if {
+	# A literal: not empty, not a boolean, number, duration, absolute path or pure reference.
+	s := trim_space(value)
 	s != ""
 	not lower(s) in _not_literal_words
 	not regex.match(`^[0-9]+(\.[0-9]+)?(ms|s|m|h|d|w)?$`, s)
-	not regex.match(`^(/[^/\s]+)+/?$`, s)
-	regex.match(`[A-Za-z0-9]`, regex.replace(s, `\$\([^)]*\)|\$\{[^}]*\}`, ""))
+	not regex.match(credentials.absolute_path, s)
+	regex.match(`[A-Za-z0-9]`, regex.replace(s, credentials.reference_placeholders, ""))
+	f := {
+		"path": array.concat(c.path, ["env", i, "value"]),
+		"params": {"name": name, "container": data.lib.k8s.container_name(c.container)},
+	}
 }

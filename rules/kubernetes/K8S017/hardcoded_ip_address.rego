@@ -50,41 +50,53 @@
 #     ignored_key_patterns: [VERSION]
 package rules.kubernetes.K8S017
 
-# Parameters come from METADATA (`data.params.K8S017`), merged with the user's overrides by the engine.
+# Performance: regorus makes user function calls and extra rule bodies expensive, regex calls
+# less so. Values are filtered with one regex (every address holds a `.` or a `:`), then each
+# remaining value is handled by straight-line builtins.
+
 _allowed := {lower(a) | some a in data.params.K8S017.allowed; is_string(a)}
 
 _ignored_patterns := {upper(p) | some p in data.params.K8S017.ignored_key_patterns; is_string(p)}
 
-# Container environment values.
-deny contains f if {
+# [path, key, value] of the values to read: container environment values, ConfigMap data values.
+_values contains [array.concat(c.path, ["env", i, "value"]), e.name, v] if {
 	some c in data.lib.k8s.containers
 	env := c.container.env
 	is_array(env)
 	some i, e in env
+	v := e.value
+	is_string(v)
+	regex.match(`[.:]`, v)
 	is_string(e.name)
-	is_string(e.value)
-	f := _finding(array.concat(c.path, ["env", i, "value"]), e.name, e.value)
 }
 
-# ConfigMap data values.
-deny contains f if {
+_values contains [["data", key], key, value] if {
 	input.kind == "ConfigMap"
 	is_object(input.data)
 	some key, value in input.data
 	is_string(value)
-	f := _finding(["data", key], key, value)
+	regex.match(`[.:]`, value)
 }
 
-# The prefilter comes first: most values hold neither four dotted numbers nor two colons
-# separated by at most four hex digits, which every address reported below contains.
-_finding(path, key, value) := {"path": path, "params": {"key": key, "address": concat(", ", sort(found))}} if {
-	regex.match(_candidate, value)
-	not _ignored_key(key)
-	found := _addresses(value)
+# Comment lines are blanked first (their line break stays). An address must then be a whole
+# token: a maximal run of letters, digits and dots (IPv4), or of letters, digits, dots and colons
+# (IPv6), with an optional `/prefix`. So `1.2.3.4.5`, `v1.2.3.4` or `a1.2.3.4` never match and
+# `10.1.2.3:5432` does; a `/nn` suffix makes the token a CIDR range, which never matches;
+# sentence-ending dots are dropped. The tokens of both kinds are listed one per line (IPv6 ones
+# marked with a leading `!`) and one anchored pattern picks the addresses among all those lines.
+deny contains {"path": path, "params": {"key": key, "address": concat(", ", sort(found))}} if {
+	some [path, key, value] in _values
+	text := regex.replace(value, `(?m)^[ \t]*(?:#|//|;|<!--).*$`, "")
+	ipv4_tokens := regex.find_n(`[0-9A-Za-z.]+(?:/[0-9]+)?`, text, -1)
+	ipv6_tokens := regex.find_n(`[0-9A-Za-z:.]+(?:/[0-9]+)?`, text, -1)
+	lines := concat("\n", array.concat(ipv4_tokens, [concat("", ["!", t]) | some t in ipv6_tokens; contains(t, ":")]))
+	found := {trim_left(trim_right(a, "."), "!") |
+		some a in regex.find_n(_address_line, lines, -1)
+		not lower(trim_left(trim_right(a, "."), "!")) in _allowed
+	}
 	count(found) > 0
+	not _ignored_key(key)
 }
-
-_candidate := `[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}|:[0-9A-Fa-f]{0,4}:`
 
 _ignored_key(key) if {
 	k := upper(key)
@@ -92,43 +104,18 @@ _ignored_key(key) if {
 	contains(k, p)
 }
 
-# Comment lines are blanked (their line break stays, so tokens never join across lines), then
-# the whole value is tokenised at once.
-_addresses(value) := {a |
-	text := regex.replace(value, `(?m)^[ \t]*(?:#|//|;|<!--).*$`, "")
-	some a in _ipv4(text) | _ipv6(text)
-	not lower(a) in _allowed
-}
-
-# Maximal runs of letters, digits and dots (with an optional `/prefix`): an address must be the
-# whole run, so `1.2.3.4.5`, `v1.2.3.4` or `a1.2.3.4` never match, and `10.1.2.3:5432` does.
-# A trailing `/nn` makes the token a CIDR range, which never matches the anchored pattern;
-# sentence-ending dots are dropped. Each number is at most 255.
-_ipv4(text) := {trim_right(token, ".") |
-	some token in regex.find_n(`[0-9A-Za-z.]+(?:/[0-9]+)?`, text, -1)
-	regex.match(_ipv4_token, token)
-} if regex.match(`[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}`, text)
-else := set()
-
+# IPv4: four numbers up to 255.
 _octet := `(?:[0-9]{1,2}|[01][0-9]{2}|2[0-4][0-9]|25[0-5])`
 
-_ipv4_token := concat("", [`^`, _octet, `\.`, _octet, `\.`, _octet, `\.`, _octet, `\.*$`])
+_ipv4 := concat("", [_octet, `\.`, _octet, `\.`, _octet, `\.`, _octet])
 
-# Same idea with colons: the run must be a whole IPv6 address (8 groups, or fewer with one `::`).
-_ipv6(text) := {trim_right(token, ".") |
-	some token in regex.find_n(`[0-9A-Za-z:.]+(?:/[0-9]+)?`, text, -1)
-	contains(token, ":")
-	not contains(token, "/")
-	regex.match(_ipv6_pattern, trim_right(token, "."))
-} if regex.match(`:[0-9A-Fa-f]{0,4}:`, text)
-else := set()
-
+# IPv6: 8 groups, or fewer with one `::`.
 _h := `[0-9A-Fa-f]{1,4}`
 
 _ipv4_part := `(?:[0-9]{1,3}\.){3}[0-9]{1,3}`
 
-_ipv6_pattern := concat("", [
-	`^(?:`,
+_ipv6 := concat("", [
+	`(?:`,
 	sprintf(`(?:%s:){7}%s`, [_h, _h]),
 	sprintf(`|(?:%s:){1,7}:`, [_h]),
 	sprintf(`|(?:%s:){1,6}:%s`, [_h, _h]),
@@ -140,5 +127,8 @@ _ipv6_pattern := concat("", [
 	sprintf(`|:(?:(?::%s){1,7}|:)`, [_h]),
 	sprintf(`|::(?:[Ff]{4}(?::0{1,4})?:)?%s`, [_ipv4_part]),
 	sprintf(`|(?:%s:){1,4}:%s`, [_h, _ipv4_part]),
-	`)$`,
+	`)`,
 ])
+
+# One address per line, with its sentence-ending dots (IPv6 ones after their `!` mark).
+_address_line := concat("", [`(?m)^(?:`, _ipv4, `|!`, _ipv6, `)\.*$`])

@@ -74,3 +74,8 @@ test_fail_custom_allowed if {
 	data.rules.kubernetes.K8S017.deny == {_f(["data", "a"], "a", "127.0.0.1")} with input as _cm({"a": "127.0.0.1 10.0.0.1"})
 		with data.params.K8S017 as {"allowed": ["10.0.0.1"]}
 }
+
+# Octets with leading zeros are numbers up to 255 (the rule used to raise an error on them).
+test_fail_leading_zero_octets if {
+	data.rules.kubernetes.K8S017.deny == {_f(["data", "a"], "a", "010.001.0.1")} with input as _cm({"a": "010.001.0.1 and 010.001.0.256"})
+}

@@ -49,46 +49,38 @@
 #     allowed_prefixes: [docker.io/, harbor.io/, registry.redhat.io/, quay.io/, bitnami/, ghcr.io/]
 package rules.kubernetes.K8S020
 
-_defaults := {"allowed_prefixes": ["docker.io/", "harbor.io/", "registry.redhat.io/", "quay.io/", "bitnami/", "ghcr.io/"]}
-
-_params := object.union(_defaults, data.params.K8S020) if {
-	is_object(data.params.K8S020)
-} else := _defaults
-
 # A prefix written without a trailing `/` names a whole registry or repository path.
-_prefixes := {_with_slash(lower(trim_space(p))) | some p in _params.allowed_prefixes; is_string(p); trim_space(p) != ""}
+# Prefixes lower-cased, with a trailing `/`.
+_prefixes := {q |
+	some p in data.params.K8S020.allowed_prefixes
+	is_string(p)
+	q := lower(trim_space(p))
+	endswith(q, "/")
+} | {concat("", [q, "/"]) |
+	some p in data.params.K8S020.allowed_prefixes
+	is_string(p)
+	q := lower(trim_space(p))
+	q != ""
+	not endswith(q, "/")
+}
 
-_with_slash(p) := p if endswith(p, "/")
-
-_with_slash(p) := concat("", [p, "/"]) if not endswith(p, "/")
-
+# The reference as written is checked first (one builtin); only when no prefix matches is it
+# parsed and checked again in its normalised form `registry/repository`.
 deny contains f if {
 	some c in data.lib.k8s.containers
 	image := c.container.image
 	is_string(image)
 	ref := trim_space(image)
 	ref != ""
+	not strings.any_prefix_match(lower(ref), _prefixes)
 	not data.lib.image.unresolved(ref)
 	parsed := data.lib.image.parse(ref)
-	registry := _registry(parsed.registry)
-	not _allowed(lower(ref), concat("/", [registry, lower(parsed.repository)]))
+	registry := object.get(_docker_hub_aliases, parsed.registry, parsed.registry)
+	not strings.any_prefix_match(concat("", [registry, "/", lower(parsed.repository), "/"]), _prefixes)
 	f := {
 		"path": array.concat(c.path, ["image"]),
 		"params": {"image": ref, "container": data.lib.k8s.container_name(c.container), "registry": registry},
 	}
 }
 
-# Docker Hub's other names.
-_registry(r) := "docker.io" if r in {"index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
-
-_registry(r) := r if not r in {"index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"}
-
-_allowed(written, _) if {
-	some p in _prefixes
-	startswith(written, p)
-}
-
-_allowed(_, normalised) if {
-	some p in _prefixes
-	startswith(concat("", [normalised, "/"]), p)
-}
+_docker_hub_aliases := {"index.docker.io": "docker.io", "registry-1.docker.io": "docker.io", "registry.hub.docker.com": "docker.io"}

@@ -44,15 +44,9 @@
 #     max: 1Ti
 package rules.kubernetes.K8S021
 
-_defaults := {"max": "1Ti"}
+_max_bytes := _bytes(data.params.K8S021.max)
 
-_params := object.union(_defaults, data.params.K8S021) if {
-	is_object(data.params.K8S021)
-} else := _defaults
-
-_max_bytes := _bytes(_params.max)
-
-_max_text := sprintf("%v", [_params.max])
+_max_text := sprintf("%v", [data.params.K8S021.max])
 
 _name := input.metadata.name if {
 	is_string(input.metadata.name)

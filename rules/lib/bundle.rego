@@ -1,0 +1,273 @@
+# Cross-object helpers for bundle rules (APP). `input` is one bundle:
+# `{"name": "deploy/base", "objects": [<k8s object>, ...]}`, objects in file order.
+# Every path returned here is a path inside that input: `["objects", i, ...]`.
+# Where one object is read, the per-object helpers of `data.lib.k8s` are reused with
+# `with input as obj`, so the kind → pod spec table lives in one place.
+package lib.bundle
+
+objects := o if {
+	o := input.objects
+	is_array(o)
+} else := []
+
+# --- identity -------------------------------------------------------------------------------
+
+kind(obj) := k if {
+	k := obj.kind
+	is_string(k)
+} else := ""
+
+name(obj) := n if {
+	n := obj.metadata.name
+	is_string(n)
+} else := ""
+
+# `apps/v1` → `apps`, `v1` → `` (the core group).
+api_group(obj) := g if {
+	v := obj.apiVersion
+	is_string(v)
+	contains(v, "/")
+	g := split(v, "/")[0]
+} else := ""
+
+# The objects of one kind (and API group, `*` for any) with their index.
+objects_of(k, group) := {i |
+	some i, obj in objects
+	is_object(obj)
+	kind(obj) == k
+	_group_ok(obj, group)
+}
+
+_group_ok(_, "*") := true
+
+_group_ok(obj, group) if api_group(obj) == group
+
+# --- namespaces -----------------------------------------------------------------------------
+
+# Objects without `metadata.namespace` share the bundle's default namespace. It is unknown
+# (`kubectl apply -n`, the Argo CD destination, `helm -n`), except when every object that names
+# a namespace names the same one: then the others are taken to be in it too (Helm charts often
+# write the namespace on some objects only).
+_explicit_namespaces := {ns |
+	some obj in objects
+	ns := _explicit_namespace(obj)
+}
+
+_explicit_namespace(obj) := ns if {
+	ns := obj.metadata.namespace
+	is_string(ns)
+	ns != ""
+}
+
+default_namespace := ns if {
+	count(_explicit_namespaces) == 1
+	some ns in _explicit_namespaces
+} else := ""
+
+namespace(obj) := ns if {
+	ns := _explicit_namespace(obj)
+} else := default_namespace
+
+# --- workloads ------------------------------------------------------------------------------
+
+# Kinds whose `spec.replicas` sets the number of pods.
+replicated_kinds := {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"}
+
+# Long-running workloads (Jobs and CronJobs run to completion; bare Pods are not managed).
+long_running_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"}
+
+# Every workload of the bundle:
+#   index, kind, name, namespace, object,
+#   path            ["objects", i]
+#   pod_spec_path   ["objects", i, "spec", "template", "spec"] (for a Deployment)
+#   pod_meta_path   ["objects", i, "spec", "template", "metadata"]
+#   pod_spec        the pod spec ({} when absent or null)
+#   labels          the pod template labels ({} when absent or null)
+workloads contains w if {
+	some i, obj in objects
+	is_object(obj)
+	kind(obj) in data.lib.k8s.workload_kinds
+	w := _workload(i, obj)
+}
+
+_workload(i, obj) := {
+	"index": i,
+	"kind": kind(obj),
+	"name": name(obj),
+	"namespace": namespace(obj),
+	"object": obj,
+	"path": ["objects", i],
+	"pod_spec_path": array.concat(["objects", i], spec_path),
+	"pod_meta_path": array.concat(["objects", i], meta_path),
+	"pod_spec": pod_spec,
+	"labels": _object_or_empty(object.get(obj, array.concat(meta_path, ["labels"]), {})),
+} if {
+	spec_path := data.lib.k8s.pod_spec_path with input as obj
+	meta_path := data.lib.k8s.pod_meta_path with input as obj
+	pod_spec := data.lib.k8s.pod_spec with input as obj
+}
+
+workload_at[w.index] := w if some w in workloads
+
+# Containers of every workload: {"index": i, "container": c, "path": [...], "type": t}, with
+# `type` in containers | initContainers | ephemeralContainers.
+containers contains {"index": w.index, "container": c.container, "path": array.concat(w.path, c.path), "type": c.type} if {
+	some w in workloads
+	cs := data.lib.k8s.containers with input as w.object
+	some c in cs
+}
+
+app_containers contains c if {
+	some c in containers
+	c.type == "containers"
+}
+
+# --- replicas and autoscaling ---------------------------------------------------------------
+
+# `spec.replicas` of a replicated kind; unset or null = 1. Undefined for other kinds and for
+# values that are not numbers (an unrendered template expression cannot be judged).
+replicas(obj) := r if {
+	kind(obj) in replicated_kinds
+	r := _replicas(object.get(obj, ["spec", "replicas"], null))
+}
+
+_replicas(null) := 1
+
+_replicas(r) := r if is_number(r)
+
+# HorizontalPodAutoscalers (any autoscaling/* version) and KEDA ScaledObjects:
+# {"index", "kind", "name", "namespace", "min"} where kind/name are the scale target's.
+# HPA `minReplicas` unset = 1; ScaledObject `minReplicaCount` unset = 0, target kind unset = Deployment.
+autoscalers contains a if {
+	some i, obj in objects
+	kind(obj) == "HorizontalPodAutoscaler"
+	ref := object.get(obj, ["spec", "scaleTargetRef"], null)
+	is_object(ref)
+	a := {
+		"index": i, "kind": _string(object.get(ref, "kind", "")), "name": _string(object.get(ref, "name", "")),
+		"namespace": namespace(obj), "min": _min(object.get(obj, ["spec", "minReplicas"], null), 1),
+	}
+}
+
+autoscalers contains a if {
+	some i, obj in objects
+	kind(obj) == "ScaledObject"
+	api_group(obj) == "keda.sh"
+	ref := object.get(obj, ["spec", "scaleTargetRef"], null)
+	is_object(ref)
+	a := {
+		"index": i, "kind": _string(object.get(ref, "kind", "Deployment")), "name": _string(object.get(ref, "name", "")),
+		"namespace": namespace(obj), "min": _min(object.get(obj, ["spec", "minReplicaCount"], null), 0),
+	}
+}
+
+_min(v, _) := v if is_number(v)
+
+_min(v, fallback) := fallback if not is_number(v)
+
+# True when the autoscaler `a` scales the workload `w`.
+targets(a, w) if {
+	a.kind == w.kind
+	a.name == w.name
+	a.namespace == w.namespace
+}
+
+autoscaled(w) if {
+	some a in autoscalers
+	targets(a, w)
+}
+
+# The fewest pods the workload runs: the autoscaler's minimum when one targets it (it owns
+# `replicas` then; the highest minimum if several do), else `replicas`. Undefined when unknown.
+min_replicas(w) := m if {
+	autoscaled(w)
+	m := max({a.min | some a in autoscalers; targets(a, w)})
+} else := replicas(w.object)
+
+# --- label selectors ------------------------------------------------------------------------
+
+# Kubernetes LabelSelector semantics: `matchLabels` AND every `matchExpressions` entry
+# (In, NotIn, Exists, DoesNotExist). An empty selector `{}` matches every pod; a null or
+# missing selector matches none.
+selector_matches(sel, labels) if {
+	is_object(sel)
+	every k, v in _object_or_empty(object.get(sel, "matchLabels", {})) {
+		_label_value(labels, k) == _text(v)
+	}
+	every e in _array_or_empty(object.get(sel, "matchExpressions", [])) {
+		_expression_matches(e, labels)
+	}
+}
+
+selector_is_empty(sel) if {
+	is_object(sel)
+	count(_object_or_empty(object.get(sel, "matchLabels", {}))) == 0
+	count(_array_or_empty(object.get(sel, "matchExpressions", []))) == 0
+}
+
+_expression_matches(e, labels) if {
+	e.operator == "In"
+	_label_value(labels, e.key) in _values(e)
+}
+
+_expression_matches(e, labels) if {
+	e.operator == "NotIn"
+	not _has_label(labels, e.key)
+}
+
+_expression_matches(e, labels) if {
+	e.operator == "NotIn"
+	not _label_value(labels, e.key) in _values(e)
+}
+
+_expression_matches(e, labels) if {
+	e.operator == "Exists"
+	_has_label(labels, e.key)
+}
+
+_expression_matches(e, labels) if {
+	e.operator == "DoesNotExist"
+	not _has_label(labels, e.key)
+}
+
+_values(e) := {_text(v) | some v in _array_or_empty(object.get(e, "values", []))}
+
+_has_label(labels, key) if {
+	is_object(labels)
+	_ = labels[key]
+}
+
+_label_value(labels, key) := _text(labels[key]) if is_object(labels)
+
+# --- locations ------------------------------------------------------------------------------
+
+# The deepest mapping that exists along the input path `p` (`["objects", i, ...]`): where a
+# finding about a missing field lands (`["objects", i]` at worst).
+existing_path(p) := array.slice(p, 0, n + 2) if {
+	p[0] == "objects"
+	obj := objects[p[1]]
+	rel := array.slice(p, 2, count(p))
+	n := max({k |
+		some k in numbers.range(0, count(rel))
+		is_object(object.get(obj, array.slice(rel, 0, k), null))
+	})
+}
+
+# --- small conversions ----------------------------------------------------------------------
+
+_object_or_empty(x) := x if is_object(x)
+
+_object_or_empty(x) := {} if not is_object(x)
+
+_array_or_empty(x) := x if is_array(x)
+
+_array_or_empty(x) := [] if not is_array(x)
+
+_string(x) := x if is_string(x)
+
+_string(x) := "" if not is_string(x)
+
+# Label values are strings; YAML may give `1` or `true` to a careless selector: compare texts.
+_text(v) := v if is_string(v)
+
+_text(v) := sprintf("%v", [v]) if not is_string(v)
