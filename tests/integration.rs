@@ -1111,3 +1111,253 @@ fn baseline_findings_survive_line_shifts_and_do_not_fail_the_gate() {
         2
     );
 }
+
+// ---------------------------------------------------------------- integrations
+//
+// pre-commit hook, GitHub Action, GitLab CI template and container image: their files are
+// loaded with the crate's own YAML loader and their shell really runs, on the example
+// repository copied to a temporary directory, with the binary under test first on PATH.
+
+/// The single document of a YAML file, as JSON (loaded by `cct_lint::parse::yaml::load`).
+fn yaml_file(path: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let stream = cct_lint::parse::yaml::load(&text, cct_lint::parse::yaml::Limits::default());
+    assert!(stream.errors.is_empty(), "{path}: {:?}", stream.errors);
+    assert_eq!(stream.documents.len(), 1, "{path}: one document");
+    stream.documents[0].root.to_json()
+}
+
+fn bin_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_cct-lint"))
+}
+
+/// PATH with the directory of the binary under test first.
+fn path_with_bin() -> std::ffi::OsString {
+    let dir = bin_path().parent().expect("bin dir").to_path_buf();
+    let mut dirs = vec![dir];
+    if let Some(p) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&p));
+    }
+    std::env::join_paths(dirs).expect("join PATH")
+}
+
+fn str_of<'a>(v: &'a serde_json::Value, what: &str) -> &'a str {
+    v.as_str()
+        .unwrap_or_else(|| panic!("{what}: not a string: {v}"))
+}
+
+// pre-commit ----------------------------------------------------------------
+
+/// A `pre-commit` executable: `CCT_LINT_PRE_COMMIT` (set by `.ci/run`, which pre-installs it
+/// in target/pre-commit-venv), else a fresh venv in `dir`. `None` only when pip cannot reach
+/// a package registry (the reason is printed).
+fn pre_commit_executable(dir: &Path) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CCT_LINT_PRE_COMMIT") {
+        let p = PathBuf::from(p);
+        assert!(
+            p.is_file(),
+            "CCT_LINT_PRE_COMMIT={} is not a file",
+            p.display()
+        );
+        return Some(p);
+    }
+    let venv = dir.join("venv");
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .output()
+        .expect("python3 is needed for the pre-commit test (or set CCT_LINT_PRE_COMMIT)");
+    assert!(
+        made.status.success(),
+        "python3 -m venv failed (install python3-venv, or set CCT_LINT_PRE_COMMIT): {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let install = Command::new(venv.join("bin/python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "pre-commit",
+        ])
+        .output()
+        .expect("run pip");
+    if !install.status.success() {
+        let err = String::from_utf8_lossy(&install.stderr);
+        let offline = [
+            "Failed to establish a new connection",
+            "Temporary failure in name resolution",
+            "No matching distribution found",
+            "Could not find a version",
+            "Network is unreachable",
+            "ProxyError",
+            "ConnectTimeout",
+            "Read timed out",
+        ]
+        .iter()
+        .any(|m| err.contains(m));
+        assert!(offline, "pip install pre-commit failed: {err}");
+        println!("SKIPPED: pre-commit cannot be installed, no package registry reachable: {err}");
+        return None;
+    }
+    Some(venv.join("bin/pre-commit"))
+}
+
+fn git(repo: &Path, args: &[&str]) -> Run {
+    let out = Command::new("git")
+        .current_dir(repo)
+        .args(["-c", "user.name=t", "-c", "user.email=t@t.invalid"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "core.hooksPath=.git/hooks",
+        ])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .env("PATH", path_with_bin())
+        .env("PRE_COMMIT_HOME", repo.join("../pre-commit-home"))
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("run git");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+    }
+}
+
+const NODEPORT_SERVICE: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  type: NodePort\n  ports:\n    - port: 8080\n";
+
+/// What it proves: the hook definition in `.pre-commit-hooks.yaml` is valid for pre-commit
+/// (`validate-manifest`), and a repository using it refuses a commit that stages a violating
+/// manifest (non-zero exit, the finding in the output), accepts the fixed commit, and checks
+/// only the staged files (a violating file committed earlier does not block later commits).
+/// The hook runs with the manifest's own `entry`, `files`, `types`, `pass_filenames` and
+/// `require_serial`, as `repo: local` / `language: system` on the binary under test:
+/// `language: rust` would have pre-commit `cargo install` a release build from scratch (many
+/// minutes here). Set `CCT_LINT_PRE_COMMIT_RUST=1` to use `repo: <this checkout>` and
+/// `rev: HEAD` with `language: rust` instead (the hook manifest must then be committed).
+#[test]
+fn pre_commit_hook_refuses_a_violating_commit_and_accepts_the_fix() {
+    let hooks = yaml_file(".pre-commit-hooks.yaml");
+    let hook = hooks
+        .as_array()
+        .and_then(|a| a.iter().find(|h| h["id"] == "cct-lint"))
+        .expect("a hook with id cct-lint")
+        .clone();
+    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["entry"], "cct-lint check");
+    assert_ne!(hook["pass_filenames"], false);
+    let files = regex::Regex::new(str_of(&hook["files"], "files")).expect("files regex");
+    for name in [
+        "Dockerfile",
+        "api/Dockerfile.prod",
+        "api.Dockerfile",
+        "x.containerfile",
+        "Containerfile",
+        "deploy/a.yaml",
+        "deploy/b.YML",
+        "chart/templates/_helpers.tpl",
+    ] {
+        assert!(files.is_match(name), "hook should take {name}");
+    }
+    for name in ["README.md", "src/main.rs", "Dockerfiles/notes.txt"] {
+        assert!(!files.is_match(name), "hook should not take {name}");
+    }
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(pre_commit) = pre_commit_executable(dir.path()) else {
+        return;
+    };
+    let validate = Command::new(&pre_commit)
+        .args(["validate-manifest", ".pre-commit-hooks.yaml"])
+        .output()
+        .expect("run pre-commit");
+    assert!(
+        validate.status.success(),
+        "validate-manifest: {}{}",
+        String::from_utf8_lossy(&validate.stdout),
+        String::from_utf8_lossy(&validate.stderr)
+    );
+
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    assert_eq!(git(&repo, &["init", "-q"]).code, 0);
+    let config = if std::env::var_os("CCT_LINT_PRE_COMMIT_RUST").is_some() {
+        let head = Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .output()
+            .expect("git rev-parse");
+        let checkout = std::env::current_dir().expect("cwd");
+        serde_json::json!({"repos": [{
+            "repo": checkout.to_string_lossy(),
+            "rev": String::from_utf8_lossy(&head.stdout).trim(),
+            "hooks": [{"id": "cct-lint"}],
+        }]})
+    } else {
+        let mut local = hook.clone();
+        local["language"] = "system".into();
+        local["entry"] = str_of(&hook["entry"], "entry")
+            .replacen("cct-lint", &bin_path().to_string_lossy(), 1)
+            .into();
+        serde_json::json!({"repos": [{"repo": "local", "hooks": [local]}]})
+    };
+    // JSON is YAML: pre-commit reads it as its config.
+    std::fs::write(
+        repo.join(".pre-commit-config.yaml"),
+        serde_json::to_string_pretty(&config).expect("json"),
+    )
+    .expect("write config");
+    std::fs::create_dir_all(repo.join("legacy")).expect("mkdir");
+    std::fs::write(repo.join("legacy/old.yaml"), NODEPORT_SERVICE).expect("write");
+    assert_eq!(git(&repo, &["add", "."]).code, 0);
+    let setup = git(&repo, &["commit", "-q", "--no-verify", "-m", "setup"]);
+    assert_eq!(setup.code, 0, "{}", setup.stderr);
+    let install = Command::new(&pre_commit)
+        .current_dir(&repo)
+        .arg("install")
+        .env("PRE_COMMIT_HOME", dir.path().join("pre-commit-home"))
+        .output()
+        .expect("pre-commit install");
+    assert!(install.status.success());
+
+    // A violating manifest (and a file the hook does not take) is refused.
+    std::fs::create_dir_all(repo.join("deploy")).expect("mkdir");
+    std::fs::write(repo.join("deploy/svc.yaml"), NODEPORT_SERVICE).expect("write");
+    std::fs::write(repo.join("NOTES.md"), "type: NodePort\n").expect("write");
+    assert_eq!(git(&repo, &["add", "deploy/svc.yaml", "NOTES.md"]).code, 0);
+    let refused = git(&repo, &["commit", "-m", "add a NodePort service"]);
+    let out = format!("{}{}", refused.stdout, refused.stderr);
+    assert_ne!(refused.code, 0, "the commit must be refused: {out}");
+    assert!(out.contains("K8S018"), "the finding is shown: {out}");
+    assert!(out.contains("deploy/svc.yaml"), "{out}");
+    assert!(
+        !out.contains("legacy/old.yaml") && !out.contains("NOTES.md"),
+        "only staged Dockerfiles and YAML are checked: {out}"
+    );
+    assert_eq!(git(&repo, &["log", "--oneline"]).stdout.lines().count(), 1);
+
+    // Fixed, it passes; the old violating file, untouched, does not block it.
+    std::fs::write(
+        repo.join("deploy/svc.yaml"),
+        NODEPORT_SERVICE.replace("NodePort", "ClusterIP"),
+    )
+    .expect("write");
+    assert_eq!(git(&repo, &["add", "deploy/svc.yaml"]).code, 0);
+    let accepted = git(&repo, &["commit", "-m", "add a ClusterIP service"]);
+    assert_eq!(
+        accepted.code, 0,
+        "the fixed commit passes: {}{}",
+        accepted.stdout, accepted.stderr
+    );
+    assert!(
+        format!("{}{}", accepted.stdout, accepted.stderr).contains("Passed"),
+        "the hook ran: {}",
+        accepted.stdout
+    );
+}
