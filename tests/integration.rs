@@ -1361,3 +1361,263 @@ fn pre_commit_hook_refuses_a_violating_commit_and_accepts_the_fix() {
         accepted.stdout
     );
 }
+
+// GitHub Action --------------------------------------------------------------
+
+fn copy_tree(from: &Path, to: &Path) {
+    for file in files_below(from) {
+        let rel = file.strip_prefix(from).expect("below");
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&file, &dest).expect("copy");
+    }
+}
+
+/// A copy of the example repository in a temporary directory (tests never write in fixtures/).
+fn example_workspace() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    copy_tree(Path::new("fixtures/repos/registre-associations"), &ws);
+    (dir, ws)
+}
+
+/// Exit code of the gate itself on the example workspace.
+fn gate_code(ws: &Path, fail_on: &str) -> i32 {
+    bin()
+        .current_dir(ws)
+        .args(["check", ".", "--fail-on", fail_on, "--format", "json"])
+        .output()
+        .expect("run")
+        .status
+        .code()
+        .unwrap_or(-1)
+}
+
+fn check_help() -> String {
+    let r = run(&["check", "--help"]);
+    assert_eq!(r.code, 0);
+    r.stdout
+}
+
+/// Action inputs that are not a `cct-lint check` flag of the same name.
+const ACTION_ONLY_INPUTS: &[&str] = &[
+    "paths",             // the positional PATHS
+    "sarif-file",        // `--format sarif --output <sarif-file>`
+    "install",           // skip installation, use the cct-lint on PATH
+    "build-from-source", // cargo install --path the action's checkout
+    "version",           // cargo install cct-lint --version
+];
+
+/// Replaces the `${{ inputs.X }}` and `${{ steps.ID.outputs.NAME }}` expressions of `text`.
+fn github_expr(
+    text: &str,
+    inputs: &BTreeMap<String, String>,
+    outputs: &BTreeMap<String, BTreeMap<String, String>>,
+) -> String {
+    let re = regex::Regex::new(r"\$\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}").expect("regex");
+    re.replace_all(text, |c: &regex::Captures| {
+        let expr = &c[1];
+        if let Some(name) = expr.strip_prefix("inputs.") {
+            return inputs
+                .get(name)
+                .unwrap_or_else(|| panic!("unknown input {name}"))
+                .clone();
+        }
+        let parts: Vec<&str> = expr.split('.').collect();
+        if let ["steps", id, "outputs", name] = parts[..] {
+            return outputs
+                .get(id)
+                .and_then(|o| o.get(name))
+                .cloned()
+                .unwrap_or_default();
+        }
+        panic!("unsupported expression {expr}")
+    })
+    .to_string()
+}
+
+struct ActionRun {
+    /// Exit code of the last step that ran (a failing step stops the action).
+    code: i32,
+    log: String,
+    outputs: BTreeMap<String, BTreeMap<String, String>>,
+    summary: String,
+}
+
+/// Runs the `run:` steps of action.yml the way the runner does (`bash --noprofile --norc -eo
+/// pipefail`, step `env:` with expressions substituted, GITHUB_* files), in `ws`.
+fn run_action(action: &serde_json::Value, given: &[(&str, &str)], ws: &Path) -> ActionRun {
+    let mut inputs: BTreeMap<String, String> = action["inputs"]
+        .as_object()
+        .expect("inputs")
+        .iter()
+        .map(|(k, v)| {
+            let default = match &v["default"] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k.clone(), default)
+        })
+        .collect();
+    for (k, v) in given {
+        assert!(inputs.contains_key(*k), "no input {k}");
+        inputs.insert(k.to_string(), v.to_string());
+    }
+    let runner = ws.parent().expect("parent").join("runner");
+    std::fs::create_dir_all(&runner).expect("mkdir");
+    let summary = runner.join("step-summary.md");
+    let action_path = std::env::current_dir().expect("cwd");
+    let mut outputs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut log = String::new();
+    let mut code = 0;
+    for (i, step) in action["runs"]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .enumerate()
+    {
+        let Some(script) = step["run"].as_str() else {
+            continue; // `uses:` steps need GitHub itself
+        };
+        assert_eq!(step["shell"], "bash", "step {i} declares its shell");
+        let id = step["id"]
+            .as_str()
+            .map(String::from)
+            .unwrap_or(i.to_string());
+        let output_file = runner.join(format!("output-{id}"));
+        std::fs::write(&output_file, "").expect("write");
+        let script_file = runner.join(format!("step-{id}.sh"));
+        std::fs::write(&script_file, github_expr(script, &inputs, &outputs)).expect("write");
+        let mut cmd = Command::new("bash");
+        cmd.args(["--noprofile", "--norc", "-eo", "pipefail"])
+            .arg(&script_file)
+            .current_dir(ws)
+            .env("PATH", path_with_bin())
+            .env("LANG", "C")
+            .env("GITHUB_ACTION_PATH", &action_path)
+            .env("GITHUB_OUTPUT", &output_file)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_WORKSPACE", ws)
+            .env("RUNNER_TEMP", &runner)
+            .env("GITHUB_ACTIONS", "true");
+        if let Some(env) = step["env"].as_object() {
+            for (k, v) in env {
+                let value = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                cmd.env(k, github_expr(&value, &inputs, &outputs));
+            }
+        }
+        let out = cmd.output().expect("run bash");
+        log.push_str(&String::from_utf8_lossy(&out.stdout));
+        log.push_str(&String::from_utf8_lossy(&out.stderr));
+        let written = std::fs::read_to_string(&output_file).expect("read outputs");
+        outputs.insert(
+            id,
+            written
+                .lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
+        code = out.status.code().unwrap_or(-1);
+        if code != 0 {
+            break;
+        }
+    }
+    ActionRun {
+        code,
+        log,
+        outputs,
+        summary: std::fs::read_to_string(&summary).unwrap_or_default(),
+    }
+}
+
+/// What it proves: every input of action.yml is a `cct-lint check` flag (per `check --help`)
+/// or one of the few action-only inputs, every input is used by a step, the `sarif-file`
+/// output is wired to the step that writes it, and the steps' shell, run locally as the runner
+/// would (install skipped with `install: false`, the binary under test on PATH), writes the
+/// SARIF file, the Markdown job summary and the outputs, and exits with the gate's code.
+/// Not covered here: the `cargo install` branch (it is plain cargo) and GitHub itself.
+#[test]
+fn github_action_inputs_are_cli_flags_and_its_steps_run() {
+    let action = yaml_file("action.yml");
+    assert_eq!(action["runs"]["using"], "composite");
+    let help = check_help();
+    let inputs = action["inputs"].as_object().expect("inputs");
+    let steps_text = serde_json::to_string(&action["runs"]["steps"]).expect("json");
+    for name in inputs.keys() {
+        if !ACTION_ONLY_INPUTS.contains(&name.as_str()) {
+            assert!(
+                help.contains(&format!("--{name} ")) || help.contains(&format!("--{name}\n")),
+                "input `{name}` is not a `cct-lint check` flag:\n{help}"
+            );
+        }
+        assert!(
+            steps_text.contains(&format!("inputs.{name} ")),
+            "input `{name}` is not used by any step"
+        );
+    }
+    assert!(help.contains("[PATHS]"), "{help}");
+    for name in ACTION_ONLY_INPUTS {
+        assert!(inputs.contains_key(*name), "input {name}");
+    }
+    assert!(action["outputs"]["sarif-file"]["value"]
+        .as_str()
+        .is_some_and(|v| v.contains("steps.check.outputs.sarif-file")));
+
+    let (_dir, ws) = example_workspace();
+    let gate = gate_code(&ws, "error");
+    assert_eq!(gate, 1, "the example repository has errors");
+    let given = [
+        ("install", "false"),
+        ("lang", "en"),
+        ("sarif-file", "reports/cct-lint.sarif"),
+    ];
+    let r = run_action(&action, &given, &ws);
+    assert_eq!(
+        r.code, gate,
+        "the step exits with the gate's code:\n{}",
+        r.log
+    );
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(ws.join("reports/cct-lint.sarif")).expect("SARIF written"),
+    )
+    .expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(!sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .is_empty());
+    assert_eq!(
+        r.outputs["check"].get("sarif-file").map(String::as_str),
+        Some("reports/cct-lint.sarif")
+    );
+    assert_eq!(
+        r.outputs["check"].get("exit-code").map(String::as_str),
+        Some("1")
+    );
+    assert!(
+        r.summary.starts_with("## cct-lint: failed (exit code 1)"),
+        "{}",
+        r.summary
+    );
+    assert!(r.summary.contains("| error | `K8S"), "{}", r.summary);
+    assert!(
+        r.log.contains("K8S") && r.log.contains("deploy/base/front.yaml"),
+        "human report in the log:\n{}",
+        r.log
+    );
+
+    // `fail-on: never` passes, and a usage error (bad flag value) is exit code 2.
+    let (_dir2, ws2) = example_workspace();
+    let r = run_action(&action, &[("install", "false"), ("fail-on", "never")], &ws2);
+    assert_eq!(r.code, 0, "{}", r.log);
+    assert!(ws2.join("cct-lint.sarif").is_file());
+    assert!(r.summary.contains("passed (exit code 0)"), "{}", r.summary);
+    let r = run_action(&action, &[("install", "false"), ("lang", "de")], &ws2);
+    assert_eq!(r.code, 2, "{}", r.log);
+    assert!(r.summary.contains("could not run"), "{}", r.summary);
+}
