@@ -1621,3 +1621,128 @@ fn github_action_inputs_are_cli_flags_and_its_steps_run() {
     assert_eq!(r.code, 2, "{}", r.log);
     assert!(r.summary.contains("could not run"), "{}", r.summary);
 }
+
+// GitLab CI -------------------------------------------------------------------
+
+/// Runs the `script:` of the template's `.cct-lint` job in `shell` (`sh` or `bash`, with
+/// `set -e` as GitLab's runner does), in `ws`, with the job's variables, `overrides` applied.
+fn run_gitlab_job(
+    job: &serde_json::Value,
+    shell: &str,
+    overrides: &[(&str, &str)],
+    ws: &Path,
+) -> Run {
+    let lines: Vec<&str> = job["script"]
+        .as_array()
+        .expect("script")
+        .iter()
+        .map(|l| str_of(l, "script line"))
+        .collect();
+    let script = format!("set -e\n{}\n", lines.join("\n"));
+    let mut cmd = Command::new(shell);
+    cmd.arg("-c")
+        .arg(script)
+        .current_dir(ws)
+        .env("PATH", path_with_bin())
+        .env("LANG", "C")
+        .env_remove("NO_COLOR");
+    for (k, v) in job["variables"].as_object().expect("variables") {
+        cmd.env(k, str_of(v, k));
+    }
+    for (k, v) in overrides {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run the job script");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+    }
+}
+
+/// What it proves: the template has a hidden `.cct-lint` job (stage `test`) and a `cct-lint`
+/// job extending it, documents and defaults the CCT_LINT_* variables, publishes Code Quality
+/// and JUnit reports from the very files the script writes with `--format gitlab` / `junit`
+/// (and the SARIF file as an artifact), `when: always`; and its script, run locally in `sh`
+/// and `bash` with the binary under test on PATH, writes every report and exits with the
+/// gate's code (1 with errors, 0 with `CCT_LINT_FAIL_ON=never`, 2 on a configuration error).
+/// Not covered here: GitLab itself and pulling CCT_LINT_IMAGE.
+#[test]
+fn gitlab_ci_template_publishes_the_reports_and_keeps_the_gate_exit_code() {
+    let path = "ci/cct-lint.gitlab-ci.yml";
+    let text = std::fs::read_to_string(path).expect("read template");
+    let ci = yaml_file(path);
+    let job = &ci[".cct-lint"];
+    assert_eq!(job["stage"], "test");
+    assert_eq!(ci["cct-lint"]["extends"], ".cct-lint");
+    assert_eq!(job["image"]["name"], "$CCT_LINT_IMAGE");
+    let vars = job["variables"].as_object().expect("variables");
+    for v in [
+        "CCT_LINT_PATHS",
+        "CCT_LINT_FAIL_ON",
+        "CCT_LINT_CONFIG",
+        "CCT_LINT_LANG",
+        "CCT_LINT_IMAGE",
+    ] {
+        assert!(vars.contains_key(v), "variable {v} has a default");
+        assert!(
+            text.contains(&format!("#   {v} ")),
+            "variable {v} is documented"
+        );
+    }
+    assert_eq!(job["artifacts"]["when"], "always");
+    let script = job["script"]
+        .as_array()
+        .expect("script")
+        .iter()
+        .map(|l| str_of(l, "line"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let reports = &job["artifacts"]["reports"];
+    let codequality = str_of(&reports["codequality"], "codequality");
+    let junit = str_of(&reports["junit"], "junit");
+    assert!(script.contains(&format!("--format gitlab --output {codequality}")));
+    assert!(script.contains(&format!("--format junit --output {junit}")));
+    let paths: Vec<&str> = job["artifacts"]["paths"]
+        .as_array()
+        .expect("artifact paths")
+        .iter()
+        .map(|p| str_of(p, "path"))
+        .collect();
+    let sarif = paths
+        .iter()
+        .find(|p| p.ends_with(".sarif"))
+        .expect("SARIF artifact");
+    assert!(script.contains(&format!("--format sarif --output {sarif}")));
+    let audit_supported = check_help().contains("audit-html");
+
+    for shell in ["sh", "bash"] {
+        let (_dir, ws) = example_workspace();
+        let gate = gate_code(&ws, "error");
+        let r = run_gitlab_job(job, shell, &[("CCT_LINT_LANG", "en")], &ws);
+        assert_eq!(r.code, gate, "{shell}: gate's exit code: {}", r.stderr);
+        assert_eq!(r.code, 1);
+        assert!(r.stdout.contains("K8S"), "human report in the job log");
+        let quality: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(ws.join(codequality)).expect("cq"))
+                .expect("Code Quality JSON");
+        assert!(!quality.as_array().expect("array").is_empty());
+        let junit_xml = std::fs::read_to_string(ws.join(junit)).expect("junit written");
+        assert!(check_well_formed_xml(&junit_xml).is_ok());
+        assert!(junit_xml.contains("<failure"));
+        let sarif_json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(ws.join(sarif)).expect("sarif"))
+                .expect("SARIF JSON");
+        assert_eq!(sarif_json["version"], "2.1.0");
+        assert_eq!(
+            ws.join("cct-lint-audit.html").is_file(),
+            audit_supported,
+            "the audit report exactly when the binary supports it"
+        );
+
+        let passing = run_gitlab_job(job, shell, &[("CCT_LINT_FAIL_ON", "never")], &ws);
+        assert_eq!(passing.code, 0, "{shell}: {}", passing.stderr);
+        let broken = run_gitlab_job(job, shell, &[("CCT_LINT_CONFIG", "missing.yaml")], &ws);
+        assert_eq!(broken.code, 2, "{shell}: {}", broken.stderr);
+    }
+}
