@@ -1746,3 +1746,66 @@ fn gitlab_ci_template_publishes_the_reports_and_keeps_the_gate_exit_code() {
         assert_eq!(broken.code, 2, "{shell}: {}", broken.stderr);
     }
 }
+
+// Container image ---------------------------------------------------------------
+
+/// What it proves: the root Dockerfile is multi-stage (a pinned `rust:*-slim-bookworm` builder
+/// running `cargo build --release --locked`, a distroless `cc-debian12:nonroot` runtime pinned
+/// by tag, user 65532, the binary as entrypoint, `/src` as working directory, no EXPOSE),
+/// copies every folder build.rs embeds, lets them through .dockerignore, and passes
+/// cct-lint's own rules with not even a note. Not covered: `docker build` (no engine here).
+#[test]
+fn dockerfile_builds_a_distroless_nonroot_image_that_passes_cct_lint() {
+    let r = run(&["check", "Dockerfile", "--fail-on", "note", "--lang", "en"]);
+    assert_eq!(
+        r.code, 0,
+        "cct-lint's own Dockerfile: {}{}",
+        r.stdout, r.stderr
+    );
+    let findings = json_findings(&["Dockerfile"]);
+    assert!(findings.is_empty(), "{findings:?}");
+
+    let text = std::fs::read_to_string("Dockerfile").expect("Dockerfile");
+    let from: Vec<&str> = text.lines().filter(|l| l.starts_with("FROM ")).collect();
+    assert!(from.len() >= 2, "multi-stage");
+    assert!(from[0].starts_with("FROM rust:${RUST_VERSION}-slim-bookworm AS builder"));
+    let rust_version = text
+        .lines()
+        .find_map(|l| l.strip_prefix("ARG RUST_VERSION="))
+        .expect("pinned RUST_VERSION");
+    assert!(
+        rust_version.split('.').count() == 3
+            && rust_version.split('.').all(|p| p.parse::<u32>().is_ok()),
+        "{rust_version}"
+    );
+    assert_eq!(
+        from.last().copied(),
+        Some("FROM gcr.io/distroless/cc-debian12:nonroot AS runtime")
+    );
+    assert!(text.contains("cargo build --release --locked"));
+    let final_stage = &text[text.rfind("\nFROM ").expect("final stage")..];
+    for line in [
+        "USER 65532:65532",
+        "WORKDIR /src",
+        "ENTRYPOINT [\"/usr/local/bin/cct-lint\"]",
+    ] {
+        assert!(final_stage.contains(line), "final stage: {line}");
+    }
+    assert!(!text.contains("\nEXPOSE"));
+
+    let build_rs = std::fs::read_to_string("build.rs").expect("build.rs");
+    let dockerignore = std::fs::read_to_string(".dockerignore").expect(".dockerignore");
+    for dir in ["rules", "fixtures/rules", "catalog", "src"] {
+        if dir != "src" {
+            assert!(
+                build_rs.contains(&format!("\"{dir}\"")),
+                "build.rs embeds {dir}"
+            );
+        }
+        assert!(text.contains(&format!("COPY {dir} ./{dir}")), "COPY {dir}");
+        assert!(
+            dockerignore.contains(&format!("!{dir}/")),
+            ".dockerignore lets {dir} in"
+        );
+    }
+}
