@@ -1809,3 +1809,34 @@ fn dockerfile_builds_a_distroless_nonroot_image_that_passes_cct_lint() {
         );
     }
 }
+
+// Documentation ------------------------------------------------------------------
+
+/// What it proves: the README's integration snippets do not drift from the files they
+/// document: the hook's `files` regex, every action input and GitLab variable (in their
+/// tables), and the builder's Rust version.
+#[test]
+fn readme_integration_sections_match_the_integration_files() {
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let hooks = yaml_file(".pre-commit-hooks.yaml");
+    let files = str_of(&hooks[0]["files"], "files");
+    assert!(readme.contains(&format!("files: '{files}'")), "hook regex");
+    let action = yaml_file("action.yml");
+    for name in action["inputs"].as_object().expect("inputs").keys() {
+        assert!(readme.contains(&format!("`{name}`")), "input {name}");
+    }
+    let ci = yaml_file("ci/cct-lint.gitlab-ci.yml");
+    for var in ci[".cct-lint"]["variables"]
+        .as_object()
+        .expect("vars")
+        .keys()
+    {
+        assert!(readme.contains(&format!("| `{var}` |")), "variable {var}");
+    }
+    let dockerfile = std::fs::read_to_string("Dockerfile").expect("Dockerfile");
+    let rust = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("ARG RUST_VERSION="))
+        .expect("RUST_VERSION");
+    assert!(readme.contains(&format!("rust:{rust}-slim-bookworm")));
+}
