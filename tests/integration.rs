@@ -1183,3 +1183,732 @@ fn invalid_or_colliding_policies_are_usage_errors_with_a_location() {
         clash.stderr
     );
 }
+// ---------------------------------------------------------------- integrations
+//
+// pre-commit hook, GitHub Action, GitLab CI template and container image: their files are
+// loaded with the crate's own YAML loader and their shell really runs, on the example
+// repository copied to a temporary directory, with the binary under test first on PATH.
+
+/// The single document of a YAML file, as JSON (loaded by `cct_lint::parse::yaml::load`).
+fn yaml_file(path: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let stream = cct_lint::parse::yaml::load(&text, cct_lint::parse::yaml::Limits::default());
+    assert!(stream.errors.is_empty(), "{path}: {:?}", stream.errors);
+    assert_eq!(stream.documents.len(), 1, "{path}: one document");
+    stream.documents[0].root.to_json()
+}
+
+fn bin_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_cct-lint"))
+}
+
+/// PATH with the directory of the binary under test first.
+fn path_with_bin() -> std::ffi::OsString {
+    let dir = bin_path().parent().expect("bin dir").to_path_buf();
+    let mut dirs = vec![dir];
+    if let Some(p) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&p));
+    }
+    std::env::join_paths(dirs).expect("join PATH")
+}
+
+fn str_of<'a>(v: &'a serde_json::Value, what: &str) -> &'a str {
+    v.as_str()
+        .unwrap_or_else(|| panic!("{what}: not a string: {v}"))
+}
+
+// pre-commit ----------------------------------------------------------------
+
+/// A `pre-commit` executable: `CCT_LINT_PRE_COMMIT` (set by `.ci/run`, which pre-installs it
+/// in target/pre-commit-venv), else a fresh venv in `dir`. `None` only when pip cannot reach
+/// a package registry (the reason is printed).
+fn pre_commit_executable(dir: &Path) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CCT_LINT_PRE_COMMIT") {
+        let p = PathBuf::from(p);
+        assert!(
+            p.is_file(),
+            "CCT_LINT_PRE_COMMIT={} is not a file",
+            p.display()
+        );
+        return Some(p);
+    }
+    let venv = dir.join("venv");
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .output()
+        .expect("python3 is needed for the pre-commit test (or set CCT_LINT_PRE_COMMIT)");
+    assert!(
+        made.status.success(),
+        "python3 -m venv failed (install python3-venv, or set CCT_LINT_PRE_COMMIT): {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let install = Command::new(venv.join("bin/python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "pre-commit",
+        ])
+        .output()
+        .expect("run pip");
+    if !install.status.success() {
+        let err = String::from_utf8_lossy(&install.stderr);
+        let offline = [
+            "Failed to establish a new connection",
+            "Temporary failure in name resolution",
+            "No matching distribution found",
+            "Could not find a version",
+            "Network is unreachable",
+            "ProxyError",
+            "ConnectTimeout",
+            "Read timed out",
+        ]
+        .iter()
+        .any(|m| err.contains(m));
+        assert!(offline, "pip install pre-commit failed: {err}");
+        println!("SKIPPED: pre-commit cannot be installed, no package registry reachable: {err}");
+        return None;
+    }
+    Some(venv.join("bin/pre-commit"))
+}
+
+fn git(repo: &Path, args: &[&str]) -> Run {
+    let out = Command::new("git")
+        .current_dir(repo)
+        .args(["-c", "user.name=t", "-c", "user.email=t@t.invalid"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "core.hooksPath=.git/hooks",
+        ])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .env("PATH", path_with_bin())
+        .env("PRE_COMMIT_HOME", repo.join("../pre-commit-home"))
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("run git");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+    }
+}
+
+const NODEPORT_SERVICE: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  type: NodePort\n  ports:\n    - port: 8080\n";
+
+/// What it proves: the hook definition in `.pre-commit-hooks.yaml` is valid for pre-commit
+/// (`validate-manifest`), and a repository using it refuses a commit that stages a violating
+/// manifest (non-zero exit, the finding in the output), accepts the fixed commit, and checks
+/// only the staged files (a violating file committed earlier does not block later commits).
+/// The hook runs with the manifest's own `entry`, `files`, `types`, `pass_filenames` and
+/// `require_serial`, as `repo: local` / `language: system` on the binary under test:
+/// `language: rust` has pre-commit `cargo install` (release, not `--locked`: it resolves
+/// dependencies from the crate registry) a fresh build of the committed HEAD, 149 s on this
+/// 2-core machine, ten times the rest of the suite. Set `CCT_LINT_PRE_COMMIT_RUST=1` to use
+/// `repo: <this checkout>` and `rev: HEAD` with `language: rust` instead (it passes).
+#[test]
+fn pre_commit_hook_refuses_a_violating_commit_and_accepts_the_fix() {
+    let hooks = yaml_file(".pre-commit-hooks.yaml");
+    let hook = hooks
+        .as_array()
+        .and_then(|a| a.iter().find(|h| h["id"] == "cct-lint"))
+        .expect("a hook with id cct-lint")
+        .clone();
+    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["entry"], "cct-lint check");
+    assert_ne!(hook["pass_filenames"], false);
+    let files = regex::Regex::new(str_of(&hook["files"], "files")).expect("files regex");
+    for name in [
+        "Dockerfile",
+        "api/Dockerfile.prod",
+        "api.Dockerfile",
+        "x.containerfile",
+        "Containerfile",
+        "deploy/a.yaml",
+        "deploy/b.YML",
+        "chart/templates/_helpers.tpl",
+    ] {
+        assert!(files.is_match(name), "hook should take {name}");
+    }
+    for name in ["README.md", "src/main.rs", "Dockerfiles/notes.txt"] {
+        assert!(!files.is_match(name), "hook should not take {name}");
+    }
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Some(pre_commit) = pre_commit_executable(dir.path()) else {
+        return;
+    };
+    let validate = Command::new(&pre_commit)
+        .args(["validate-manifest", ".pre-commit-hooks.yaml"])
+        .output()
+        .expect("run pre-commit");
+    assert!(
+        validate.status.success(),
+        "validate-manifest: {}{}",
+        String::from_utf8_lossy(&validate.stdout),
+        String::from_utf8_lossy(&validate.stderr)
+    );
+
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    assert_eq!(git(&repo, &["init", "-q"]).code, 0);
+    let config = if std::env::var_os("CCT_LINT_PRE_COMMIT_RUST").is_some() {
+        let head = Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .output()
+            .expect("git rev-parse");
+        let checkout = std::env::current_dir().expect("cwd");
+        serde_json::json!({"repos": [{
+            "repo": checkout.to_string_lossy(),
+            "rev": String::from_utf8_lossy(&head.stdout).trim(),
+            "hooks": [{"id": "cct-lint"}],
+        }]})
+    } else {
+        let mut local = hook.clone();
+        local["language"] = "system".into();
+        local["entry"] = str_of(&hook["entry"], "entry")
+            .replacen("cct-lint", &bin_path().to_string_lossy(), 1)
+            .into();
+        serde_json::json!({"repos": [{"repo": "local", "hooks": [local]}]})
+    };
+    // JSON is YAML: pre-commit reads it as its config.
+    std::fs::write(
+        repo.join(".pre-commit-config.yaml"),
+        serde_json::to_string_pretty(&config).expect("json"),
+    )
+    .expect("write config");
+    std::fs::create_dir_all(repo.join("legacy")).expect("mkdir");
+    std::fs::write(repo.join("legacy/old.yaml"), NODEPORT_SERVICE).expect("write");
+    assert_eq!(git(&repo, &["add", "."]).code, 0);
+    let setup = git(&repo, &["commit", "-q", "--no-verify", "-m", "setup"]);
+    assert_eq!(setup.code, 0, "{}", setup.stderr);
+    let install = Command::new(&pre_commit)
+        .current_dir(&repo)
+        .arg("install")
+        .env("PRE_COMMIT_HOME", dir.path().join("pre-commit-home"))
+        .output()
+        .expect("pre-commit install");
+    assert!(install.status.success());
+
+    // A violating manifest (and a file the hook does not take) is refused.
+    std::fs::create_dir_all(repo.join("deploy")).expect("mkdir");
+    std::fs::write(repo.join("deploy/svc.yaml"), NODEPORT_SERVICE).expect("write");
+    std::fs::write(repo.join("NOTES.md"), "type: NodePort\n").expect("write");
+    assert_eq!(git(&repo, &["add", "deploy/svc.yaml", "NOTES.md"]).code, 0);
+    let refused = git(&repo, &["commit", "-m", "add a NodePort service"]);
+    let out = format!("{}{}", refused.stdout, refused.stderr);
+    assert_ne!(refused.code, 0, "the commit must be refused: {out}");
+    assert!(out.contains("K8S018"), "the finding is shown: {out}");
+    assert!(out.contains("deploy/svc.yaml"), "{out}");
+    assert!(
+        !out.contains("legacy/old.yaml") && !out.contains("NOTES.md"),
+        "only staged Dockerfiles and YAML are checked: {out}"
+    );
+    assert_eq!(git(&repo, &["log", "--oneline"]).stdout.lines().count(), 1);
+
+    // Fixed, it passes; the old violating file, untouched, does not block it.
+    std::fs::write(
+        repo.join("deploy/svc.yaml"),
+        NODEPORT_SERVICE.replace("NodePort", "ClusterIP"),
+    )
+    .expect("write");
+    assert_eq!(git(&repo, &["add", "deploy/svc.yaml"]).code, 0);
+    let accepted = git(&repo, &["commit", "-m", "add a ClusterIP service"]);
+    assert_eq!(
+        accepted.code, 0,
+        "the fixed commit passes: {}{}",
+        accepted.stdout, accepted.stderr
+    );
+    assert!(
+        format!("{}{}", accepted.stdout, accepted.stderr).contains("Passed"),
+        "the hook ran: {}",
+        accepted.stdout
+    );
+}
+
+// GitHub Action --------------------------------------------------------------
+
+fn copy_tree(from: &Path, to: &Path) {
+    for file in files_below(from) {
+        let rel = file.strip_prefix(from).expect("below");
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(&file, &dest).expect("copy");
+    }
+}
+
+/// A copy of the example repository in a temporary directory (tests never write in fixtures/).
+fn example_workspace() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("ws");
+    copy_tree(Path::new("fixtures/repos/registre-associations"), &ws);
+    (dir, ws)
+}
+
+/// Exit code of the gate itself on the example workspace.
+fn gate_code(ws: &Path, fail_on: &str) -> i32 {
+    bin()
+        .current_dir(ws)
+        .args(["check", ".", "--fail-on", fail_on, "--format", "json"])
+        .output()
+        .expect("run")
+        .status
+        .code()
+        .unwrap_or(-1)
+}
+
+fn check_help() -> String {
+    let r = run(&["check", "--help"]);
+    assert_eq!(r.code, 0);
+    r.stdout
+}
+
+/// Action inputs that are not a `cct-lint check` flag of the same name.
+const ACTION_ONLY_INPUTS: &[&str] = &[
+    "paths",             // the positional PATHS
+    "sarif-file",        // `--format sarif --output <sarif-file>`
+    "install",           // skip installation, use the cct-lint on PATH
+    "build-from-source", // cargo install --path the action's checkout
+    "version",           // cargo install cct-lint --version
+];
+
+/// Replaces the `${{ inputs.X }}` and `${{ steps.ID.outputs.NAME }}` expressions of `text`.
+fn github_expr(
+    text: &str,
+    inputs: &BTreeMap<String, String>,
+    outputs: &BTreeMap<String, BTreeMap<String, String>>,
+) -> String {
+    let re = regex::Regex::new(r"\$\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}").expect("regex");
+    re.replace_all(text, |c: &regex::Captures| {
+        let expr = &c[1];
+        if let Some(name) = expr.strip_prefix("inputs.") {
+            return inputs
+                .get(name)
+                .unwrap_or_else(|| panic!("unknown input {name}"))
+                .clone();
+        }
+        let parts: Vec<&str> = expr.split('.').collect();
+        if let ["steps", id, "outputs", name] = parts[..] {
+            return outputs
+                .get(id)
+                .and_then(|o| o.get(name))
+                .cloned()
+                .unwrap_or_default();
+        }
+        panic!("unsupported expression {expr}")
+    })
+    .to_string()
+}
+
+struct ActionRun {
+    /// Exit code of the last step that ran (a failing step stops the action).
+    code: i32,
+    log: String,
+    outputs: BTreeMap<String, BTreeMap<String, String>>,
+    summary: String,
+}
+
+/// Runs the `run:` steps of action.yml the way the runner does (`bash --noprofile --norc -eo
+/// pipefail`, step `env:` with expressions substituted, GITHUB_* files), in `ws`.
+fn run_action(action: &serde_json::Value, given: &[(&str, &str)], ws: &Path) -> ActionRun {
+    let mut inputs: BTreeMap<String, String> = action["inputs"]
+        .as_object()
+        .expect("inputs")
+        .iter()
+        .map(|(k, v)| {
+            let default = match &v["default"] {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k.clone(), default)
+        })
+        .collect();
+    for (k, v) in given {
+        assert!(inputs.contains_key(*k), "no input {k}");
+        inputs.insert(k.to_string(), v.to_string());
+    }
+    let runner = ws.parent().expect("parent").join("runner");
+    std::fs::create_dir_all(&runner).expect("mkdir");
+    let summary = runner.join("step-summary.md");
+    let action_path = std::env::current_dir().expect("cwd");
+    let mut outputs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut log = String::new();
+    let mut code = 0;
+    for (i, step) in action["runs"]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .enumerate()
+    {
+        let Some(script) = step["run"].as_str() else {
+            continue; // `uses:` steps need GitHub itself
+        };
+        assert_eq!(step["shell"], "bash", "step {i} declares its shell");
+        let id = step["id"]
+            .as_str()
+            .map(String::from)
+            .unwrap_or(i.to_string());
+        let output_file = runner.join(format!("output-{id}"));
+        std::fs::write(&output_file, "").expect("write");
+        let script_file = runner.join(format!("step-{id}.sh"));
+        std::fs::write(&script_file, github_expr(script, &inputs, &outputs)).expect("write");
+        let mut cmd = Command::new("bash");
+        cmd.args(["--noprofile", "--norc", "-eo", "pipefail"])
+            .arg(&script_file)
+            .current_dir(ws)
+            .env("PATH", path_with_bin())
+            .env("LANG", "C")
+            .env("GITHUB_ACTION_PATH", &action_path)
+            .env("GITHUB_OUTPUT", &output_file)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_WORKSPACE", ws)
+            .env("RUNNER_TEMP", &runner)
+            .env("GITHUB_ACTIONS", "true");
+        if let Some(env) = step["env"].as_object() {
+            for (k, v) in env {
+                let value = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                cmd.env(k, github_expr(&value, &inputs, &outputs));
+            }
+        }
+        let out = cmd.output().expect("run bash");
+        log.push_str(&String::from_utf8_lossy(&out.stdout));
+        log.push_str(&String::from_utf8_lossy(&out.stderr));
+        let written = std::fs::read_to_string(&output_file).expect("read outputs");
+        outputs.insert(
+            id,
+            written
+                .lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
+        code = out.status.code().unwrap_or(-1);
+        if code != 0 {
+            break;
+        }
+    }
+    ActionRun {
+        code,
+        log,
+        outputs,
+        summary: std::fs::read_to_string(&summary).unwrap_or_default(),
+    }
+}
+
+/// What it proves: every input of action.yml is a `cct-lint check` flag (per `check --help`)
+/// or one of the few action-only inputs, every input is used by a step, the `sarif-file`
+/// output is wired to the step that writes it, and the steps' shell, run locally as the runner
+/// would (install skipped with `install: false`, the binary under test on PATH), writes the
+/// SARIF file, the Markdown job summary and the outputs, and exits with the gate's code.
+/// Not covered here: the `cargo install` branch (it is plain cargo) and GitHub itself.
+#[test]
+fn github_action_inputs_are_cli_flags_and_its_steps_run() {
+    let action = yaml_file("action.yml");
+    assert_eq!(action["runs"]["using"], "composite");
+    let help = check_help();
+    let inputs = action["inputs"].as_object().expect("inputs");
+    let steps_text = serde_json::to_string(&action["runs"]["steps"]).expect("json");
+    for name in inputs.keys() {
+        if !ACTION_ONLY_INPUTS.contains(&name.as_str()) {
+            assert!(
+                help.contains(&format!("--{name} ")) || help.contains(&format!("--{name}\n")),
+                "input `{name}` is not a `cct-lint check` flag:\n{help}"
+            );
+        }
+        assert!(
+            steps_text.contains(&format!("inputs.{name} ")),
+            "input `{name}` is not used by any step"
+        );
+    }
+    assert!(help.contains("[PATHS]"), "{help}");
+    for name in ACTION_ONLY_INPUTS {
+        assert!(inputs.contains_key(*name), "input {name}");
+    }
+    assert!(action["outputs"]["sarif-file"]["value"]
+        .as_str()
+        .is_some_and(|v| v.contains("steps.check.outputs.sarif-file")));
+
+    let (_dir, ws) = example_workspace();
+    let gate = gate_code(&ws, "error");
+    assert_eq!(gate, 1, "the example repository has errors");
+    let given = [
+        ("install", "false"),
+        ("lang", "en"),
+        ("sarif-file", "reports/cct-lint.sarif"),
+    ];
+    let r = run_action(&action, &given, &ws);
+    assert_eq!(
+        r.code, gate,
+        "the step exits with the gate's code:\n{}",
+        r.log
+    );
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(ws.join("reports/cct-lint.sarif")).expect("SARIF written"),
+    )
+    .expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(!sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .is_empty());
+    assert_eq!(
+        r.outputs["check"].get("sarif-file").map(String::as_str),
+        Some("reports/cct-lint.sarif")
+    );
+    assert_eq!(
+        r.outputs["check"].get("exit-code").map(String::as_str),
+        Some("1")
+    );
+    assert!(
+        r.summary.starts_with("## cct-lint: failed (exit code 1)"),
+        "{}",
+        r.summary
+    );
+    assert!(r.summary.contains("| error | `K8S"), "{}", r.summary);
+    assert!(
+        r.log.contains("K8S") && r.log.contains("deploy/base/front.yaml"),
+        "human report in the log:\n{}",
+        r.log
+    );
+
+    // `fail-on: never` passes, and a usage error (bad flag value) is exit code 2.
+    let (_dir2, ws2) = example_workspace();
+    let r = run_action(&action, &[("install", "false"), ("fail-on", "never")], &ws2);
+    assert_eq!(r.code, 0, "{}", r.log);
+    assert!(ws2.join("cct-lint.sarif").is_file());
+    assert!(r.summary.contains("passed (exit code 0)"), "{}", r.summary);
+    let r = run_action(&action, &[("install", "false"), ("lang", "de")], &ws2);
+    assert_eq!(r.code, 2, "{}", r.log);
+    assert!(r.summary.contains("could not run"), "{}", r.summary);
+}
+
+// GitLab CI -------------------------------------------------------------------
+
+/// Runs the `script:` of the template's `.cct-lint` job in `shell` (`sh` or `bash`, with
+/// `set -e` as GitLab's runner does), in `ws`, with the job's variables, `overrides` applied.
+fn run_gitlab_job(
+    job: &serde_json::Value,
+    shell: &str,
+    overrides: &[(&str, &str)],
+    ws: &Path,
+) -> Run {
+    let lines: Vec<&str> = job["script"]
+        .as_array()
+        .expect("script")
+        .iter()
+        .map(|l| str_of(l, "script line"))
+        .collect();
+    let script = format!("set -e\n{}\n", lines.join("\n"));
+    let mut cmd = Command::new(shell);
+    cmd.arg("-c")
+        .arg(script)
+        .current_dir(ws)
+        .env("PATH", path_with_bin())
+        .env("LANG", "C")
+        .env_remove("NO_COLOR");
+    for (k, v) in job["variables"].as_object().expect("variables") {
+        cmd.env(k, str_of(v, k));
+    }
+    for (k, v) in overrides {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run the job script");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+    }
+}
+
+/// What it proves: the template has a hidden `.cct-lint` job (stage `test`) and a `cct-lint`
+/// job extending it, documents and defaults the CCT_LINT_* variables, publishes Code Quality
+/// and JUnit reports from the very files the script writes with `--format gitlab` / `junit`
+/// (and the SARIF file as an artifact), `when: always`; and its script, run locally in `sh`
+/// and `bash` with the binary under test on PATH, writes every report and exits with the
+/// gate's code (1 with errors, 0 with `CCT_LINT_FAIL_ON=never`, 2 on a configuration error).
+/// Not covered here: GitLab itself and pulling CCT_LINT_IMAGE.
+#[test]
+fn gitlab_ci_template_publishes_the_reports_and_keeps_the_gate_exit_code() {
+    let path = "ci/cct-lint.gitlab-ci.yml";
+    let text = std::fs::read_to_string(path).expect("read template");
+    let ci = yaml_file(path);
+    let job = &ci[".cct-lint"];
+    assert_eq!(job["stage"], "test");
+    assert_eq!(ci["cct-lint"]["extends"], ".cct-lint");
+    assert_eq!(job["image"]["name"], "$CCT_LINT_IMAGE");
+    let vars = job["variables"].as_object().expect("variables");
+    for v in [
+        "CCT_LINT_PATHS",
+        "CCT_LINT_FAIL_ON",
+        "CCT_LINT_CONFIG",
+        "CCT_LINT_LANG",
+        "CCT_LINT_IMAGE",
+    ] {
+        assert!(vars.contains_key(v), "variable {v} has a default");
+        assert!(
+            text.contains(&format!("#   {v} ")),
+            "variable {v} is documented"
+        );
+    }
+    assert_eq!(job["artifacts"]["when"], "always");
+    let script = job["script"]
+        .as_array()
+        .expect("script")
+        .iter()
+        .map(|l| str_of(l, "line"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let reports = &job["artifacts"]["reports"];
+    let codequality = str_of(&reports["codequality"], "codequality");
+    let junit = str_of(&reports["junit"], "junit");
+    assert!(script.contains(&format!("--format gitlab --output {codequality}")));
+    assert!(script.contains(&format!("--format junit --output {junit}")));
+    let paths: Vec<&str> = job["artifacts"]["paths"]
+        .as_array()
+        .expect("artifact paths")
+        .iter()
+        .map(|p| str_of(p, "path"))
+        .collect();
+    let sarif = paths
+        .iter()
+        .find(|p| p.ends_with(".sarif"))
+        .expect("SARIF artifact");
+    assert!(script.contains(&format!("--format sarif --output {sarif}")));
+    let audit_supported = check_help().contains("audit-html");
+
+    for shell in ["sh", "bash"] {
+        let (_dir, ws) = example_workspace();
+        let gate = gate_code(&ws, "error");
+        let r = run_gitlab_job(job, shell, &[("CCT_LINT_LANG", "en")], &ws);
+        assert_eq!(r.code, gate, "{shell}: gate's exit code: {}", r.stderr);
+        assert_eq!(r.code, 1);
+        assert!(r.stdout.contains("K8S"), "human report in the job log");
+        let quality: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(ws.join(codequality)).expect("cq"))
+                .expect("Code Quality JSON");
+        assert!(!quality.as_array().expect("array").is_empty());
+        let junit_xml = std::fs::read_to_string(ws.join(junit)).expect("junit written");
+        assert!(check_well_formed_xml(&junit_xml).is_ok());
+        assert!(junit_xml.contains("<failure"));
+        let sarif_json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(ws.join(sarif)).expect("sarif"))
+                .expect("SARIF JSON");
+        assert_eq!(sarif_json["version"], "2.1.0");
+        assert_eq!(
+            ws.join("cct-lint-audit.html").is_file(),
+            audit_supported,
+            "the audit report exactly when the binary supports it"
+        );
+
+        let passing = run_gitlab_job(job, shell, &[("CCT_LINT_FAIL_ON", "never")], &ws);
+        assert_eq!(passing.code, 0, "{shell}: {}", passing.stderr);
+        let broken = run_gitlab_job(job, shell, &[("CCT_LINT_CONFIG", "missing.yaml")], &ws);
+        assert_eq!(broken.code, 2, "{shell}: {}", broken.stderr);
+    }
+}
+
+// Container image ---------------------------------------------------------------
+
+/// What it proves: the root Dockerfile is multi-stage (a pinned `rust:*-slim-bookworm` builder
+/// running `cargo build --release --locked`, a distroless `cc-debian12:nonroot` runtime pinned
+/// by tag, user 65532, the binary as entrypoint, `/src` as working directory, no EXPOSE),
+/// copies every folder build.rs embeds, lets them through .dockerignore, and passes
+/// cct-lint's own rules with not even a note. Not covered: `docker build` (no engine here).
+#[test]
+fn dockerfile_builds_a_distroless_nonroot_image_that_passes_cct_lint() {
+    let r = run(&["check", "Dockerfile", "--fail-on", "note", "--lang", "en"]);
+    assert_eq!(
+        r.code, 0,
+        "cct-lint's own Dockerfile: {}{}",
+        r.stdout, r.stderr
+    );
+    let findings = json_findings(&["Dockerfile"]);
+    assert!(findings.is_empty(), "{findings:?}");
+
+    let text = std::fs::read_to_string("Dockerfile").expect("Dockerfile");
+    let from: Vec<&str> = text.lines().filter(|l| l.starts_with("FROM ")).collect();
+    assert!(from.len() >= 2, "multi-stage");
+    assert!(from[0].starts_with("FROM rust:${RUST_VERSION}-slim-bookworm AS builder"));
+    let rust_version = text
+        .lines()
+        .find_map(|l| l.strip_prefix("ARG RUST_VERSION="))
+        .expect("pinned RUST_VERSION");
+    assert!(
+        rust_version.split('.').count() == 3
+            && rust_version.split('.').all(|p| p.parse::<u32>().is_ok()),
+        "{rust_version}"
+    );
+    assert_eq!(
+        from.last().copied(),
+        Some("FROM gcr.io/distroless/cc-debian12:nonroot AS runtime")
+    );
+    assert!(text.contains("cargo build --release --locked"));
+    let final_stage = &text[text.rfind("\nFROM ").expect("final stage")..];
+    for line in [
+        "USER 65532:65532",
+        "WORKDIR /src",
+        "ENTRYPOINT [\"/usr/local/bin/cct-lint\"]",
+    ] {
+        assert!(final_stage.contains(line), "final stage: {line}");
+    }
+    assert!(!text.contains("\nEXPOSE"));
+
+    let build_rs = std::fs::read_to_string("build.rs").expect("build.rs");
+    let dockerignore = std::fs::read_to_string(".dockerignore").expect(".dockerignore");
+    for dir in ["rules", "fixtures/rules", "catalog", "src"] {
+        if dir != "src" {
+            assert!(
+                build_rs.contains(&format!("\"{dir}\"")),
+                "build.rs embeds {dir}"
+            );
+        }
+        assert!(text.contains(&format!("COPY {dir} ./{dir}")), "COPY {dir}");
+        assert!(
+            dockerignore.contains(&format!("!{dir}/")),
+            ".dockerignore lets {dir} in"
+        );
+    }
+}
+
+// Documentation ------------------------------------------------------------------
+
+/// What it proves: the README's integration snippets do not drift from the files they
+/// document: the hook's `files` regex, every action input and GitLab variable (in their
+/// tables), and the builder's Rust version.
+#[test]
+fn readme_integration_sections_match_the_integration_files() {
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let hooks = yaml_file(".pre-commit-hooks.yaml");
+    let files = str_of(&hooks[0]["files"], "files");
+    assert!(readme.contains(&format!("files: '{files}'")), "hook regex");
+    let action = yaml_file("action.yml");
+    for name in action["inputs"].as_object().expect("inputs").keys() {
+        assert!(readme.contains(&format!("`{name}`")), "input {name}");
+    }
+    let ci = yaml_file("ci/cct-lint.gitlab-ci.yml");
+    for var in ci[".cct-lint"]["variables"]
+        .as_object()
+        .expect("vars")
+        .keys()
+    {
+        assert!(readme.contains(&format!("| `{var}` |")), "variable {var}");
+    }
+    let dockerfile = std::fs::read_to_string("Dockerfile").expect("Dockerfile");
+    let rust = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("ARG RUST_VERSION="))
+        .expect("RUST_VERSION");
+    assert!(readme.contains(&format!("rust:{rust}-slim-bookworm")));
+}
