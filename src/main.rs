@@ -124,6 +124,23 @@ enum Command {
     },
     /// Run the `test_*` rules of Rego policy directories (default: the embedded rules).
     Test { dirs: Vec<PathBuf> },
+    /// Render a Helm chart directory and print what `helm template` prints.
+    Render {
+        chart: PathBuf,
+        /// User values file (repeatable, later files win).
+        #[arg(long = "values", short = 'f')]
+        values: Vec<PathBuf>,
+        /// `key=value` overrides in Helm's `--set` syntax (repeatable).
+        #[arg(long = "set")]
+        set: Vec<String>,
+        /// Kubernetes version for `.Capabilities.KubeVersion` (default v1.36.0, as Helm v4).
+        #[arg(long)]
+        kube_version: Option<String>,
+        #[arg(long, default_value = "release-name")]
+        release_name: String,
+        #[arg(long, short = 'n', default_value = "default")]
+        namespace: String,
+    },
 }
 
 fn lang_from(arg: Option<LangArg>) -> Lang {
@@ -438,6 +455,37 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Render {
+            chart,
+            values,
+            set,
+            kube_version,
+            release_name,
+            namespace,
+        } => {
+            let options = cct_lint::render::RenderOptions {
+                release_name,
+                namespace,
+                kube_version,
+                values_files: values,
+                set,
+                api_versions: Vec::new(),
+            };
+            match cct_lint::render::render_chart(&chart, &options) {
+                Ok(rendered) => {
+                    let text = cct_lint::render::chart::helm_template_output(&rendered);
+                    if let Err(e) = std::io::stdout().write_all(text.as_bytes()) {
+                        eprintln!("cct-lint: {e}");
+                        return ExitCode::from(2);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("cct-lint: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Test { dirs } => {
             let sources = if dirs.is_empty() {
                 cct_lint::catalog::RULE_FILES

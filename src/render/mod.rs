@@ -1,6 +1,7 @@
 //! Render stage (Helm): an in-process Go `text/template` engine with Sprig and Helm functions, meant to
 //! render Helm chart templates without Helm. Entry points: [`Templates`] and [`Value`].
-//! Must not: depend on cct-lint, touch the file system or network, use `unsafe`, or panic on
+//! Must not: depend on cct-lint's other stages, touch the network or (outside [`chart`]) the
+//! file system, use `unsafe`, or panic on
 //! user input (templates and values).
 //!
 //! ```
@@ -20,10 +21,14 @@
 //!
 //! Module map: [`lex`] and [`parse`] (syntax), [`exec`] (executor, `include`, `tpl`),
 //! [`value`] (Go value model and `%v`), [`fmt`] (Go `fmt`), [`funcs`] (registry, builtins,
-//! Sprig, Helm), [`yaml`] (`toYaml`), [`yaml_read`] (`fromYaml`), [`json`], [`regex`].
+//! Sprig, Helm), [`yaml`] (`toYaml`), [`yaml_read`] (`fromYaml`), [`json`], [`regex`]; charts: [`chart`] (load, dependencies,
+//! render, `helm template` output), [`values`] (coalescing, `--set`), [`files`] (`.Files`,
+//! `.Capabilities` objects, globs, `.helmignore`). Only [`chart`] reads files.
 
+pub mod chart;
 pub mod error;
 pub mod exec;
+pub mod files;
 pub mod fmt;
 pub mod funcs;
 pub mod json;
@@ -31,9 +36,11 @@ pub mod lex;
 pub mod parse;
 pub mod regex;
 pub mod value;
+pub mod values;
 pub mod yaml;
 pub mod yaml_read;
 
+pub use chart::{render_chart, ChartError, RenderOptions, RenderedChart, RenderedTemplate};
 pub use error::{ErrorKind, TemplateError};
 pub use exec::Templates;
 pub use funcs::Funcs;

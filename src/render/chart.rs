@@ -1,0 +1,1115 @@
+//! Helm chart loading and rendering, as `helm template` does it: reads a chart directory
+//! (Chart.yaml, values.yaml, templates/, `.helmignore`, subcharts under charts/), processes
+//! dependencies (alias, condition, tags, import-values), coalesces values (chart defaults <
+//! parent values < user files < `--set`), builds the built-in objects (`.Release`, `.Chart`,
+//! `.Capabilities`, `.Template`, `.Files`, `.Subcharts`) and renders every non-partial
+//! template of the enabled charts on a thread with a large stack.
+//! Entry point: [`render_chart`]. Must not: touch the network, write files, depend on the
+//! linter's other stages, or panic on any chart.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use thiserror::Error;
+
+use crate::parse::yaml::{self, Limits, Node};
+use crate::render::error::ErrorKind;
+use crate::render::files::{ApiVersions, Files, IgnoreRules, KubeVersion, DEFAULT_API_VERSIONS};
+use crate::render::funcs::semver;
+use crate::render::values::{
+    apply_set, coalesce_globals, coalesce_tables, from_yaml_node, merge_maps, parse_values,
+    path_to_map, path_value, table,
+};
+use crate::render::{Funcs, Templates, Value};
+
+/// What `helm template` takes from its command line.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub release_name: String,
+    pub namespace: String,
+    /// Kubernetes version for `.Capabilities.KubeVersion` (Helm v4 default: v1.36.0).
+    pub kube_version: Option<String>,
+    /// User values files, later ones winning.
+    pub values_files: Vec<PathBuf>,
+    /// `--set` expressions, applied after the files, in order.
+    pub set: Vec<String>,
+    /// Extra `.Capabilities.APIVersions` entries (`--api-versions`).
+    pub api_versions: Vec<String>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            release_name: "release-name".into(),
+            namespace: "default".into(),
+            kube_version: None,
+            values_files: Vec::new(),
+            set: Vec::new(),
+            api_versions: Vec::new(),
+        }
+    }
+}
+
+/// One rendered template file (before splitting into YAML documents).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedTemplate {
+    /// Helm's name: `CHART/templates/x.yaml`, `CHART/charts/SUB/templates/x.yaml`.
+    pub name: String,
+    pub text: String,
+}
+
+/// Every rendered template of a chart, sorted by name. NOTES.txt and partials are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderedChart {
+    pub templates: Vec<RenderedTemplate>,
+}
+
+/// A chart that could not be loaded or rendered; `file` is a path on disk or a template name,
+/// `line` is 1-based and `column` as Helm prints it (0 when unknown).
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+#[error("{}", self.located())]
+pub struct ChartError {
+    pub message: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl ChartError {
+    fn new(
+        message: impl Into<String>,
+        file: impl Into<String>,
+        line: usize,
+        column: usize,
+    ) -> Self {
+        ChartError {
+            message: message.into(),
+            file: file.into(),
+            line,
+            column,
+        }
+    }
+
+    /// `FILE:LINE:COL: MESSAGE` when located, else the message.
+    pub fn located(&self) -> String {
+        if self.file.is_empty() {
+            self.message.clone()
+        } else if self.line == 0 {
+            format!("{}: {}", self.file, self.message)
+        } else {
+            format!(
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+/// Stack of the render thread: the engine needs about 10 KiB per include level in a debug
+/// build and Helm allows 1000 levels.
+const RENDER_STACK: usize = 64 << 20;
+/// Bounds for hostile chart trees (symlink loops are cut by the depth bound).
+const MAX_WALK_DEPTH: usize = 32;
+const MAX_FILES: usize = 20_000;
+const MAX_CHART_BYTES: u64 = 256 << 20;
+
+/// Loads the chart at `dir` and renders it like `helm template`.
+pub fn render_chart(dir: &Path, options: &RenderOptions) -> Result<RenderedChart, ChartError> {
+    let dir = dir.to_path_buf();
+    let options = options.clone();
+    // Values are `Rc`-based (not Send): everything from loading to rendering runs on the
+    // big-stack thread, which returns plain strings.
+    let handle = std::thread::Builder::new()
+        .name("helm-render".into())
+        .stack_size(RENDER_STACK)
+        .spawn(move || render_chart_here(&dir, &options))
+        .map_err(|e| ChartError::new(format!("cannot start the render thread: {}", e), "", 0, 0))?;
+    handle.join().unwrap_or_else(|_| {
+        Err(ChartError::new(
+            "internal error: the renderer panicked",
+            "",
+            0,
+            0,
+        ))
+    })
+}
+
+/// [`render_chart`] on the current thread (the caller provides the stack).
+pub fn render_chart_here(dir: &Path, options: &RenderOptions) -> Result<RenderedChart, ChartError> {
+    let chart = load_chart_dir(dir)?;
+    render_loaded(chart, options)
+}
+
+// ---------------------------------------------------------------------------------------
+// Loading
+
+/// A dependency entry of Chart.yaml (or requirements.yaml for apiVersion v1).
+#[derive(Debug, Clone, Default)]
+pub struct Dependency {
+    pub name: String,
+    pub version: String,
+    pub repository: String,
+    pub alias: String,
+    pub condition: String,
+    pub tags: Vec<String>,
+    /// Raw import-values entries (strings or `{child, parent}` maps).
+    pub import_values: Vec<Value>,
+    /// Line of the entry in its file (for errors).
+    pub line: usize,
+    pub enabled: bool,
+}
+
+/// A loaded chart (Helm's `chart.Chart`).
+#[derive(Debug, Clone)]
+pub struct LoadedChart {
+    /// Chart.yaml as a map (strings for Helm's string fields).
+    pub metadata: BTreeMap<String, Value>,
+    pub name: String,
+    pub version: String,
+    pub api_version: String,
+    pub chart_type: String,
+    pub kube_version: String,
+    pub dependencies: Vec<Dependency>,
+    /// Default values (values.yaml) and its YAML tree, kept for provenance.
+    pub values: Value,
+    pub values_node: Option<Node>,
+    /// `templates/...` paths (relative to the chart) and sources.
+    pub templates: Vec<(String, String)>,
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub subcharts: Vec<LoadedChart>,
+    /// Where the chart is on disk, for error messages.
+    pub origin: PathBuf,
+    /// Where the dependencies were declared (Chart.yaml or requirements.yaml).
+    pub deps_file: PathBuf,
+}
+
+/// Reads a chart directory: every file not excluded by `.helmignore`.
+pub fn load_chart_dir(dir: &Path) -> Result<LoadedChart, ChartError> {
+    let shown = dir.display().to_string();
+    if !dir.is_dir() {
+        return Err(ChartError::new("not a chart directory", shown, 0, 0));
+    }
+    let rules = match std::fs::read(dir.join(".helmignore")) {
+        Ok(b) => IgnoreRules::parse(&String::from_utf8_lossy(&b)),
+        Err(_) => IgnoreRules::parse(""),
+    };
+    let mut files = Vec::new();
+    let mut total = 0u64;
+    walk(dir, "", &rules, 0, &mut files, &mut total)?;
+    load_files(files, dir)
+}
+
+fn walk(
+    root: &Path,
+    rel: &str,
+    rules: &IgnoreRules,
+    depth: usize,
+    out: &mut Vec<(String, Vec<u8>)>,
+    total: &mut u64,
+) -> Result<(), ChartError> {
+    let here = if rel.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(rel)
+    };
+    if depth > MAX_WALK_DEPTH {
+        return Err(ChartError::new(
+            "directory nesting too deep (symlink loop?)",
+            here.display().to_string(),
+            0,
+            0,
+        ));
+    }
+    let io = |e: std::io::Error| ChartError::new(e.to_string(), here.display().to_string(), 0, 0);
+    let mut entries: Vec<_> = std::fs::read_dir(&here)
+        .map_err(io)?
+        .filter_map(|e| e.ok())
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let child = if rel.is_empty() {
+            name
+        } else {
+            format!("{}/{}", rel, name)
+        };
+        // Helm follows symbolic links.
+        let Ok(meta) = std::fs::metadata(e.path()) else {
+            continue;
+        };
+        if rules.ignored(&child, meta.is_dir()) {
+            continue;
+        }
+        if meta.is_dir() {
+            walk(root, &child, rules, depth + 1, out, total)?;
+        } else if meta.is_file() {
+            *total += meta.len();
+            if out.len() >= MAX_FILES || *total > MAX_CHART_BYTES {
+                return Err(ChartError::new(
+                    "chart too large",
+                    root.display().to_string(),
+                    0,
+                    0,
+                ));
+            }
+            let data = std::fs::read(e.path()).map_err(|err| {
+                ChartError::new(err.to_string(), e.path().display().to_string(), 0, 0)
+            })?;
+            out.push((child, data));
+        }
+    }
+    Ok(())
+}
+
+fn yaml_error(file: &Path, e: &crate::render::values::ValuesError) -> ChartError {
+    ChartError::new(
+        e.message.clone(),
+        file.display().to_string(),
+        e.span.start.line as usize,
+        e.span.start.column as usize,
+    )
+}
+
+/// Helm's `LoadFiles`: sorts the files of one chart into metadata, values, templates, files
+/// and subcharts (`charts/NAME/...` directories; names starting with `_` or `.` skipped).
+pub fn load_files(files: Vec<(String, Vec<u8>)>, origin: &Path) -> Result<LoadedChart, ChartError> {
+    let chart_yaml_path = origin.join("Chart.yaml");
+    let Some((_, chart_yaml)) = files.iter().find(|(n, _)| n == "Chart.yaml") else {
+        return Err(ChartError::new(
+            "Chart.yaml file is missing",
+            origin.display().to_string(),
+            0,
+            0,
+        ));
+    };
+    let meta_node = parse_doc(&String::from_utf8_lossy(chart_yaml), &chart_yaml_path)?;
+    let mut chart = chart_from_metadata(meta_node.as_ref(), origin, &chart_yaml_path)?;
+
+    let mut sub_files: BTreeMap<String, Vec<(String, Vec<u8>)>> = BTreeMap::new();
+    for (name, data) in files {
+        match name.as_str() {
+            "Chart.yaml" | "Chart.lock" | "values.schema.json" => {}
+            "values.yaml" => {
+                let path = origin.join("values.yaml");
+                let (v, node) = parse_values(&String::from_utf8_lossy(&data))
+                    .map_err(|e| yaml_error(&path, &e))?;
+                chart.values = v;
+                chart.values_node = node;
+            }
+            "requirements.yaml" | "requirements.lock" => {
+                if name == "requirements.yaml" && chart.api_version == "v1" {
+                    let path = origin.join(&name);
+                    let node = parse_doc(&String::from_utf8_lossy(&data), &path)?;
+                    if let Some(deps) = node.as_ref().and_then(|n| n.get("dependencies")) {
+                        chart.dependencies = read_dependencies(deps);
+                        chart.deps_file = path;
+                    }
+                }
+                if chart.api_version == "v1" {
+                    chart.files.insert(name, data);
+                }
+            }
+            n if n.starts_with("templates/") => {
+                chart
+                    .templates
+                    .push((name.clone(), String::from_utf8_lossy(&data).into_owned()));
+            }
+            n if n.starts_with("charts/") => {
+                if n.ends_with(".prov") {
+                    chart.files.insert(name, data);
+                    continue;
+                }
+                let rest = n.strip_prefix("charts/").unwrap_or(n);
+                let (sub, inner) = rest.split_once('/').unwrap_or((rest, ""));
+                // Helm skips names starting with `_` or `.`, and loose files that are not
+                // chart archives.
+                if sub.starts_with(['_', '.']) || (inner.is_empty() && !sub.ends_with(".tgz")) {
+                    continue;
+                }
+                let inner = if inner.is_empty() { sub } else { inner };
+                sub_files
+                    .entry(sub.to_string())
+                    .or_default()
+                    .push((inner.to_string(), data));
+            }
+            _ => {
+                chart.files.insert(name, data);
+            }
+        }
+    }
+    for (sub, files) in sub_files {
+        let sub_origin = origin.join("charts").join(&sub);
+        if sub.ends_with(".tgz") {
+            // Archives are not supported yet: say so instead of silently dropping the chart.
+            return Err(ChartError::new(
+                format!(
+                    "subchart archive {} is not supported yet (unpack it into charts/)",
+                    sub
+                ),
+                sub_origin.display().to_string(),
+                0,
+                0,
+            ));
+        }
+        let sc = load_files(files, &sub_origin)?;
+        chart.subcharts.push(sc);
+    }
+    Ok(chart)
+}
+
+fn parse_doc(text: &str, path: &Path) -> Result<Option<Node>, ChartError> {
+    let stream = yaml::load(text, Limits::default());
+    if let Some(e) = stream
+        .errors
+        .iter()
+        .find(|e| e.kind != yaml::YamlErrorKind::DuplicateKey)
+    {
+        return Err(ChartError::new(
+            e.message.clone(),
+            path.display().to_string(),
+            e.span.start.line as usize,
+            e.span.start.column as usize,
+        ));
+    }
+    Ok(stream.documents.into_iter().next().map(|d| d.root))
+}
+
+/// A scalar field as Helm's string fields read it (`1.0` → "1": Helm v4 goes through JSON).
+fn str_field(node: Option<&Node>, key: &str) -> String {
+    match node
+        .and_then(|n| n.get(key))
+        .map(|n| from_yaml_node(n, false))
+    {
+        None | Some(Value::Nil) => String::new(),
+        Some(Value::Str(s)) => s.to_string(),
+        Some(v @ (Value::Bool(_) | Value::Int(_) | Value::Float(_))) => v.to_go_string(),
+        Some(_) => String::new(),
+    }
+}
+
+fn str_list(node: Option<&Node>, key: &str) -> Vec<String> {
+    match node.and_then(|n| n.get(key)).map(|n| &n.value) {
+        Some(yaml::Value::Seq(items)) => items
+            .iter()
+            .map(|n| match from_yaml_node(n, false) {
+                Value::Str(s) => s.to_string(),
+                v => v.to_go_string(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn read_dependencies(node: &Node) -> Vec<Dependency> {
+    let yaml::Value::Seq(items) = &node.value else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .map(|d| Dependency {
+            name: str_field(Some(d), "name"),
+            version: str_field(Some(d), "version"),
+            repository: str_field(Some(d), "repository"),
+            alias: str_field(Some(d), "alias"),
+            condition: str_field(Some(d), "condition"),
+            tags: str_list(Some(d), "tags"),
+            import_values: match d.get("import-values").map(|n| from_yaml_node(n, false)) {
+                Some(Value::List(l)) => l.borrow().clone(),
+                _ => Vec::new(),
+            },
+            line: d.span.start.line as usize,
+            enabled: true,
+        })
+        .collect()
+}
+
+fn chart_from_metadata(
+    node: Option<&Node>,
+    origin: &Path,
+    chart_yaml: &Path,
+) -> Result<LoadedChart, ChartError> {
+    let name = str_field(node, "name");
+    if name.is_empty() {
+        return Err(ChartError::new(
+            "validation: chart.metadata.name is required",
+            chart_yaml.display().to_string(),
+            1,
+            1,
+        ));
+    }
+    let api_version = str_field(node, "apiVersion");
+    let mut metadata = BTreeMap::new();
+    for (go, key) in [
+        ("APIVersion", "apiVersion"),
+        ("AppVersion", "appVersion"),
+        ("Condition", "condition"),
+        ("Description", "description"),
+        ("Home", "home"),
+        ("Icon", "icon"),
+        ("KubeVersion", "kubeVersion"),
+        ("Name", "name"),
+        ("Tags", "tags"),
+        ("Type", "type"),
+        ("Version", "version"),
+    ] {
+        metadata.insert(go.to_string(), Value::string(str_field(node, key)));
+    }
+    for (go, key) in [("Keywords", "keywords"), ("Sources", "sources")] {
+        metadata.insert(
+            go.to_string(),
+            Value::new_list(str_list(node, key).iter().map(|s| Value::str(s)).collect()),
+        );
+    }
+    let maintainers = match node.and_then(|n| n.get("maintainers")).map(|n| &n.value) {
+        Some(yaml::Value::Seq(items)) => items
+            .iter()
+            .map(|m| {
+                Value::new_map(BTreeMap::from([
+                    (
+                        "Name".to_string(),
+                        Value::string(str_field(Some(m), "name")),
+                    ),
+                    (
+                        "Email".to_string(),
+                        Value::string(str_field(Some(m), "email")),
+                    ),
+                    ("URL".to_string(), Value::string(str_field(Some(m), "url"))),
+                ]))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    metadata.insert("Maintainers".into(), Value::new_list(maintainers));
+    let annotations = match node.and_then(|n| n.get("annotations")) {
+        Some(
+            n @ Node {
+                value: yaml::Value::Map(_),
+                ..
+            },
+        ) => {
+            // Helm's annotations are map[string]string.
+            let m = match from_yaml_node(n, false) {
+                Value::Map(m) => m
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| {
+                        let s = match v {
+                            Value::Str(s) => s.to_string(),
+                            other => other.to_go_string(),
+                        };
+                        (k.clone(), Value::string(s))
+                    })
+                    .collect(),
+                _ => BTreeMap::new(),
+            };
+            Value::new_map(m)
+        }
+        _ => Value::Nil,
+    };
+    metadata.insert("Annotations".into(), annotations);
+    metadata.insert(
+        "Deprecated".into(),
+        Value::Bool(matches!(
+            node.and_then(|n| n.get("deprecated")).map(|n| &n.value),
+            Some(yaml::Value::Bool(true))
+        )),
+    );
+    let dependencies = node
+        .and_then(|n| n.get("dependencies"))
+        .map(read_dependencies)
+        .unwrap_or_default();
+    Ok(LoadedChart {
+        version: str_field(node, "version"),
+        chart_type: str_field(node, "type"),
+        kube_version: str_field(node, "kubeVersion"),
+        metadata,
+        name,
+        api_version,
+        dependencies,
+        values: Value::empty_map(),
+        values_node: None,
+        templates: Vec::new(),
+        files: BTreeMap::new(),
+        subcharts: Vec::new(),
+        origin: origin.to_path_buf(),
+        deps_file: chart_yaml.to_path_buf(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Dependencies and values
+
+/// Helm's `IsCompatibleRange`: a constraint that does not parse matches nothing.
+fn compatible(constraint: &str, version: &str) -> bool {
+    let Ok(v) = semver::Version::parse(version) else {
+        return false;
+    };
+    semver::check(constraint, &v).unwrap_or(false)
+}
+
+/// Helm's `CheckDependencies` (which Helm applies to the root chart only; we check every
+/// level, a linter should not render a tree with a hole): every declared dependency must be
+/// under charts/.
+fn check_dependencies(c: &LoadedChart) -> Result<(), ChartError> {
+    for d in &c.dependencies {
+        if !c.subcharts.iter().any(|s| s.name == d.name) {
+            return Err(ChartError::new(
+                format!(
+                    "found in Chart.yaml, but missing in charts/ directory: {}",
+                    d.name
+                ),
+                c.deps_file.display().to_string(),
+                d.line,
+                0,
+            ));
+        }
+    }
+    for s in &c.subcharts {
+        check_dependencies(s)?;
+    }
+    Ok(())
+}
+
+/// Helm's `coalesce(chart, dest)`: chart defaults under `dest`, then every subchart's
+/// defaults under `dest[sub]`, with the parent's globals pushed down.
+fn coalesce_values(c: &LoadedChart, dest: &Value) -> Result<(), ChartError> {
+    coalesce_tables(dest, &c.values);
+    let Value::Map(dm) = dest else {
+        return Ok(());
+    };
+    for sub in &c.subcharts {
+        let existing = dm.borrow().get(&sub.name).cloned();
+        let sub_dest = match existing {
+            None | Some(Value::Nil) => {
+                let m = Value::empty_map();
+                dm.borrow_mut().insert(sub.name.clone(), m.clone());
+                m
+            }
+            Some(v @ Value::Map(_)) => v,
+            Some(other) => {
+                return Err(ChartError::new(
+                    format!("type mismatch on {}: {}", sub.name, other.to_go_string()),
+                    c.origin.join("values.yaml").display().to_string(),
+                    0,
+                    0,
+                ))
+            }
+        };
+        coalesce_globals(&sub_dest, dest);
+        coalesce_values(sub, &sub_dest)?;
+    }
+    Ok(())
+}
+
+/// Helm's `processDependencyEnabled`: applies aliases, then tags and conditions (a condition
+/// that resolves to a bool wins over tags), removing disabled subcharts, recursively.
+fn process_enabled(c: &mut LoadedChart, v: &Value, path: &str) -> Result<(), ChartError> {
+    if c.dependencies.is_empty() {
+        return Ok(());
+    }
+    let existing = std::mem::take(&mut c.subcharts);
+    let mut deps: Vec<LoadedChart> = Vec::new();
+    // Subcharts not declared in Chart.yaml are kept as they are.
+    for s in &existing {
+        let declared = c
+            .dependencies
+            .iter()
+            .any(|d| d.name == s.name && compatible(&d.version, &s.version));
+        if !declared {
+            deps.push(s.clone());
+        }
+    }
+    for d in c.dependencies.iter_mut() {
+        if let Some(s) = existing
+            .iter()
+            .find(|s| s.name == d.name && compatible(&d.version, &s.version))
+        {
+            let mut s = s.clone();
+            if !d.alias.is_empty() {
+                s.name = d.alias.clone();
+                s.metadata.insert("Name".into(), Value::str(&d.alias));
+            }
+            deps.push(s);
+        }
+        if !d.alias.is_empty() {
+            d.name = d.alias.clone();
+        }
+        d.enabled = true;
+    }
+    c.subcharts = deps;
+
+    let cvals = v.deep_copy();
+    coalesce_values(c, &cvals)?;
+    // Tags first, from the top-level `tags` table.
+    if let Some(Value::Map(tags)) = table(&cvals, "tags") {
+        let tags = tags.borrow();
+        for d in c.dependencies.iter_mut() {
+            let (mut has_true, mut has_false) = (false, false);
+            for t in &d.tags {
+                match tags.get(t) {
+                    Some(Value::Bool(true)) => has_true = true,
+                    Some(Value::Bool(false)) => has_false = true,
+                    _ => {}
+                }
+            }
+            d.enabled = has_true || !has_false;
+        }
+    }
+    // Then conditions: the first path that resolves to a bool decides.
+    for d in c.dependencies.iter_mut() {
+        for cond in d.condition.trim().split(',') {
+            if cond.is_empty() {
+                continue;
+            }
+            if let Some(Value::Bool(b)) = path_value(&cvals, &format!("{}{}", path, cond)) {
+                d.enabled = b;
+                break;
+            }
+        }
+    }
+    let disabled: Vec<String> = c
+        .dependencies
+        .iter()
+        .filter(|d| !d.enabled)
+        .map(|d| d.name.clone())
+        .collect();
+    c.subcharts.retain(|s| !disabled.contains(&s.name));
+    c.dependencies.retain(|d| d.enabled);
+    for s in c.subcharts.iter_mut() {
+        let sub_path = format!("{}{}.", path, s.name);
+        process_enabled(s, &cvals, &sub_path)?;
+    }
+    Ok(())
+}
+
+/// Helm's `processDependencyImportValues`, children first: `import-values` copy a child's
+/// table (`{child, parent}`, or a string naming `exports.NAME`) into the parent's defaults,
+/// the parent's own values winning.
+fn process_imports(c: &mut LoadedChart) -> Result<(), ChartError> {
+    for s in c.subcharts.iter_mut() {
+        process_imports(s)?;
+    }
+    if c.dependencies.iter().all(|d| d.import_values.is_empty()) {
+        return Ok(());
+    }
+    let cvals = Value::empty_map();
+    coalesce_values(c, &cvals)?;
+    let b = Value::empty_map();
+    for d in &c.dependencies {
+        for iv in &d.import_values {
+            let (child, parent) = match iv {
+                Value::Map(m) => {
+                    let m = m.borrow();
+                    let get = |k: &str| m.get(k).map(|v| v.to_str_val()).unwrap_or_default();
+                    (get("child"), get("parent"))
+                }
+                Value::Str(s) => (format!("exports.{}", s), ".".to_string()),
+                _ => continue,
+            };
+            let Some(t) = table(&cvals, &format!("{}.{}", d.name, child)) else {
+                continue;
+            };
+            let imported = path_to_map(&parent, t.deep_copy());
+            // `b` keeps what was imported first (CoalesceTables: destination wins).
+            merge_keep_dst(&b, &imported);
+        }
+    }
+    merge_keep_dst(&cvals, &b);
+    c.values = cvals;
+    Ok(())
+}
+
+/// Helm's `MergeTables(dst, src)`: dst wins, tables merge, nulls are kept.
+fn merge_keep_dst(dst: &Value, src: &Value) {
+    let (Value::Map(d), Value::Map(s)) = (dst, src) else {
+        return;
+    };
+    let entries: Vec<(String, Value)> = s
+        .borrow()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, sv) in entries {
+        let dv = d.borrow().get(&k).cloned();
+        match dv {
+            None => {
+                d.borrow_mut().insert(k, sv);
+            }
+            Some(dv @ Value::Map(_)) if matches!(sv, Value::Map(_)) => merge_keep_dst(&dv, &sv),
+            Some(_) => {}
+        }
+    }
+}
+
+/// The user's values: files merged in order, then `--set` applied.
+fn user_values(options: &RenderOptions) -> Result<Value, ChartError> {
+    let mut vals = Value::empty_map();
+    for f in &options.values_files {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| ChartError::new(e.to_string(), f.display().to_string(), 0, 0))?;
+        let (v, _) = parse_values(&text).map_err(|e| yaml_error(f, &e))?;
+        vals = merge_maps(&vals, &v);
+    }
+    for s in &options.set {
+        apply_set(&vals, s)
+            .map_err(|e| ChartError::new(format!("failed parsing --set data: {}", e), "", 0, 0))?;
+    }
+    Ok(vals)
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering
+
+struct Renderable {
+    /// Helm's template name (`chart/charts/sub/templates/x.yaml`).
+    name: String,
+    source: String,
+    /// The chart-level root map shared by the chart's templates (Helm shares it too).
+    root: Value,
+    base_path: String,
+}
+
+fn map_of(pairs: Vec<(&str, Value)>) -> Value {
+    Value::new_map(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+fn capabilities(options: &RenderOptions) -> Result<Value, ChartError> {
+    let kv_text = options.kube_version.as_deref().unwrap_or("v1.36.0");
+    let kv = KubeVersion::parse(kv_text)
+        .ok_or_else(|| ChartError::new(format!("invalid kube version {:?}", kv_text), "", 0, 0))?;
+    let mut apis: Vec<String> = DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
+    apis.extend(options.api_versions.iter().cloned());
+    Ok(map_of(vec![
+        ("KubeVersion", Value::Object(Rc::new(kv))),
+        ("APIVersions", Value::Object(Rc::new(ApiVersions(apis)))),
+        (
+            "HelmVersion",
+            map_of(vec![
+                ("Version", Value::str("v4.2")),
+                ("GitCommit", Value::str("")),
+                ("GitTreeState", Value::str("")),
+                ("GoVersion", Value::str("go1.26.6")),
+                ("KubeClientVersion", Value::str("v1.36")),
+            ]),
+        ),
+    ]))
+}
+
+/// Helm's `recAllTpls`: one context per chart, templates named after the chart path.
+fn collect(
+    c: &LoadedChart,
+    values: Value,
+    chart_path: &str,
+    is_root: bool,
+    common: &(Value, Value),
+    out: &mut Vec<Renderable>,
+) -> Value {
+    let mut subcharts = BTreeMap::new();
+    for s in &c.subcharts {
+        let sub_vals = table(&values, &s.name).unwrap_or_else(Value::empty_map);
+        let sub_path = format!("{}/charts/{}", chart_path, s.name);
+        let ctx = collect(s, sub_vals, &sub_path, false, common, out);
+        subcharts.insert(s.name.clone(), ctx);
+    }
+    let mut meta = c.metadata.clone();
+    meta.insert("IsRoot".into(), Value::Bool(is_root));
+    meta.insert(
+        "Dependencies".into(),
+        Value::new_list(c.dependencies.iter().map(dependency_value).collect()),
+    );
+    let root = map_of(vec![
+        ("Chart", Value::new_map(meta)),
+        ("Files", Value::Object(Rc::new(Files(c.files.clone())))),
+        ("Release", common.0.clone()),
+        ("Capabilities", common.1.clone()),
+        ("Values", values),
+        ("Subcharts", Value::new_map(subcharts)),
+    ]);
+    let library = c.chart_type == "library";
+    for (rel, src) in &c.templates {
+        let base = rel.rsplit('/').next().unwrap_or(rel);
+        // Only the partials of a library chart exist for Helm.
+        if library && !base.starts_with('_') {
+            continue;
+        }
+        out.push(Renderable {
+            name: format!("{}/{}", chart_path, rel),
+            source: src.clone(),
+            root: root.clone(),
+            base_path: format!("{}/templates", chart_path),
+        });
+    }
+    root
+}
+
+fn dependency_value(d: &Dependency) -> Value {
+    map_of(vec![
+        ("Name", Value::str(&d.name)),
+        ("Version", Value::str(&d.version)),
+        ("Repository", Value::str(&d.repository)),
+        ("Condition", Value::str(&d.condition)),
+        (
+            "Tags",
+            Value::new_list(d.tags.iter().map(|t| Value::str(t)).collect()),
+        ),
+        ("Enabled", Value::Bool(d.enabled)),
+        ("ImportValues", Value::new_list(d.import_values.clone())),
+        ("Alias", Value::str(&d.alias)),
+    ])
+}
+
+/// Helm's `sortTemplates`: deepest paths first, then reverse alphabetical, so that when
+/// `define`s collide the parent chart's (parsed last) win.
+fn helm_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
+    cb.cmp(&ca).then_with(|| b.cmp(a))
+}
+
+fn template_error(e: &crate::render::TemplateError, name: &str) -> ChartError {
+    let message = match e.kind {
+        ErrorKind::Parse => {
+            // Helm's cleanupParseError: "parse error at (FILE:LINE): last part".
+            let last = e.text.rsplit(": ").next().unwrap_or(&e.text);
+            format!("parse error at ({}:{}): {}", e.file, e.line, last)
+        }
+        _ => e.helm_message(),
+    };
+    let file = if e.file.is_empty() { name } else { &e.file };
+    ChartError::new(message, file, e.line, e.col)
+}
+
+/// Renders a loaded chart (dependencies, values, templates).
+pub fn render_loaded(
+    mut chart: LoadedChart,
+    options: &RenderOptions,
+) -> Result<RenderedChart, ChartError> {
+    if chart.chart_type == "library" {
+        return Err(ChartError::new(
+            "validation: chart.metadata.type: library charts are not installable",
+            chart.origin.join("Chart.yaml").display().to_string(),
+            0,
+            0,
+        ));
+    }
+    check_dependencies(&chart)?;
+    let caps = capabilities(options)?;
+    if !chart.kube_version.is_empty() {
+        let kv = options.kube_version.as_deref().unwrap_or("v1.36.0");
+        if !compatible(&chart.kube_version, kv) {
+            return Err(ChartError::new(
+                format!(
+                    "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+                    chart.kube_version, kv
+                ),
+                chart.origin.join("Chart.yaml").display().to_string(),
+                0,
+                0,
+            ));
+        }
+    }
+    let user = user_values(options)?;
+    process_enabled(&mut chart, &user, "")?;
+    process_imports(&mut chart)?;
+    let values = user.deep_copy();
+    coalesce_values(&chart, &values)?;
+
+    let release = map_of(vec![
+        ("Name", Value::str(&options.release_name)),
+        ("Namespace", Value::str(&options.namespace)),
+        ("IsInstall", Value::Bool(true)),
+        ("IsUpgrade", Value::Bool(false)),
+        ("Revision", Value::Int(1)),
+        ("Service", Value::str("Helm")),
+    ]);
+    let mut renderables = Vec::new();
+    let chart_name = chart.name.clone();
+    collect(
+        &chart,
+        values,
+        &chart_name,
+        true,
+        &(release, caps),
+        &mut renderables,
+    );
+    renderables.sort_by(|a, b| helm_order(&a.name, &b.name));
+
+    let mut templates = Templates::with_shared_funcs(Rc::new(Funcs::builtin()));
+    for r in &renderables {
+        templates
+            .add(&r.name, &r.source)
+            .map_err(|e| template_error(&e, &r.name))?;
+    }
+    let mut out = Vec::new();
+    for r in &renderables {
+        let base = r.name.rsplit('/').next().unwrap_or(&r.name);
+        if base.starts_with('_') {
+            continue;
+        }
+        if let Value::Map(m) = &r.root {
+            m.borrow_mut().insert(
+                "Template".into(),
+                map_of(vec![
+                    ("Name", Value::str(&r.name)),
+                    ("BasePath", Value::str(&r.base_path)),
+                ]),
+            );
+        }
+        let text = templates
+            .render(&r.name, r.root.clone())
+            .map_err(|e| template_error(&e, &r.name))?;
+        // Helm renders NOTES.txt too (its errors count) but `helm template` does not print it.
+        if base == "NOTES.txt" {
+            continue;
+        }
+        out.push(RenderedTemplate {
+            name: r.name.clone(),
+            text,
+        });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(RenderedChart { templates: out })
+}
+
+// ---------------------------------------------------------------------------------------
+// `helm template` output
+
+/// Helm's `SplitManifests`: documents separated by `---` lines, trimmed, empty ones dropped.
+pub fn split_documents(text: &str) -> Vec<String> {
+    let mut docs = Vec::new();
+    let mut cur = String::new();
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        // Helm's separator regex `(?:^|\s*\n)---\s*` splits at `---` at a line start.
+        if bare
+            .strip_prefix("---")
+            .is_some_and(|r| r.trim().is_empty())
+        {
+            docs.push(std::mem::take(&mut cur));
+            continue;
+        }
+        cur.push_str(line);
+    }
+    docs.push(cur);
+    docs.into_iter()
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty())
+        .collect()
+}
+
+/// Helm's install order of kinds (`releaseutil.InstallOrder`).
+const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// What `helm template` prints: documents sorted by kind in install order (stable, by
+/// template name first), hooks after the manifests, each as `---\n# Source: NAME\nDOC\n`.
+pub fn helm_template_output(chart: &RenderedChart) -> String {
+    let mut manifests = Vec::new();
+    let mut hooks = Vec::new();
+    for t in &chart.templates {
+        for doc in split_documents(&t.text) {
+            let head = yaml::load(&doc, Limits::default())
+                .documents
+                .into_iter()
+                .next()
+                .map(|d| d.root);
+            let kind = head
+                .as_ref()
+                .and_then(|n| n.get("kind"))
+                .and_then(|k| k.as_str())
+                .unwrap_or("")
+                .to_string();
+            let is_hook = head
+                .as_ref()
+                .and_then(|n| n.get("metadata"))
+                .and_then(|m| m.get("annotations"))
+                .and_then(|a| a.get("helm.sh/hook"))
+                .is_some();
+            let entry = (kind, t.name.clone(), doc);
+            if is_hook {
+                hooks.push(entry);
+            } else {
+                manifests.push(entry);
+            }
+        }
+    }
+    let rank = |k: &str| INSTALL_ORDER.iter().position(|o| *o == k);
+    manifests.sort_by(|a, b| match (rank(&a.0), rank(&b.0)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.0.cmp(&b.0),
+    });
+    let mut out = String::new();
+    for (_, name, doc) in manifests.iter().chain(hooks.iter()) {
+        out.push_str(&format!("---\n# Source: {}\n{}\n", name, doc));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_documents_like_helm() {
+        let d = split_documents("a: 1\n---\n\n--- \nb: 2\n---\n  \n");
+        assert_eq!(d, vec!["a: 1".to_string(), "b: 2".to_string()]);
+    }
+
+    #[test]
+    fn helm_template_order() {
+        let mut v = vec![
+            "c/templates/b.yaml",
+            "c/charts/s/templates/a.yaml",
+            "c/templates/a.yaml",
+        ];
+        v.sort_by(|a, b| helm_order(a, b));
+        assert_eq!(
+            v,
+            vec![
+                "c/charts/s/templates/a.yaml",
+                "c/templates/b.yaml",
+                "c/templates/a.yaml"
+            ]
+        );
+    }
+}
