@@ -1912,3 +1912,44 @@ fn readme_integration_sections_match_the_integration_files() {
         .expect("RUST_VERSION");
     assert!(readme.contains(&format!("rust:{rust}-slim-bookworm")));
 }
+
+#[test]
+fn render_prints_the_chart_like_helm_template_and_fails_with_a_location() {
+    let r = run(&[
+        "render",
+        "fixtures/repos/registre-associations/chart",
+        "--set",
+        "image.tag=2.0.0",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("---\n# Source: registre/templates/deployment.yaml\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("name: release-name-api"));
+    assert!(r.stdout.contains("image: \"harbor.io/registre/api:2.0.0\""));
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("Chart.yaml"),
+        "apiVersion: v2\nname: broken\nversion: 0.1.0\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("templates/cm.yaml"),
+        "kind: ConfigMap\ndata:\n  x: {{ required \"x is required\" .Values.x }}\n",
+    )
+    .expect("write");
+    let failed = run(&["render", dir.path().to_str().unwrap_or_default()]);
+    assert_eq!(failed.code, 2);
+    assert!(
+        failed
+            .stderr
+            .contains("execution error at (broken/templates/cm.yaml:3:"),
+        "{}",
+        failed.stderr
+    );
+    assert!(failed.stderr.contains("x is required"), "{}", failed.stderr);
+}
