@@ -536,15 +536,22 @@ impl Exec<'_> {
                 }
                 Value::Object(o) => {
                     let o = o.clone();
+                    let mut vals = Vec::new();
                     if has_args {
-                        let mut vals = Vec::with_capacity(args.len() + 1);
+                        vals.reserve(args.len() + 1);
                         for a in args {
                             vals.push(self.eval_arg(dot, a, scope)?);
                         }
                         if let Some(f) = fin.clone() {
                             vals.push(f);
                         }
-                        match o.call(name, &vals) {
+                    }
+                    // A field wins over a method of the same name, as Go looks fields up first;
+                    // with arguments only a method can apply.
+                    let field = if has_args { None } else { o.field(name) };
+                    match field {
+                        Some(v) => v,
+                        None => match o.call(name, &vals) {
                             Some(Ok(v)) => v,
                             Some(Err(e)) => {
                                 return Err(self.err(
@@ -566,33 +573,7 @@ impl Exec<'_> {
                                     ),
                                 ))
                             }
-                        }
-                    } else if let Some(v) = o.field(name) {
-                        v
-                    } else {
-                        match o.call(name, &[]) {
-                            Some(Ok(v)) => v,
-                            Some(Err(e)) => {
-                                return Err(self.err(
-                                    scope,
-                                    pos,
-                                    node,
-                                    &format!("error calling {}: {}", name, e),
-                                ))
-                            }
-                            None => {
-                                return Err(self.err(
-                                    scope,
-                                    pos,
-                                    node,
-                                    &format!(
-                                        "can't evaluate field {} in type {}",
-                                        name,
-                                        o.type_name()
-                                    ),
-                                ))
-                            }
-                        }
+                        },
                     }
                 }
                 other => {
