@@ -36,7 +36,7 @@ impl Severity {
 }
 
 /// A text in both languages of the tool.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Text {
     pub en: String,
     pub fr: String,

@@ -1942,3 +1942,60 @@ fn render_prints_the_chart_like_helm_template_and_fails_with_a_location() {
     );
     assert!(failed.stderr.contains("x is required"), "{}", failed.stderr);
 }
+
+// ---------------------------------------------------------------- audit report
+
+#[test]
+fn audit_reports_list_every_requirement_and_the_html_is_self_contained() {
+    let cat = catalog();
+    for (format, lang) in [("audit-md", "fr"), ("audit-html", "en")] {
+        let r = run(&[
+            "check",
+            "fixtures/repos/registre-associations",
+            "--format",
+            format,
+            "--lang",
+            lang,
+            "--fail-on",
+            "never",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        for req in &cat.requirements {
+            assert!(r.stdout.contains(&req.id), "{format}: {} missing", req.id);
+        }
+        assert!(r.stdout.contains("EXI-ARCH-27"), "{format}");
+        if format == "audit-html" {
+            for external in [
+                "src=\"http",
+                "href=\"http",
+                "src='http",
+                "@import",
+                "<script src",
+            ] {
+                assert!(!r.stdout.contains(external), "external asset: {external}");
+            }
+            assert_eq!(
+                r.stdout.matches("<table").count(),
+                r.stdout.matches("</table>").count()
+            );
+            assert!(r.stdout.contains("@media print"));
+        }
+    }
+    let again = run(&[
+        "check",
+        "fixtures/repos/registre-associations",
+        "--format",
+        "audit-md",
+        "--fail-on",
+        "never",
+    ]);
+    let once = run(&[
+        "check",
+        "fixtures/repos/registre-associations",
+        "--format",
+        "audit-md",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(again.stdout, once.stdout, "byte-identical between runs");
+}

@@ -2,6 +2,8 @@
 //! return strings; only `main` writes them out. Nothing here depends on time or thread count,
 //! so the same findings always give the same bytes.
 
+mod audit;
+mod evidence;
 mod gitlab;
 mod human;
 mod json;
@@ -14,6 +16,7 @@ use crate::catalog::{Catalog, Lang, RuleMeta, Severity};
 use crate::finding::Finding;
 use crate::scan::ObjectSeen;
 
+pub use audit::{render_html as audit_html, render_markdown as audit_md};
 pub use gitlab::render as gitlab;
 pub use human::render as human;
 pub use json::render as json;
@@ -56,6 +59,10 @@ pub enum Format {
     Gitlab,
     // JUnit XML (GitLab `artifacts:reports:junit`, Jenkins `junit`).
     Junit,
+    // Homologation audit report: every béta requirement with its status, as Markdown.
+    AuditMd,
+    // The same report as one self-contained, printable HTML page.
+    AuditHtml,
 }
 
 pub fn render(format: Format, input: &ReportInput<'_>) -> String {
@@ -65,6 +72,8 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
         Format::Json => json(input),
         Format::Gitlab => gitlab(input),
         Format::Junit => junit(input),
+        Format::AuditMd => audit_md(input),
+        Format::AuditHtml => audit_html(input),
     }
 }
 

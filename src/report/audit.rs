@@ -1,0 +1,1432 @@
+//! The homologation audit report (`audit-md`, `audit-html`): one row per requirement of the
+//! béta list with the rules that check it, a status (fail, derogation, pass, partial, manual)
+//! and the evidence found in the repository, then a summary, the derogations and the findings
+//! per requirement. It is written for the architect who assembles the homologation file.
+//!
+//! It must not claim more than the scan shows: a requirement is *checked — pass* only where the
+//! COVERAGE table says the rules cover all of it, and evidence is shown as a hint, never as
+//! compliance. Like every renderer it returns a string and depends on neither wall-clock time
+//! nor thread count: the date is printed only when given (`CCT_LINT_REPORT_DATE` or
+//! `SOURCE_DATE_EPOCH`), and the git commit is read from `.git` files, not by running `git`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::evidence::{self, Evidence};
+use super::ReportInput;
+use crate::catalog::{Catalog, Family, Lang, Requirement};
+use crate::finding::{Finding, Suppression};
+
+/// How much of a requirement its rules can see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coverage {
+    /// The rules check everything the requirement asks of the files: no finding means pass.
+    Full,
+    /// The rules check part of it; the rest needs a person.
+    Partial,
+}
+
+/// Requirements whose rules check the whole of them. Every other requirement with rules is
+/// partially checked: the table lists the partial ones too, so each judgement is written down
+/// with its reason and a test keeps the table in step with the béta list and the rules.
+pub const COVERAGE: &[(&str, Coverage)] = &[
+    // Eco-design is about the whole solution (front end, frugality); resource requests/limits
+    // and PVC sizes are only its infrastructure side.
+    ("EXI-G-4", Coverage::Partial),
+    // DMIA, two datacentres and regular exercises are organisational; replicas (and, later,
+    // anti-affinity and PDB rules) are only the manifest side.
+    ("EXI-ARCH-2", Coverage::Partial),
+    // Community charts with frequent MCO/MCS and multi-arch images cannot be seen; the writable
+    // /tmp volume can.
+    ("EXI-ARCH-5", Coverage::Partial),
+    // LTS, non-Alpine bases and multi-stage builds are checked; "the finest image" (distroless
+    // first) and the debug-variant practice are judgements.
+    ("EXI-ARCH-6", Coverage::Partial),
+    // Secrets out of images, manifests and ConfigMaps are checked; the use of the other shared
+    // services (IAM, service chain) is not visible in files.
+    ("EXI-ARCH-10", Coverage::Partial),
+    // Probes are checked; the /metrics endpoint and the link to the supervision chain are not
+    // (APP004/APP006 will cover part of it).
+    ("EXI-ARCH-12", Coverage::Partial),
+    // The image registry is checked; use of the platform's logs and secret management is not.
+    ("EXI-ARCH-13", Coverage::Partial),
+    // NodePort and TLS on ingress are checked; flow separation and mutual authentication of
+    // components are design choices.
+    ("EXI-ARCH-14", Coverage::Partial),
+    // Rootless (USER, runAsNonRoot), ports > 1024, no sshd, no privilege elevation (sudo,
+    // setuid, privileged, allowPrivilegeEscalation), read-only root filesystem: what the
+    // platform enforces is all checked. Image minimalism and start-up time are left to review,
+    // but they are advice around the enforced core, so no finding counts as a pass.
+    ("EXI-ARCH-18", Coverage::Full),
+    // Session affinity and single replicas are checked; minimising data loss on node failover
+    // is runtime behaviour.
+    ("EXI-ARCH-19", Coverage::Partial),
+    // Hard-coded IPs and PVCs in Deployments are checked; statelessness of the code is not.
+    ("EXI-ARCH-20", Coverage::Partial),
+    // The rollout strategy is checked; a data model where two versions coexist is not.
+    ("EXI-ARCH-21", Coverage::Partial),
+    // Credentials written in images and manifests are checked; configuration hard-coded in the
+    // application's source is not read.
+    ("EXI-ARCH-22", Coverage::Partial),
+    // The requirement is exactly a list of securityContext fields and hostPath: K8S003 and
+    // K8S005 check them all (K8S004 covers allowPrivilegeEscalation: true).
+    ("EXI-ARCH-26", Coverage::Full),
+    // Fully checkable from files: every image tag pinned (Dockerfile FROM and containers) and
+    // imagePullPolicy IfNotPresent when set.
+    ("EXI-ARCH-27", Coverage::Full),
+];
+
+/// The béta list repeats EXI-ORG-16 and EXI-ORG-17 (a competence requirement, then an
+/// operating-model one). A rule or a file can only show the operating-model side (backups,
+/// notifications), never people's training, so an id named by a rule means this occurrence.
+const RULE_OCCURRENCE: &[(&str, usize)] = &[("EXI-ORG-16", 2), ("EXI-ORG-17", 2)];
+
+/// Long enough for a meaningful sentence, short enough for a table cell.
+const SUMMARY_CHARS: usize = 140;
+/// Evidence items shown in a requirement's row; the appendix lists them all.
+const EVIDENCE_PER_ROW: usize = 5;
+
+/// What the report says about one requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Non-suppressed findings of its rules (their count).
+    Fail(usize),
+    /// Findings exist, all under derogation (their count).
+    Derogation(usize),
+    /// Fully covered by rules, no finding.
+    Pass,
+    /// Some rules, no finding, the rest to be attested.
+    Partial,
+    /// No rule maps to it.
+    Manual,
+}
+
+/// The status from what the rules can see and what they found.
+pub fn status(coverage: Option<Coverage>, findings: &[&Finding]) -> Status {
+    let Some(coverage) = coverage else {
+        return Status::Manual;
+    };
+    let open = findings.iter().filter(|f| f.suppression.is_none()).count();
+    if open > 0 {
+        Status::Fail(open)
+    } else if !findings.is_empty() {
+        Status::Derogation(findings.len())
+    } else if coverage == Coverage::Full {
+        Status::Pass
+    } else {
+        Status::Partial
+    }
+}
+
+/// One row of the report.
+pub struct Row<'a> {
+    pub requirement: &'a Requirement,
+    /// The id, with the theme added when the id appears twice in the list.
+    pub label: String,
+    pub summary: String,
+    pub rules: Vec<&'a str>,
+    pub coverage: Option<Coverage>,
+    pub status: Status,
+    pub findings: Vec<&'a Finding>,
+    pub evidence: Vec<&'a Evidence>,
+}
+
+fn coverage_of(id: &str) -> Coverage {
+    COVERAGE
+        .iter()
+        .find(|(c, _)| *c == id)
+        .map_or(Coverage::Partial, |(_, c)| *c)
+}
+
+/// The row a rule's requirement id points at.
+fn occurrence_for_rules(id: &str) -> usize {
+    RULE_OCCURRENCE
+        .iter()
+        .find(|(r, _)| *r == id)
+        .map_or(1, |(_, o)| *o)
+}
+
+/// The first sentence of the first paragraph, Markdown emphasis removed, cut at a word.
+pub fn summary_line(text: &str) -> String {
+    let paragraph: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let joined = paragraph.join(" ").replace("**", "");
+    let sentence = match joined.find(". ") {
+        Some(end) => &joined[..=end],
+        None => joined.as_str(),
+    }
+    .trim();
+    if sentence.chars().count() <= SUMMARY_CHARS {
+        return sentence.to_string();
+    }
+    let cut: String = sentence.chars().take(SUMMARY_CHARS - 1).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) => &cut[..space],
+        None => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+/// Builds the rows of the béta list, in list order.
+pub fn rows<'a>(
+    catalog: &'a Catalog,
+    findings: &'a [Finding],
+    evidence: &'a [Evidence],
+) -> Vec<Row<'a>> {
+    let key = |id: &str| (id.to_string(), occurrence_for_rules(id));
+    let mut rules: BTreeMap<(String, usize), Vec<&str>> = BTreeMap::new();
+    for rule in catalog.rules.values() {
+        for r in &rule.requirements {
+            rules.entry(key(r)).or_default().push(rule.id.as_str());
+        }
+    }
+    let mut by_req: BTreeMap<(String, usize), Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        if let Some(rule) = catalog.rule(&f.rule_id) {
+            for r in &rule.requirements {
+                by_req.entry(key(r)).or_default().push(f);
+            }
+        }
+    }
+    catalog
+        .requirements
+        .iter()
+        .map(|req| {
+            let k = (req.id.clone(), req.occurrence);
+            let rules = rules.remove(&k).unwrap_or_default();
+            let findings = by_req.remove(&k).unwrap_or_default();
+            let coverage = (!rules.is_empty()).then(|| coverage_of(&req.id));
+            let duplicated = catalog
+                .requirements
+                .iter()
+                .filter(|r| r.id == req.id)
+                .count()
+                > 1;
+            let label = match (duplicated, req.theme.is_empty()) {
+                (false, _) => req.id.clone(),
+                (true, false) => format!("{} ({})", req.id, req.theme),
+                (true, true) => format!("{} (#{})", req.id, req.occurrence),
+            };
+            Row {
+                requirement: req,
+                label,
+                summary: summary_line(&req.text),
+                status: status(coverage, &findings),
+                rules,
+                coverage,
+                findings,
+                evidence: evidence
+                    .iter()
+                    .filter(|e| e.requirement == req.id && e.occurrence == req.occurrence)
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- header
+
+/// The commit the report describes, read from the repository's files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitHead {
+    pub commit: String,
+    pub branch: Option<String>,
+}
+
+fn is_object_id(s: &str) -> bool {
+    (s.len() == 40 || s.len() == 64) && s.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// The git directory of the repository holding `start`: `.git` itself, or where a `.git` file
+/// points (worktrees, submodules).
+fn git_dir(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        let dot = dir.join(".git");
+        if dot.is_dir() {
+            return Some(dot);
+        }
+        if dot.is_file() {
+            let content = std::fs::read_to_string(&dot).ok()?;
+            let target = Path::new(content.trim().strip_prefix("gitdir:")?.trim());
+            return Some(if target.is_absolute() {
+                target.to_path_buf()
+            } else {
+                dir.join(target)
+            });
+        }
+    }
+    None
+}
+
+fn resolve_ref(git: &Path, common: &Path, name: &str, depth: usize) -> Option<String> {
+    if depth > 5 || name.contains("..") {
+        return None;
+    }
+    for base in [git, common] {
+        if let Ok(content) = std::fs::read_to_string(base.join(name)) {
+            let content = content.trim();
+            if let Some(next) = content.strip_prefix("ref:") {
+                return resolve_ref(git, common, next.trim(), depth + 1);
+            }
+            if is_object_id(content) {
+                return Some(content.to_ascii_lowercase());
+            }
+        }
+    }
+    let packed = std::fs::read_to_string(common.join("packed-refs")).ok()?;
+    packed.lines().find_map(|line| {
+        let (id, r) = line.split_once(' ')?;
+        (r.trim() == name && is_object_id(id)).then(|| id.to_ascii_lowercase())
+    })
+}
+
+/// HEAD of the repository holding `start`, or `None` outside a repository (or before the first
+/// commit).
+pub fn git_head(start: &Path) -> Option<GitHead> {
+    let git = git_dir(start)?;
+    let common = std::fs::read_to_string(git.join("commondir"))
+        .ok()
+        .map(|c| {
+            let c = Path::new(c.trim());
+            if c.is_absolute() {
+                c.to_path_buf()
+            } else {
+                git.join(c)
+            }
+        })
+        .unwrap_or_else(|| git.clone());
+    let head = std::fs::read_to_string(git.join("HEAD")).ok()?;
+    let head = head.trim();
+    match head.strip_prefix("ref:") {
+        Some(name) => {
+            let name = name.trim();
+            Some(GitHead {
+                commit: resolve_ref(&git, &common, name, 0)?,
+                branch: name.strip_prefix("refs/heads/").map(str::to_string),
+            })
+        }
+        None => is_object_id(head).then(|| GitHead {
+            commit: head.to_ascii_lowercase(),
+            branch: None,
+        }),
+    }
+}
+
+/// The directory the report is about: the first root (its directory when it is a file).
+fn application_dir(roots: &[PathBuf]) -> Option<PathBuf> {
+    let first = roots.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let dir = std::fs::canonicalize(&first).ok()?;
+    Some(if dir.is_file() {
+        dir.parent()?.to_path_buf()
+    } else {
+        dir
+    })
+}
+
+fn application_name(roots: &[PathBuf]) -> String {
+    application_dir(roots)
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
+        .or_else(|| roots.first().map(|r| r.display().to_string()))
+        .unwrap_or_else(|| ".".to_string())
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm), so no date crate.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// The report date from `CCT_LINT_REPORT_DATE` (`YYYY-MM-DD`), else from `SOURCE_DATE_EPOCH`
+/// (seconds, UTC). Malformed values are ignored rather than printed: a wrong date in an
+/// homologation file is worse than none.
+pub fn report_date(explicit: Option<&str>, epoch: Option<&str>) -> Option<String> {
+    if let Some(d) = explicit.map(str::trim).filter(|d| !d.is_empty()) {
+        let parts: Vec<&str> = d.split('-').collect();
+        let valid = matches!(parts.as_slice(), [y, m, day]
+            if y.len() == 4 && m.len() == 2 && day.len() == 2
+                && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+                && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
+                && (1..=31).contains(&day.parse::<u32>().unwrap_or(0)));
+        return valid.then(|| d.to_string());
+    }
+    let seconds: i64 = epoch?.trim().parse().ok().filter(|s| *s >= 0)?;
+    let (y, m, d) = civil_from_days(seconds / 86_400);
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+fn env_date() -> Option<String> {
+    let explicit = std::env::var("CCT_LINT_REPORT_DATE").ok();
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    report_date(explicit.as_deref(), epoch.as_deref())
+}
+
+// ---------------------------------------------------------------- the model both renderers use
+
+struct Summary {
+    /// [total, checked, passed] for P, then for I.
+    p: [usize; 3],
+    i: [usize; 3],
+    /// Rows per status kind (fail, derogation, pass, partial, manual with evidence, manual
+    /// without), for P then I.
+    per_status: [[usize; 2]; 6],
+    suppressed: usize,
+    manual_with: usize,
+    manual_without: usize,
+    untied: usize,
+    lint: usize,
+}
+
+struct Audit<'a> {
+    lang: Lang,
+    catalog: &'a Catalog,
+    app: String,
+    head: Option<GitHead>,
+    date: Option<String>,
+    rows: Vec<Row<'a>>,
+    evidence: &'a [Evidence],
+    /// Findings whose rule names no béta requirement (platform rules, LNT diagnostics).
+    untied: Vec<&'a Finding>,
+    summary: Summary,
+}
+
+fn status_index(row: &Row<'_>) -> usize {
+    match row.status {
+        Status::Fail(_) => 0,
+        Status::Derogation(_) => 1,
+        Status::Pass => 2,
+        Status::Partial => 3,
+        Status::Manual if !row.evidence.is_empty() => 4,
+        Status::Manual => 5,
+    }
+}
+
+fn summarise(catalog: &Catalog, rows: &[Row<'_>], findings: &[Finding], untied: usize) -> Summary {
+    let mut s = Summary {
+        p: [0; 3],
+        i: [0; 3],
+        per_status: [[0; 2]; 6],
+        suppressed: findings.iter().filter(|f| f.suppression.is_some()).count(),
+        manual_with: 0,
+        manual_without: 0,
+        untied,
+        lint: findings
+            .iter()
+            .filter(|f| {
+                catalog
+                    .rule(&f.rule_id)
+                    .is_some_and(|r| r.input.family == Family::Lint)
+            })
+            .count(),
+    };
+    for row in rows {
+        let primordial = row.requirement.level == "P";
+        let counts = if primordial { &mut s.p } else { &mut s.i };
+        counts[0] += 1;
+        if row.coverage.is_some() {
+            counts[1] += 1;
+        }
+        if row.status == Status::Pass {
+            counts[2] += 1;
+        }
+        s.per_status[status_index(row)][usize::from(!primordial)] += 1;
+        if row.status == Status::Manual {
+            if row.evidence.is_empty() {
+                s.manual_without += 1;
+            } else {
+                s.manual_with += 1;
+            }
+        }
+    }
+    s
+}
+
+fn build<'a>(input: &ReportInput<'a>, evidence: &'a [Evidence]) -> Audit<'a> {
+    let rows = rows(input.catalog, input.findings, evidence);
+    let untied: Vec<&Finding> = input
+        .findings
+        .iter()
+        .filter(|f| {
+            input.catalog.rule(&f.rule_id).is_none_or(|r| {
+                !r.requirements
+                    .iter()
+                    .any(|id| input.catalog.requirements.iter().any(|q| &q.id == id))
+            })
+        })
+        .collect();
+    let summary = summarise(input.catalog, &rows, input.findings, untied.len());
+    Audit {
+        lang: input.lang,
+        catalog: input.catalog,
+        app: application_name(input.roots),
+        head: application_dir(input.roots).and_then(|d| git_head(&d)),
+        date: env_date(),
+        rows,
+        evidence,
+        untied,
+        summary,
+    }
+}
+
+// ---------------------------------------------------------------- words
+
+/// French typography puts a space before a colon.
+fn colon(lang: Lang) -> &'static str {
+    tr(lang, " : ", ": ")
+}
+
+fn tr(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
+fn status_label(lang: Lang, row: &Row<'_>) -> String {
+    match row.status {
+        Status::Fail(n) => format!("{} ({n})", tr(lang, "vérifiée — échec", "checked — fail")),
+        Status::Derogation(n) => format!("{} ({n})", tr(lang, "dérogation", "derogation")),
+        Status::Pass => tr(lang, "vérifiée — conforme", "checked — pass").to_string(),
+        Status::Partial => tr(lang, "partiellement vérifiée", "partially checked").to_string(),
+        Status::Manual if row.evidence.is_empty() => {
+            tr(lang, "manuelle — à attester", "manual — to be attested").to_string()
+        }
+        Status::Manual => tr(
+            lang,
+            "manuelle — éléments trouvés",
+            "manual — evidence found",
+        )
+        .to_string(),
+    }
+}
+
+/// CSS class of a status (HTML only).
+fn status_class(row: &Row<'_>) -> &'static str {
+    [
+        "fail",
+        "derogation",
+        "pass",
+        "partial",
+        "evidence",
+        "manual",
+    ][status_index(row)]
+}
+
+const STATUS_NAMES: [(&str, &str); 6] = [
+    ("vérifiée — échec", "checked — fail"),
+    ("dérogation", "derogation"),
+    ("vérifiée — conforme", "checked — pass"),
+    ("partiellement vérifiée", "partially checked"),
+    ("manuelle — éléments trouvés", "manual — evidence found"),
+    ("manuelle — à attester", "manual — to be attested"),
+];
+
+fn derogation_text(lang: Lang, s: &Suppression) -> String {
+    let mut out = s.justification.clone();
+    if let Some(r) = &s.reference {
+        let _ = write!(out, " — {} {r}", tr(lang, "réf.", "ref."));
+    }
+    if let Some(e) = &s.expires {
+        let _ = write!(out, " — {} {e}", tr(lang, "expire le", "expires"));
+    }
+    out
+}
+
+fn count_words(lang: Lang, n: usize, fr: &str, en: &str) -> String {
+    let word = tr_owned(lang, fr, en);
+    format!("{n} {word}{}", if n > 1 { "s" } else { "" })
+}
+
+fn tr_owned<'s>(lang: Lang, fr: &'s str, en: &'s str) -> &'s str {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
+/// The detail lines of a row, plain text with Markdown code spans (each renderer escapes).
+fn details(lang: Lang, row: &Row<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let suppressed: Vec<&Suppression> = row
+        .findings
+        .iter()
+        .filter_map(|f| f.suppression.as_ref())
+        .collect();
+    match row.status {
+        Status::Fail(n) => {
+            out.push(format!(
+                "{} {}",
+                count_words(lang, n, "constat", "finding"),
+                tr(
+                    lang,
+                    "à corriger (voir annexe B)",
+                    "to fix (see appendix B)"
+                )
+            ));
+            if !suppressed.is_empty() {
+                out.push(format!(
+                    "{} {}",
+                    count_words(lang, suppressed.len(), "constat", "finding"),
+                    tr(lang, "sous dérogation", "under derogation")
+                ));
+            }
+        }
+        Status::Derogation(_) => {
+            // One line per distinct derogation: the same decision often covers several findings.
+            let mut distinct: BTreeMap<String, usize> = BTreeMap::new();
+            for s in &suppressed {
+                *distinct.entry(derogation_text(lang, s)).or_default() += 1;
+            }
+            for (text, n) in distinct {
+                out.push(format!(
+                    "{}{}{text} ({})",
+                    tr(lang, "dérogation", "derogation"),
+                    colon(lang),
+                    count_words(lang, n, "constat", "finding")
+                ));
+            }
+        }
+        Status::Pass => out.push(
+            tr(
+                lang,
+                "aucun constat dans les fichiers analysés",
+                "no finding in the files checked",
+            )
+            .to_string(),
+        ),
+        Status::Partial => out.push(
+            tr(
+                lang,
+                "aucun constat des règles",
+                "no finding from the rules",
+            )
+            .to_string(),
+        ),
+        Status::Manual => {}
+    }
+    if row.coverage == Some(Coverage::Partial) {
+        out.push(
+            tr(
+                lang,
+                "couverture partielle : le reste de l'exigence est à attester",
+                "partial coverage: the rest of the requirement is to be attested",
+            )
+            .to_string(),
+        );
+    }
+    for e in row.evidence.iter().take(EVIDENCE_PER_ROW) {
+        let prefix = if e.weak {
+            tr(lang, "indice", "hint")
+        } else {
+            tr(lang, "élément trouvé", "found")
+        };
+        out.push(format!(
+            "{prefix}{}{} — `{}`",
+            colon(lang),
+            e.text(lang),
+            e.location()
+        ));
+    }
+    if row.evidence.len() > EVIDENCE_PER_ROW {
+        let more = row.evidence.len() - EVIDENCE_PER_ROW;
+        out.push(match lang {
+            Lang::Fr => format!("… et {more} autre(s) (voir annexe A)"),
+            Lang::En => format!("… and {more} more (see appendix A)"),
+        });
+    }
+    if row.status == Status::Manual && row.evidence.is_empty() {
+        out.push(tr(lang, "à attester", "to be attested").to_string());
+    }
+    out
+}
+
+fn percent(part: usize, whole: usize) -> Option<usize> {
+    (whole > 0).then(|| (part * 100 + whole / 2) / whole)
+}
+
+/// Summary sentences, shared by both renderers (Markdown code spans and `**` allowed).
+fn summary_lines(a: &Audit<'_>) -> Vec<String> {
+    let lang = a.lang;
+    let s = &a.summary;
+    let i_pct = percent(s.i[2], s.i[1])
+        .map(|p| match lang {
+            Lang::Fr => format!(" ({p} %)"),
+            Lang::En => format!(" ({p}%)"),
+        })
+        .unwrap_or_default();
+    let mut lines = vec![
+        match lang {
+            Lang::Fr => format!(
+                "Exigences primordiales (P) : **{}** conformes / **{}** vérifiées par des règles / **{}** au total",
+                s.p[2], s.p[1], s.p[0]
+            ),
+            Lang::En => format!(
+                "Primordial (P) requirements: **{}** passed / **{}** checked by rules / **{}** in total",
+                s.p[2], s.p[1], s.p[0]
+            ),
+        },
+        match lang {
+            Lang::Fr => format!(
+                "Exigences importantes (I) : **{}** conformes / **{}** vérifiées{i_pct}, sur {} au total",
+                s.i[2], s.i[1], s.i[0]
+            ),
+            Lang::En => format!(
+                "Important (I) requirements: **{}** passed / **{}** checked{i_pct}, out of {} in total",
+                s.i[2], s.i[1], s.i[0]
+            ),
+        },
+        match lang {
+            Lang::Fr => format!(
+                "Dérogations : **{}** constat(s) sous dérogation, **{}** exigence(s) au statut « dérogation »",
+                s.suppressed,
+                s.per_status[1][0] + s.per_status[1][1]
+            ),
+            Lang::En => format!(
+                "Derogations: **{}** finding(s) under derogation, **{}** requirement(s) with the status “derogation”",
+                s.suppressed,
+                s.per_status[1][0] + s.per_status[1][1]
+            ),
+        },
+        match lang {
+            Lang::Fr => format!(
+                "Exigences manuelles : **{}** avec des éléments trouvés dans le dépôt, **{}** à attester",
+                s.manual_with, s.manual_without
+            ),
+            Lang::En => format!(
+                "Manual requirements: **{}** with evidence found in the repository, **{}** to be attested",
+                s.manual_with, s.manual_without
+            ),
+        },
+    ];
+    if s.untied > 0 {
+        lines.push(match lang {
+            Lang::Fr => format!(
+                "**{}** constat(s) ne relèvent d'aucune exigence béta (politiques de la plateforme, diagnostics de l'outil) : voir l'annexe B",
+                s.untied
+            ),
+            Lang::En => format!(
+                "**{}** finding(s) belong to no béta requirement (platform policies, tool diagnostics): see appendix B",
+                s.untied
+            ),
+        });
+    }
+    if s.lint > 0 {
+        lines.push(match lang {
+            Lang::Fr => format!(
+                "Attention : **{}** diagnostic(s) LNT — des fichiers (ou des charts Helm) n'ont pas été entièrement vérifiés ; un statut « conforme » ne vaut que pour ce qui a été lu",
+                s.lint
+            ),
+            Lang::En => format!(
+                "Warning: **{}** LNT diagnostic(s) — some files (or Helm charts) were not fully checked; a “pass” only holds for what was read",
+                s.lint
+            ),
+        });
+    }
+    lines
+}
+
+fn intro(lang: Lang) -> &'static str {
+    tr(
+        lang,
+        "Ce rapport accompagne le dossier d'homologation. Il reprend chaque exigence de la liste béta du CCT Cloud Pi Native. « Vérifiée » ne porte que sur les Dockerfiles et manifestes Kubernetes analysés ; « partiellement vérifiée » signifie que les règles ne voient qu'une partie de l'exigence ; les éléments trouvés dans le dépôt sont des indices à confirmer, pas des preuves de conformité.",
+        "This report supports the homologation file. It lists every requirement of the CCT Cloud Pi Native béta list. “Checked” only covers the Dockerfiles and Kubernetes manifests that were read; “partially checked” means the rules see only part of the requirement; evidence found in the repository is a hint to confirm, not proof of compliance.",
+    )
+}
+
+fn title(lang: Lang) -> &'static str {
+    tr(
+        lang,
+        "Rapport d'audit CCT Cloud Pi Native",
+        "CCT Cloud Pi Native audit report",
+    )
+}
+
+/// `(label, value)` pairs of the header, values in Markdown inline syntax.
+fn header_fields(a: &Audit<'_>) -> Vec<(&'static str, String)> {
+    let lang = a.lang;
+    let mut fields = vec![(tr(lang, "Application", "Application"), a.app.clone())];
+    if let Some(head) = &a.head {
+        let value = match &head.branch {
+            Some(b) => format!(
+                "`{}` ({} `{b}`)",
+                head.commit,
+                tr(lang, "branche", "branch")
+            ),
+            None => format!("`{}`", head.commit),
+        };
+        fields.push(("Commit", value));
+    }
+    if let Some(date) = &a.date {
+        fields.push((tr(lang, "Date", "Date"), date.clone()));
+    }
+    fields.push((
+        tr(lang, "Outil", "Tool"),
+        format!(
+            "cct-lint {}, {} {}",
+            env!("CARGO_PKG_VERSION"),
+            tr(lang, "catalogue", "catalogue"),
+            crate::catalog::CATALOG_VERSION
+        ),
+    ));
+    fields.push((
+        tr(lang, "Référentiel", "Reference"),
+        match lang {
+            Lang::Fr => format!(
+                "CCT Cloud Pi Native, liste des exigences béta (23.06.2024), {} exigences",
+                a.rows.len()
+            ),
+            Lang::En => format!(
+                "CCT Cloud Pi Native, béta requirements list (23.06.2024), {} requirements",
+                a.rows.len()
+            ),
+        },
+    ));
+    fields
+}
+
+fn severity_word(lang: Lang, f: &Finding) -> &'static str {
+    match f.severity {
+        crate::catalog::Severity::Error => tr(lang, "erreur", "error"),
+        crate::catalog::Severity::Warning => tr(lang, "avertissement", "warning"),
+        crate::catalog::Severity::Note => tr(lang, "note", "note"),
+    }
+}
+
+fn location(f: &Finding) -> String {
+    format!("{}:{}", f.file, f.span.start.line)
+}
+
+/// Labels of the rows a finding's rule points at.
+fn requirement_labels(a: &Audit<'_>, f: &Finding) -> String {
+    a.rows
+        .iter()
+        .filter(|r| r.findings.iter().any(|x| std::ptr::eq(*x, f)))
+        .map(|r| r.label.clone())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn suppressed(findings: &[Finding]) -> Vec<&Finding> {
+    findings
+        .iter()
+        .filter(|f| f.suppression.is_some())
+        .collect()
+}
+
+// ---------------------------------------------------------------- Markdown
+
+/// A Markdown table cell: pipes escaped, no line breaks (they would end the row).
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|")
+        .replace("\r\n", " ")
+        .replace(['\n', '\r'], " ")
+}
+
+fn md_row(out: &mut String, cells: &[String]) {
+    out.push('|');
+    for c in cells {
+        out.push(' ');
+        out.push_str(c);
+        out.push_str(" |");
+    }
+    out.push('\n');
+}
+
+fn md_table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
+    md_row(out, &head.iter().map(|h| md_cell(h)).collect::<Vec<_>>());
+    md_row(out, &vec!["---".to_string(); head.len()]);
+    for r in rows {
+        md_row(out, r);
+    }
+    out.push('\n');
+}
+
+/// The audit report as Markdown.
+pub fn render_markdown(input: &ReportInput<'_>) -> String {
+    let evidence = evidence::gather(input.roots, input.objects);
+    let a = build(input, &evidence);
+    let lang = a.lang;
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} — {}\n", title(lang), md_cell(&a.app));
+    md_table(
+        &mut out,
+        &["", ""],
+        &header_fields(&a)
+            .into_iter()
+            .map(|(k, v)| vec![k.to_string(), md_cell(&v)])
+            .collect::<Vec<_>>(),
+    );
+    let _ = writeln!(out, "{}\n", intro(lang));
+
+    let _ = writeln!(out, "## {}\n", tr(lang, "Synthèse", "Summary"));
+    for line in summary_lines(&a) {
+        let _ = writeln!(out, "- {line}");
+    }
+    out.push('\n');
+    let per_status: Vec<Vec<String>> = STATUS_NAMES
+        .iter()
+        .zip(a.summary.per_status.iter())
+        .map(|((fr, en), [p, i])| {
+            vec![
+                tr_owned(lang, fr, en).to_string(),
+                p.to_string(),
+                i.to_string(),
+                (p + i).to_string(),
+            ]
+        })
+        .collect();
+    md_table(
+        &mut out,
+        &[tr(lang, "Statut", "Status"), "P", "I", "Total"],
+        &per_status,
+    );
+
+    let _ = writeln!(out, "## {}\n", tr(lang, "Exigences", "Requirements"));
+    let rows: Vec<Vec<String>> = a
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                md_cell(&r.label),
+                r.requirement.level.clone(),
+                md_cell(&r.requirement.theme),
+                md_cell(&r.summary),
+                md_cell(&r.rules.join(", ")),
+                format!("**{}**", md_cell(&status_label(lang, r))),
+                details(lang, r)
+                    .iter()
+                    .map(|d| md_cell(d))
+                    .collect::<Vec<_>>()
+                    .join("<br>"),
+            ]
+        })
+        .collect();
+    md_table(
+        &mut out,
+        &[
+            tr(lang, "Exigence", "Requirement"),
+            tr(lang, "Niveau", "Level"),
+            tr(lang, "Thème", "Theme"),
+            tr(lang, "Résumé", "Summary"),
+            tr(lang, "Règles", "Rules"),
+            tr(lang, "Statut", "Status"),
+            tr(lang, "Détail", "Detail"),
+        ],
+        &rows,
+    );
+
+    let _ = writeln!(out, "## {}\n", tr(lang, "Dérogations", "Derogations"));
+    let derogated = suppressed(input.findings);
+    if derogated.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}\n",
+            tr(lang, "Aucune dérogation.", "No derogation.")
+        );
+    } else {
+        let rows: Vec<Vec<String>> = derogated
+            .iter()
+            .filter_map(|f| {
+                let s = f.suppression.as_ref()?;
+                Some(vec![
+                    md_cell(&f.rule_id),
+                    md_cell(&requirement_labels(&a, f)),
+                    format!("`{}`", md_cell(&location(f))),
+                    md_cell(&s.justification),
+                    md_cell(s.reference.as_deref().unwrap_or("—")),
+                    md_cell(s.expires.as_deref().unwrap_or("—")),
+                    format!("`{}`", md_cell(&s.source)),
+                ])
+            })
+            .collect();
+        md_table(
+            &mut out,
+            &[
+                tr(lang, "Règle", "Rule"),
+                tr(lang, "Exigence", "Requirement"),
+                tr(lang, "Emplacement", "Location"),
+                tr(lang, "Justification", "Justification"),
+                tr(lang, "Référence", "Reference"),
+                tr(lang, "Expiration", "Expiry"),
+                tr(lang, "Déclarée dans", "Declared in"),
+            ],
+            &rows,
+        );
+    }
+
+    let _ = writeln!(
+        out,
+        "## {}\n",
+        tr(
+            lang,
+            "Annexe A — éléments trouvés dans le dépôt",
+            "Appendix A — evidence found in the repository"
+        )
+    );
+    if a.evidence.is_empty() {
+        let _ = writeln!(out, "{}\n", tr(lang, "Aucun élément.", "None."));
+    } else {
+        let rows: Vec<Vec<String>> = a
+            .rows
+            .iter()
+            .flat_map(|r| r.evidence.iter().map(move |e| (r, e)))
+            .map(|(r, e)| {
+                vec![
+                    md_cell(&r.label),
+                    md_cell(e.text(lang)),
+                    format!("`{}`", md_cell(&e.location())),
+                    if e.weak {
+                        tr(lang, "indice", "hint").to_string()
+                    } else {
+                        String::new()
+                    },
+                ]
+            })
+            .collect();
+        md_table(
+            &mut out,
+            &[
+                tr(lang, "Exigence", "Requirement"),
+                tr(lang, "Élément", "Evidence"),
+                tr(lang, "Emplacement", "Location"),
+                tr(lang, "Force", "Strength"),
+            ],
+            &rows,
+        );
+    }
+
+    let _ = writeln!(
+        out,
+        "## {}\n",
+        tr(
+            lang,
+            "Annexe B — constats par exigence",
+            "Appendix B — findings per requirement"
+        )
+    );
+    let groups = finding_groups(&a);
+    if groups.is_empty() {
+        let _ = writeln!(out, "{}\n", tr(lang, "Aucun constat.", "No finding."));
+    }
+    for (heading, findings) in groups {
+        let _ = writeln!(out, "### {}\n", md_cell(&heading));
+        let rows: Vec<Vec<String>> = findings
+            .iter()
+            .map(|f| {
+                let mut message = f.message(a.catalog, lang);
+                if f.suppression.is_some() {
+                    let _ = write!(message, " ({})", tr(lang, "sous dérogation", "derogated"));
+                }
+                vec![
+                    format!("`{}`", md_cell(&location(f))),
+                    md_cell(&f.rule_id),
+                    severity_word(lang, f).to_string(),
+                    md_cell(&message),
+                ]
+            })
+            .collect();
+        md_table(
+            &mut out,
+            &[
+                tr(lang, "Emplacement", "Location"),
+                tr(lang, "Règle", "Rule"),
+                tr(lang, "Sévérité", "Severity"),
+                "Message",
+            ],
+            &rows,
+        );
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Appendix B groups: each requirement with findings (list order), then the untied findings.
+fn finding_groups<'a>(a: &Audit<'a>) -> Vec<(String, Vec<&'a Finding>)> {
+    let mut groups: Vec<(String, Vec<&Finding>)> = a
+        .rows
+        .iter()
+        .filter(|r| !r.findings.is_empty())
+        .map(|r| {
+            let heading = if r.requirement.theme.is_empty() {
+                format!("{} ({})", r.label, r.requirement.level)
+            } else if r.label.contains('(') {
+                format!("{} — {}", r.label, r.requirement.level)
+            } else {
+                format!(
+                    "{} ({}) — {}",
+                    r.label, r.requirement.level, r.requirement.theme
+                )
+            };
+            (heading, r.findings.clone())
+        })
+        .collect();
+    if !a.untied.is_empty() {
+        groups.push((
+            tr(
+                a.lang,
+                "Hors exigence béta (politiques de la plateforme, diagnostics de l'outil)",
+                "No béta requirement (platform policies, tool diagnostics)",
+            )
+            .to_string(),
+            a.untied.clone(),
+        ));
+    }
+    groups
+}
+
+// ---------------------------------------------------------------- HTML
+
+/// Escapes text for HTML element content and double- or single-quoted attribute values.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes, then turns Markdown code spans and `**bold**` (the only inline syntax our texts
+/// use) into elements; an unpaired marker stays as text.
+fn html_inline(s: &str) -> String {
+    fn pairs(s: &str, marker: &str, tag: &str) -> String {
+        let parts: Vec<&str> = s.split(marker).collect();
+        if parts.len().is_multiple_of(2) {
+            return s.to_string();
+        }
+        let mut out = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i % 2 == 1 {
+                let _ = write!(out, "<{tag}>{part}</{tag}>");
+            } else {
+                out.push_str(part);
+            }
+        }
+        out
+    }
+    pairs(&pairs(&html_escape(s), "`", "code"), "**", "strong")
+}
+
+const CSS: &str = "
+:root { color: #1a1a1a; background: #fff; }
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; font-size: 10.5pt; line-height: 1.4; margin: 1.5rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .75rem; }
+h2 { font-size: 1.2rem; margin: 1.75rem 0 .5rem; border-bottom: 1px solid #999; }
+h3 { font-size: 1rem; margin: 1.25rem 0 .4rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #bbb; padding: .25rem .4rem; text-align: left; vertical-align: top; }
+th { background: #eee; }
+table.meta { width: auto; }
+table.meta th { width: 9rem; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .92em; overflow-wrap: anywhere; }
+ul { margin: .25rem 0; padding-left: 1.2rem; }
+td ul { padding-left: 1rem; }
+.status { font-weight: 600; white-space: nowrap; padding: 0 .25rem; border-left: 4px solid; }
+.fail { color: #a10000; border-color: #a10000; background: #fde8e8; }
+.derogation { color: #8a4b00; border-color: #c77700; background: #fff3e0; }
+.pass { color: #1b5e20; border-color: #2e7d32; background: #e8f5e9; }
+.partial { color: #0d47a1; border-color: #1565c0; background: #e3f2fd; }
+.evidence { color: #4a148c; border-color: #6a1b9a; background: #f3e5f5; }
+.manual { color: #424242; border-color: #757575; background: #f5f5f5; }
+.note { color: #444; }
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  body { margin: 0; font-size: 9pt; }
+  thead { display: table-header-group; }
+  tr, td, th { break-inside: avoid; page-break-inside: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+";
+
+fn html_table(out: &mut String, class: &str, head: &[&str], rows: &[Vec<String>]) {
+    if class.is_empty() {
+        out.push_str("<table>\n<thead><tr>");
+    } else {
+        let _ = write!(out, "<table class=\"{class}\">\n<thead><tr>");
+    }
+    for h in head {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", html_escape(h));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for r in rows {
+        out.push_str("<tr>");
+        for c in r {
+            let _ = write!(out, "<td>{c}</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn html_list(items: &[String]) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<ul>");
+    for i in items {
+        let _ = write!(out, "<li>{}</li>", html_inline(i));
+    }
+    out.push_str("</ul>");
+    out
+}
+
+fn code(s: &str) -> String {
+    format!("<code>{}</code>", html_escape(s))
+}
+
+/// The audit report as one self-contained HTML5 page (inline style, no script, no external
+/// asset), meant to be printed or attached to the homologation file.
+pub fn render_html(input: &ReportInput<'_>) -> String {
+    let evidence = evidence::gather(input.roots, input.objects);
+    let a = build(input, &evidence);
+    let lang = a.lang;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
+        tr(lang, "fr", "en"),
+        html_escape(title(lang)),
+        html_escape(&a.app)
+    );
+    let _ = writeln!(
+        out,
+        "<h1>{} — {}</h1>",
+        html_escape(title(lang)),
+        html_escape(&a.app)
+    );
+    out.push_str("<table class=\"meta\">\n<tbody>\n");
+    for (k, v) in header_fields(&a) {
+        let _ = writeln!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+            html_escape(k),
+            html_inline(&v)
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+    let _ = writeln!(out, "<p class=\"note\">{}</p>", html_escape(intro(lang)));
+
+    let _ = writeln!(out, "<h2>{}</h2>", tr(lang, "Synthèse", "Summary"));
+    out.push_str(&html_list(&summary_lines(&a)));
+    out.push('\n');
+    let classes = [
+        "fail",
+        "derogation",
+        "pass",
+        "partial",
+        "evidence",
+        "manual",
+    ];
+    let per_status: Vec<Vec<String>> = STATUS_NAMES
+        .iter()
+        .zip(a.summary.per_status.iter())
+        .zip(classes)
+        .map(|(((fr, en), [p, i]), class)| {
+            vec![
+                format!(
+                    "<span class=\"status {class}\">{}</span>",
+                    html_escape(tr_owned(lang, fr, en))
+                ),
+                p.to_string(),
+                i.to_string(),
+                (p + i).to_string(),
+            ]
+        })
+        .collect();
+    html_table(
+        &mut out,
+        "",
+        &[tr(lang, "Statut", "Status"), "P", "I", "Total"],
+        &per_status,
+    );
+
+    let _ = writeln!(out, "<h2>{}</h2>", tr(lang, "Exigences", "Requirements"));
+    let rows: Vec<Vec<String>> = a
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                format!("<strong>{}</strong>", html_escape(&r.label)),
+                html_escape(&r.requirement.level),
+                html_escape(&r.requirement.theme),
+                html_escape(&r.summary),
+                r.rules
+                    .iter()
+                    .map(|x| code(x))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                format!(
+                    "<span class=\"status {}\">{}</span>",
+                    status_class(r),
+                    html_escape(&status_label(lang, r))
+                ),
+                html_list(&details(lang, r)),
+            ]
+        })
+        .collect();
+    html_table(
+        &mut out,
+        "requirements",
+        &[
+            tr(lang, "Exigence", "Requirement"),
+            tr(lang, "Niveau", "Level"),
+            tr(lang, "Thème", "Theme"),
+            tr(lang, "Résumé", "Summary"),
+            tr(lang, "Règles", "Rules"),
+            tr(lang, "Statut", "Status"),
+            tr(lang, "Détail", "Detail"),
+        ],
+        &rows,
+    );
+
+    let _ = writeln!(out, "<h2>{}</h2>", tr(lang, "Dérogations", "Derogations"));
+    let derogated = suppressed(input.findings);
+    if derogated.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>{}</p>",
+            tr(lang, "Aucune dérogation.", "No derogation.")
+        );
+    } else {
+        let rows: Vec<Vec<String>> = derogated
+            .iter()
+            .filter_map(|f| {
+                let s = f.suppression.as_ref()?;
+                Some(vec![
+                    code(&f.rule_id),
+                    html_escape(&requirement_labels(&a, f)),
+                    code(&location(f)),
+                    html_escape(&s.justification),
+                    html_escape(s.reference.as_deref().unwrap_or("—")),
+                    html_escape(s.expires.as_deref().unwrap_or("—")),
+                    code(&s.source),
+                ])
+            })
+            .collect();
+        html_table(
+            &mut out,
+            "",
+            &[
+                tr(lang, "Règle", "Rule"),
+                tr(lang, "Exigence", "Requirement"),
+                tr(lang, "Emplacement", "Location"),
+                tr(lang, "Justification", "Justification"),
+                tr(lang, "Référence", "Reference"),
+                tr(lang, "Expiration", "Expiry"),
+                tr(lang, "Déclarée dans", "Declared in"),
+            ],
+            &rows,
+        );
+    }
+
+    let _ = writeln!(
+        out,
+        "<h2>{}</h2>",
+        tr(
+            lang,
+            "Annexe A — éléments trouvés dans le dépôt",
+            "Appendix A — evidence found in the repository"
+        )
+    );
+    if a.evidence.is_empty() {
+        let _ = writeln!(out, "<p>{}</p>", tr(lang, "Aucun élément.", "None."));
+    } else {
+        let rows: Vec<Vec<String>> = a
+            .rows
+            .iter()
+            .flat_map(|r| r.evidence.iter().map(move |e| (r, e)))
+            .map(|(r, e)| {
+                vec![
+                    html_escape(&r.label),
+                    html_inline(e.text(lang)),
+                    code(&e.location()),
+                    if e.weak {
+                        tr(lang, "indice", "hint").to_string()
+                    } else {
+                        String::new()
+                    },
+                ]
+            })
+            .collect();
+        html_table(
+            &mut out,
+            "",
+            &[
+                tr(lang, "Exigence", "Requirement"),
+                tr(lang, "Élément", "Evidence"),
+                tr(lang, "Emplacement", "Location"),
+                tr(lang, "Force", "Strength"),
+            ],
+            &rows,
+        );
+    }
+
+    let _ = writeln!(
+        out,
+        "<h2>{}</h2>",
+        tr(
+            lang,
+            "Annexe B — constats par exigence",
+            "Appendix B — findings per requirement"
+        )
+    );
+    let groups = finding_groups(&a);
+    if groups.is_empty() {
+        let _ = writeln!(out, "<p>{}</p>", tr(lang, "Aucun constat.", "No finding."));
+    }
+    for (heading, findings) in groups {
+        let _ = writeln!(out, "<h3>{}</h3>", html_escape(&heading));
+        let rows: Vec<Vec<String>> = findings
+            .iter()
+            .map(|f| {
+                let mut message = html_inline(&f.message(a.catalog, lang));
+                if f.suppression.is_some() {
+                    let _ = write!(
+                        message,
+                        " <span class=\"status derogation\">{}</span>",
+                        tr(lang, "sous dérogation", "derogated")
+                    );
+                }
+                vec![
+                    code(&location(f)),
+                    code(&f.rule_id),
+                    severity_word(lang, f).to_string(),
+                    message,
+                ]
+            })
+            .collect();
+        html_table(
+            &mut out,
+            "",
+            &[
+                tr(lang, "Emplacement", "Location"),
+                tr(lang, "Règle", "Rule"),
+                tr(lang, "Sévérité", "Severity"),
+                "Message",
+            ],
+            &rows,
+        );
+    }
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
