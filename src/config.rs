@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{Catalog, Severity};
+use crate::chart_scan::{ChartSettings, HelmOptions, ValueSet};
 use crate::parse::yaml::{self, Node, Value};
 use crate::span::Span;
 
@@ -50,6 +51,8 @@ pub struct Config {
     pub inline_derogations: Option<bool>,
     /// Directories of custom Rego rules, resolved against the config file's folder.
     pub policies: Vec<PathBuf>,
+    /// How Helm charts are rendered: Kubernetes version, value sets per chart.
+    pub helm: HelmOptions,
 }
 
 /// A problem in the config file, with its position.
@@ -178,6 +181,122 @@ impl Reader<'_> {
             }
         }
         Ok(settings)
+    }
+
+    /// An existing path named in the config, resolved against the config file's folder.
+    fn existing_path(&self, node: &Node, text: &str, dir: bool) -> Result<PathBuf, ConfigError> {
+        let base = Path::new(self.file).parent().unwrap_or(Path::new(""));
+        let path = base.join(text);
+        let ok = if dir { path.is_dir() } else { path.is_file() };
+        if ok {
+            Ok(path)
+        } else {
+            let what = if dir { "directory" } else { "file" };
+            Err(self.error(
+                node.span,
+                format!("{what} `{text}` does not exist (paths are relative to the config file)"),
+            ))
+        }
+    }
+
+    fn helm(&self, node: &Node) -> Result<HelmOptions, ConfigError> {
+        let mut helm = HelmOptions::default();
+        for entry in self.entries(node, "helm")? {
+            let v = &entry.value;
+            match entry.key.as_str() {
+                "kube_version" => helm.kube_version = Some(self.string(v, "kube_version")?),
+                "charts" => {
+                    for chart in self.entries(v, "charts")? {
+                        let path = self.existing_path(&chart.value, &chart.key, true).map_err(
+                            |mut e| {
+                                e.line = chart.key_span.start.line;
+                                e.column = chart.key_span.start.column;
+                                e
+                            },
+                        )?;
+                        if !path.join("Chart.yaml").is_file() {
+                            return Err(self.error(
+                                chart.key_span,
+                                format!("`{}` holds no Chart.yaml", chart.key),
+                            ));
+                        }
+                        helm.charts.push(self.chart_settings(path, &chart.value)?);
+                    }
+                }
+                other => {
+                    return Err(self.error(
+                        entry.key_span,
+                        format!("unknown key `{other}` in helm (expected kube_version, charts)"),
+                    ))
+                }
+            }
+        }
+        Ok(helm)
+    }
+
+    fn chart_settings(&self, path: PathBuf, node: &Node) -> Result<ChartSettings, ConfigError> {
+        let mut chart = ChartSettings {
+            path,
+            ..ChartSettings::default()
+        };
+        for entry in self.entries(node, "chart")? {
+            let v = &entry.value;
+            match entry.key.as_str() {
+                "release_name" => chart.release_name = Some(self.string(v, "release_name")?),
+                "namespace" => chart.namespace = Some(self.string(v, "namespace")?),
+                "value_sets" => {
+                    for set in self.entries(v, "value_sets")? {
+                        chart.value_sets.push(self.value_set(&set.key, &set.value)?);
+                    }
+                }
+                other => {
+                    return Err(self.error(
+                        entry.key_span,
+                        format!("unknown key `{other}` in chart settings (expected release_name, namespace, value_sets)"),
+                    ))
+                }
+            }
+        }
+        Ok(chart)
+    }
+
+    /// `name: [files]` or `name: {files: [...], set: [...]}`.
+    fn value_set(&self, name: &str, node: &Node) -> Result<ValueSet, ConfigError> {
+        let mut set = ValueSet {
+            name: name.to_string(),
+            ..ValueSet::default()
+        };
+        let files_of = |n: &Node| -> Result<Vec<PathBuf>, ConfigError> {
+            let mut out = Vec::new();
+            for text in self.strings(n, "files")? {
+                out.push(self.existing_path(n, &text, false)?);
+            }
+            Ok(out)
+        };
+        match &node.value {
+            Value::Seq(_) | Value::Str(_) => set.files = files_of(node)?,
+            Value::Map(entries) => {
+                for entry in entries {
+                    match entry.key.as_str() {
+                        "files" => set.files = files_of(&entry.value)?,
+                        "set" => set.set = self.strings(&entry.value, "set")?,
+                        other => {
+                            return Err(self.error(
+                                entry.key_span,
+                                format!("unknown key `{other}` in value set (expected files, set)"),
+                            ))
+                        }
+                    }
+                }
+            }
+            _ => {
+                return Err(self.error(
+                    node.span,
+                    "a value set is a list of values files or a mapping with `files` and `set`",
+                ))
+            }
+        }
+        Ok(set)
     }
 
     fn derogation(&self, node: &Node) -> Result<ConfigDerogation, ConfigError> {
@@ -319,15 +438,11 @@ impl Config {
                     _ => return Err(reader.error(v.span, "`max_file_size` must be a positive number of bytes")),
                 },
                 "policies" => {
-                    let base = Path::new(file).parent().unwrap_or(Path::new(""));
                     for dir in reader.strings(v, "policies")? {
-                        let path = base.join(&dir);
-                        if !path.is_dir() {
-                            return Err(reader.error(v.span, format!("policy directory `{dir}` does not exist")));
-                        }
-                        config.policies.push(path);
+                        config.policies.push(reader.existing_path(v, &dir, true)?);
                     }
                 }
+                "helm" => config.helm = reader.helm(v)?,
                 "inline_derogations" => match v.value {
                     Value::Bool(b) => config.inline_derogations = Some(b),
                     _ => return Err(reader.error(v.span, "`inline_derogations` must be true or false")),
@@ -353,7 +468,7 @@ impl Config {
                 other => {
                     return Err(reader.error(
                         entry.key_span,
-                        format!("unknown key `{other}` (expected exclude, dockerfiles, max_file_size, inline_derogations, policies, rules, derogations)"),
+                        format!("unknown key `{other}` (expected exclude, dockerfiles, max_file_size, inline_derogations, policies, helm, rules, derogations)"),
                     ))
                 }
             }
@@ -408,6 +523,21 @@ exclude:
 
 # Files larger than this are reported (LNT006) instead of read.
 # max_file_size: 8388608
+
+# Helm charts are rendered in-process. By default each chart is rendered once with its own
+# values.yaml; name value sets to render and check it once per environment (paths relative
+# to this file; findings say which set they come from).
+# helm:
+#   kube_version: v1.31.0
+#   charts:
+#     deploy/chart:
+#       release_name: my-app
+#       namespace: my-app
+#       value_sets:
+#         dev: [deploy/values-dev.yaml]
+#         prod:
+#           files: [deploy/values-prod.yaml]
+#           set: ["replicaCount=3"]
 
 # Per-rule settings: `false` disables a rule, a severity overrides it, params tune it
 # (`cct-lint explain ID` lists a rule's params and defaults).

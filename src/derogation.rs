@@ -258,6 +258,8 @@ pub fn apply(
                 fingerprint: String::new(),
                 suppression: None,
                 in_baseline: false,
+                value_set: None,
+                related: Vec::new(),
             }
             .with_fingerprint()
         };

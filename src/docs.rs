@@ -42,7 +42,28 @@ fn fence_lang(file: &str) -> &'static str {
 fn first_example(id: &str, prefix: &str) -> Option<(String, String, &'static str)> {
     let cases = fixture_cases(id, prefix);
     let (case, files) = cases.into_iter().next()?;
-    let (file, text) = files.into_iter().next()?;
+    // A case may be a whole chart: show the file that matters, the one marked with the rule
+    // id (failing case) or the file of that name in the passing case.
+    let marked_name = fixture_cases(id, "fail-")
+        .into_iter()
+        .next()
+        .and_then(|(_, fail_files)| {
+            fail_files
+                .into_iter()
+                .find(|(_, text)| text.contains(&format!("# {id}")))
+                .map(|(file, _)| file)
+        });
+    let chosen = files
+        .iter()
+        .position(|(file, _)| Some(file) == marked_name.as_ref())
+        .or_else(|| {
+            let base = marked_name.as_deref()?.rsplit('/').next()?;
+            files
+                .iter()
+                .position(|(file, _)| file.rsplit('/').next() == Some(base))
+        })
+        .unwrap_or(0);
+    let (file, text) = files.into_iter().nth(chosen)?;
     Some((case, file, text))
 }
 

@@ -55,6 +55,24 @@ pub struct Finding {
     /// Already present in the `--baseline` report: shown as existing, not counted by the gate.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub in_baseline: bool,
+    /// The Helm value set the chart was rendered with (when the config names sets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_set: Option<String>,
+    /// Other places that explain the finding: for a chart, the values file line that gave the
+    /// offending value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedLocation>,
+}
+
+/// A secondary location of a finding (SARIF `relatedLocations`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct RelatedLocation {
+    pub file: String,
+    pub span: Span,
+    /// The `.Values` path (dotted) whose value is at that place.
+    pub values_path: String,
+    #[serde(skip)]
+    pub source_line: Option<String>,
 }
 
 /// Where a derogation was granted.
@@ -109,7 +127,19 @@ impl Finding {
         } else {
             String::new()
         };
-        let hash = fnv1a(&[&self.rule_id, &self.file, &object, &stage, &path, &line]);
+        let mut parts = vec![
+            self.rule_id.as_str(),
+            &self.file,
+            &object,
+            &stage,
+            &path,
+            &line,
+        ];
+        // Only when present, so findings outside charts keep the fingerprints they always had.
+        if let Some(set) = &self.value_set {
+            parts.push(set);
+        }
+        let hash = fnv1a(&parts);
         self.fingerprint = format!("{hash:016x}");
         self
     }
@@ -130,6 +160,7 @@ impl Finding {
             &self.rule_id,
             &self.object,
             &self.stage,
+            &self.value_set,
             &self.fingerprint,
         )
     }

@@ -3,6 +3,7 @@
 //! binary in `main.rs` only wires them and decides the exit code.
 
 pub mod catalog;
+pub mod chart_scan;
 pub mod config;
 pub mod derogation;
 pub mod discover;

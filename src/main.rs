@@ -3,7 +3,7 @@
 //! `--fail-on`, 2 usage or internal error). It holds no linting logic of its own.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -102,6 +102,16 @@ enum Command {
         /// the gate (matched by fingerprint, which survives line shifts).
         #[arg(long)]
         baseline: Option<PathBuf>,
+        /// Values file for a chart, as `CHART_DIR=FILE` (repeatable, later files win): the
+        /// chart is rendered with these files instead of the config's value sets.
+        #[arg(long = "values", value_name = "CHART=FILE")]
+        values: Vec<String>,
+        /// A `--set` override for a chart, as `CHART_DIR=key=value` (repeatable).
+        #[arg(long = "set", value_name = "CHART=KEY=VALUE")]
+        set: Vec<String>,
+        /// Kubernetes version for `.Capabilities.KubeVersion` when rendering charts.
+        #[arg(long)]
+        kube_version: Option<String>,
     },
     /// Write a commented starter `.cct-lint.yaml` in the current directory.
     Init {
@@ -141,6 +151,73 @@ enum Command {
         #[arg(long, short = 'n', default_value = "default")]
         namespace: String,
     },
+}
+
+/// `--values CHART=FILE` and `--set CHART=KEY=VALUE`: one value set per chart named after
+/// its files, replacing the config's sets for that chart.
+fn apply_chart_overrides(
+    helm: &mut cct_lint::chart_scan::HelmOptions,
+    values: &[String],
+    set: &[String],
+) -> Result<(), String> {
+    use cct_lint::chart_scan::{ChartSettings, ValueSet};
+    let mut per_chart: Vec<(PathBuf, ValueSet)> = Vec::new();
+    fn slot(per_chart: &mut Vec<(PathBuf, ValueSet)>, chart: &str) -> Result<usize, String> {
+        let path = PathBuf::from(chart);
+        if !path.join("Chart.yaml").is_file() {
+            return Err(format!(
+                "`{chart}` is not a chart directory (no Chart.yaml)"
+            ));
+        }
+        Ok(match per_chart.iter().position(|(p, _)| *p == path) {
+            Some(i) => i,
+            None => {
+                per_chart.push((path, ValueSet::default()));
+                per_chart.len() - 1
+            }
+        })
+    }
+    for v in values {
+        let (chart, file) = v
+            .split_once('=')
+            .ok_or_else(|| format!("--values expects CHART_DIR=FILE, not `{v}`"))?;
+        if !Path::new(file).is_file() {
+            return Err(format!("--values: no such file `{file}`"));
+        }
+        let i = slot(&mut per_chart, chart)?;
+        per_chart[i].1.files.push(PathBuf::from(file));
+    }
+    for v in set {
+        let (chart, expr) = v
+            .split_once('=')
+            .filter(|(_, e)| e.contains('='))
+            .ok_or_else(|| format!("--set expects CHART_DIR=KEY=VALUE, not `{v}`"))?;
+        let i = slot(&mut per_chart, chart)?;
+        per_chart[i].1.set.push(expr.to_string());
+    }
+    for (path, mut value_set) in per_chart {
+        let mut name: Vec<String> = value_set
+            .files
+            .iter()
+            .map(|f| cct_lint::discover::display_path(f))
+            .collect();
+        if !value_set.set.is_empty() {
+            name.push("--set".to_string());
+        }
+        value_set.name = name.join("+");
+        let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        match helm.charts.iter_mut().find(|c| {
+            std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()) == canonical
+        }) {
+            Some(chart) => chart.value_sets = vec![value_set],
+            None => helm.charts.push(ChartSettings {
+                path,
+                value_sets: vec![value_set],
+                ..ChartSettings::default()
+            }),
+        }
+    }
+    Ok(())
 }
 
 fn lang_from(arg: Option<LangArg>) -> Lang {
@@ -218,6 +295,8 @@ fn refused_inline(catalog: &Catalog, d: &Derogation) -> Finding {
         fingerprint: String::new(),
         suppression: None,
         in_baseline: false,
+        value_set: None,
+        related: Vec::new(),
     }
     .with_fingerprint()
 }
@@ -256,6 +335,9 @@ fn main() -> ExitCode {
             show_suppressed,
             baseline,
             policies,
+            values,
+            set,
+            kube_version,
         } => {
             let baseline = match baseline.as_deref().map(read_baseline).transpose() {
                 Ok(b) => b.unwrap_or_default(),
@@ -309,12 +391,15 @@ fn main() -> ExitCode {
             };
             let mut families = Vec::new();
             for target in &discovery.targets {
-                let family = match target.kind {
-                    TargetKind::Dockerfile => Family::Dockerfile,
-                    TargetKind::Yaml | TargetKind::HelmChart => Family::Kubernetes,
+                let needed: &[Family] = match target.kind {
+                    TargetKind::Dockerfile => &[Family::Dockerfile],
+                    TargetKind::Yaml => &[Family::Kubernetes],
+                    TargetKind::HelmChart => &[Family::Kubernetes, Family::Chart],
                 };
-                if !families.contains(&family) {
-                    families.push(family);
+                for family in needed {
+                    if !families.contains(family) {
+                        families.push(family.clone());
+                    }
                 }
             }
             if families.contains(&Family::Kubernetes) {
@@ -339,8 +424,17 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let mut helm = config.helm.clone();
+            if let Err(e) = apply_chart_overrides(&mut helm, &values, &set) {
+                eprintln!("cct-lint: {e}");
+                return ExitCode::from(2);
+            }
+            if kube_version.is_some() {
+                helm.kube_version = kube_version;
+            }
             let defaults = ScanOptions::default();
             let options = ScanOptions {
+                helm,
                 threads,
                 max_file_size: max_file_size
                     .or(config.max_file_size)

@@ -28,6 +28,8 @@ pub struct ScanOptions {
     pub severity_overrides: BTreeMap<String, Severity>,
     /// Group objects per folder and evaluate the bundle (APP) rules.
     pub bundles: bool,
+    /// How Helm charts are rendered (value sets, Kubernetes version).
+    pub helm: crate::chart_scan::HelmOptions,
 }
 
 impl Default for ScanOptions {
@@ -38,6 +40,7 @@ impl Default for ScanOptions {
             yaml_limits: yaml::Limits::default(),
             severity_overrides: BTreeMap::new(),
             bundles: true,
+            helm: crate::chart_scan::HelmOptions::default(),
         }
     }
 }
@@ -63,24 +66,27 @@ pub struct ObjectSeen {
 
 /// What one target produced.
 #[derive(Default)]
-struct TargetOutcome {
-    findings: Vec<Finding>,
-    documents: usize,
-    objects: Vec<ObjectSeen>,
-    inline_derogations: Vec<Derogation>,
-    bundle_members: Vec<BundleMember>,
+pub(crate) struct TargetOutcome {
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) documents: usize,
+    pub(crate) objects: Vec<ObjectSeen>,
+    pub(crate) inline_derogations: Vec<Derogation>,
+    /// Objects joining the bundle of the target's folder.
+    pub(crate) bundle_members: Vec<BundleMember>,
+    /// Bundles of their own (a chart per value set), evaluated apart from the folder's.
+    pub(crate) own_bundles: Vec<(String, Vec<BundleMember>)>,
 }
 
 /// Builds findings for one file, with the catalogue's severity and the file's lines at hand.
-struct FileContext<'a> {
-    catalog: &'a Catalog,
-    options: &'a ScanOptions,
-    display: &'a str,
-    lines: Vec<&'a str>,
+pub(crate) struct FileContext<'a> {
+    pub(crate) catalog: &'a Catalog,
+    pub(crate) options: &'a ScanOptions,
+    pub(crate) display: &'a str,
+    pub(crate) lines: Vec<&'a str>,
 }
 
 impl FileContext<'_> {
-    fn finding(
+    pub(crate) fn finding(
         &self,
         rule_id: &str,
         span: Span,
@@ -111,20 +117,22 @@ impl FileContext<'_> {
             fingerprint: String::new(),
             suppression: None,
             in_baseline: false,
+            value_set: None,
+            related: Vec::new(),
         }
     }
 
-    fn lint(&self, rule_id: &str, span: Span, detail: impl Into<String>) -> Finding {
+    pub(crate) fn lint(&self, rule_id: &str, span: Span, detail: impl Into<String>) -> Finding {
         let params = BTreeMap::from([("detail".to_string(), detail.into())]);
         self.finding(rule_id, span, Vec::new(), params)
     }
 }
 
-fn start_of_file() -> Span {
+pub(crate) fn start_of_file() -> Span {
     Span::new(Position::new(1, 1), Position::new(1, 2))
 }
 
-fn lint_without_source(
+pub(crate) fn lint_without_source(
     catalog: &Catalog,
     options: &ScanOptions,
     display: &str,
@@ -187,10 +195,18 @@ pub fn scan(
                     .iter_mut()
                     .flat_map(|o| std::mem::take(&mut o.bundle_members))
                     .collect();
-                if options.bundles && !members.is_empty() {
+                let mut bundles: Vec<(String, Vec<BundleMember>)> = outcomes
+                    .iter_mut()
+                    .flat_map(|o| std::mem::take(&mut o.own_bundles))
+                    .collect();
+                bundles.push((folder.to_string(), members));
+                for (name, members) in bundles {
+                    if !options.bundles || members.is_empty() {
+                        continue;
+                    }
                     let mut engine = engine.clone();
                     let found = catch_unwind(AssertUnwindSafe(|| {
-                        scan_bundle(folder, &members, &mut engine, catalog, options)
+                        scan_bundle(&name, &members, &mut engine, catalog, options)
                     }))
                     .unwrap_or_else(|panic| {
                         vec![internal_error(catalog, options, &members[0].file, panic)]
@@ -268,10 +284,12 @@ fn internal_error(
 }
 
 /// A Kubernetes object kept for the bundle stage.
-struct BundleMember {
-    file: String,
-    node: Node,
-    object: ObjectRef,
+pub(crate) struct BundleMember {
+    pub(crate) file: String,
+    pub(crate) node: Node,
+    pub(crate) object: ObjectRef,
+    /// For an object rendered from a chart: how to map its spans to the template.
+    pub(crate) rendered: Option<std::sync::Arc<crate::chart_scan::RenderedDoc>>,
 }
 
 /// Evaluates the bundle rules on one group and locates their findings in the members' files.
@@ -320,6 +338,23 @@ fn scan_bundle(
             continue;
         };
         let located = yaml::locate(&member.node, &path_segments(&r.path[2..]));
+        if let Some(rendered) = &member.rendered {
+            let ctx = FileContext {
+                catalog,
+                options,
+                display: &member.file,
+                lines: rendered.source_lines(),
+            };
+            out.push(rendered.finding(
+                &ctx,
+                &member.node,
+                &member.object,
+                r.rule_id,
+                r.path[2..].to_vec(),
+                r.params,
+            ));
+            continue;
+        }
         // Bundle findings are few: the file is read again for the excerpt rather than kept.
         let text = texts
             .entry(member.file.as_str())
@@ -350,22 +385,7 @@ fn scan_target(
     options: &ScanOptions,
 ) -> TargetOutcome {
     if target.kind == TargetKind::HelmChart {
-        let display = format!("{}/Chart.yaml", target.display.trim_end_matches('/'));
-        let chart = target
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| target.display.clone());
-        return TargetOutcome {
-            findings: vec![lint_without_source(
-                catalog,
-                options,
-                &display,
-                "LNT010",
-                BTreeMap::from([("chart".to_string(), chart)]),
-            )],
-            ..TargetOutcome::default()
-        };
+        return crate::chart_scan::scan_chart(target, engine, catalog, options);
     }
     let text = match read_text(&target.path, options.max_file_size) {
         Ok(text) => text,
@@ -390,14 +410,19 @@ fn scan_target(
     }
 }
 
-enum ReadProblem {
+pub(crate) enum ReadProblem {
     TooLarge(u64),
     Unreadable(String),
     NotText { span: Span, detail: String },
 }
 
 impl ReadProblem {
-    fn into_finding(self, catalog: &Catalog, options: &ScanOptions, display: &str) -> Finding {
+    pub(crate) fn into_finding(
+        self,
+        catalog: &Catalog,
+        options: &ScanOptions,
+        display: &str,
+    ) -> Finding {
         let (rule, span, params) = match self {
             ReadProblem::TooLarge(size) => (
                 "LNT006",
@@ -428,7 +453,7 @@ impl ReadProblem {
     }
 }
 
-fn read_text(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
+pub(crate) fn read_text(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
     let size = std::fs::metadata(path)
         .map_err(|e| ReadProblem::Unreadable(e.to_string()))?
         .len();
@@ -452,7 +477,7 @@ fn read_text(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
     })
 }
 
-fn path_segments(path: &[serde_json::Value]) -> Vec<PathSegment> {
+pub(crate) fn path_segments(path: &[serde_json::Value]) -> Vec<PathSegment> {
     path.iter()
         .filter_map(|seg| match seg {
             serde_json::Value::String(s) => Some(PathSegment::Key(s.clone())),
@@ -485,7 +510,7 @@ fn object_ref(node: &Node) -> Option<ObjectRef> {
 }
 
 /// Kubernetes objects of a document: the object itself, or the items of a `List` kind.
-fn objects(root: &Node) -> Vec<(&Node, ObjectRef)> {
+pub(crate) fn objects(root: &Node) -> Vec<(&Node, ObjectRef)> {
     let Some(obj) = object_ref(root) else {
         return Vec::new();
     };
@@ -532,6 +557,7 @@ fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> Targ
                     file: ctx.display.to_string(),
                     node: node.clone(),
                     object: object.clone(),
+                    rendered: None,
                 });
             }
             match engine.evaluate(&Family::Kubernetes, &object.kind, node.to_rego()) {
@@ -553,7 +579,11 @@ fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> Targ
 }
 
 /// `cct-lint/derogation.<ID>: "justification; reference=...; expires=..."` annotations.
-fn annotation_derogations(file: &str, node: &Node, object: &ObjectRef) -> Vec<Derogation> {
+pub(crate) fn annotation_derogations(
+    file: &str,
+    node: &Node,
+    object: &ObjectRef,
+) -> Vec<Derogation> {
     let Some(Value::Map(annotations)) = node
         .get("metadata")
         .and_then(|m| m.get("annotations"))

@@ -15,13 +15,13 @@ fn bin() -> Command {
     c
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
-fn run(args: &[&str]) -> Run {
+pub(crate) fn run(args: &[&str]) -> Run {
     let out = bin().args(args).output().expect("run cct-lint");
     Run {
         code: out.status.code().unwrap_or(-1),
@@ -30,7 +30,7 @@ fn run(args: &[&str]) -> Run {
     }
 }
 
-fn json_findings(args: &[&str]) -> Vec<serde_json::Value> {
+pub(crate) fn json_findings(args: &[&str]) -> Vec<serde_json::Value> {
     let mut all = vec![
         "check",
         "--format",
@@ -313,6 +313,12 @@ fn catalogue_covers_the_dockerfile_and_kubernetes_rules_of_the_design() {
         assert!(
             ids.contains(format!("K8S{n:03}").as_str()),
             "K8S{n:03} missing"
+        );
+    }
+    for n in 1..=3 {
+        assert!(
+            ids.contains(format!("HELM{n:03}").as_str()),
+            "HELM{n:03} missing"
         );
     }
 }
@@ -820,6 +826,8 @@ fn junit_report_of_a_clean_scan_is_not_empty() {
 
 // ---------------------------------------------------------------- Helm template engine
 
+#[path = "checks/helm.rs"]
+mod check_helm;
 #[path = "render/features.rs"]
 mod render_features;
 #[path = "render/fuzz.rs"]
@@ -1911,14 +1919,20 @@ fn render_prints_the_chart_like_helm_template_and_fails_with_a_location() {
         "image.tag=2.0.0",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // Helm's install order: the NetworkPolicy before the PodDisruptionBudget and the Deployment.
     assert!(
         r.stdout
-            .starts_with("---\n# Source: registre/templates/deployment.yaml\n"),
+            .starts_with("---\n# Source: registre/templates/networkpolicy.yaml\n"),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("name: release-name-api"));
-    assert!(r.stdout.contains("image: \"harbor.io/registre/api:2.0.0\""));
+    assert!(r
+        .stdout
+        .contains("# Source: registre/templates/deployment.yaml\n"));
+    assert!(r.stdout.contains("name: release-name-registre"));
+    assert!(r
+        .stdout
+        .contains("image: \"harbor.io/registre/worker:2.0.0\""));
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
     std::fs::write(

@@ -21,7 +21,7 @@ use crate::render::values::{
     apply_set, coalesce_globals, coalesce_tables, from_yaml_node, merge_maps, parse_values,
     path_to_map, path_value, table,
 };
-use crate::render::{Funcs, Templates, Value};
+use crate::render::{Funcs, OutputMark, Templates, Value};
 
 /// What `helm template` takes from its command line.
 #[derive(Debug, Clone)]
@@ -57,6 +57,15 @@ pub struct RenderedTemplate {
     /// Helm's name: `CHART/templates/x.yaml`, `CHART/charts/SUB/templates/x.yaml`.
     pub name: String,
     pub text: String,
+    /// The template file on disk and its source, for locating findings.
+    pub file: PathBuf,
+    pub source: String,
+    /// Provenance of `text` in `source` (see [`OutputMark`]).
+    pub marks: Vec<OutputMark>,
+    /// The directory of the (sub)chart the template belongs to, and the key path of that
+    /// chart's values inside the top chart's values (empty for the top chart).
+    pub chart_dir: PathBuf,
+    pub values_prefix: Vec<String>,
 }
 
 /// Every rendered template of a chart, sorted by name. NOTES.txt and partials are left out.
@@ -768,6 +777,9 @@ struct Renderable {
     /// The chart-level root map shared by the chart's templates (Helm shares it too).
     root: Value,
     base_path: String,
+    file: PathBuf,
+    chart_dir: PathBuf,
+    values_prefix: Vec<String>,
 }
 
 fn map_of(pairs: Vec<(&str, Value)>) -> Value {
@@ -801,15 +813,18 @@ fn collect(
     c: &LoadedChart,
     values: Value,
     chart_path: &str,
-    is_root: bool,
+    values_prefix: &[String],
     common: &(Value, Value),
     out: &mut Vec<Renderable>,
 ) -> Value {
+    let is_root = values_prefix.is_empty();
     let mut subcharts = BTreeMap::new();
     for s in &c.subcharts {
         let sub_vals = table(&values, &s.name).unwrap_or_else(Value::empty_map);
         let sub_path = format!("{}/charts/{}", chart_path, s.name);
-        let ctx = collect(s, sub_vals, &sub_path, false, common, out);
+        let mut sub_prefix = values_prefix.to_vec();
+        sub_prefix.push(s.name.clone());
+        let ctx = collect(s, sub_vals, &sub_path, &sub_prefix, common, out);
         subcharts.insert(s.name.clone(), ctx);
     }
     let mut meta = c.metadata.clone();
@@ -838,6 +853,9 @@ fn collect(
             source: src.clone(),
             root: root.clone(),
             base_path: format!("{}/templates", chart_path),
+            file: c.origin.join(rel),
+            chart_dir: c.origin.clone(),
+            values_prefix: values_prefix.to_vec(),
         });
     }
     root
@@ -928,7 +946,7 @@ pub fn render_loaded(
         &chart,
         values,
         &chart_name,
-        true,
+        &[],
         &(release, caps),
         &mut renderables,
     );
@@ -955,8 +973,8 @@ pub fn render_loaded(
                 ]),
             );
         }
-        let text = templates
-            .render(&r.name, r.root.clone())
+        let (text, marks) = templates
+            .render_traced(&r.name, r.root.clone())
             .map_err(|e| template_error(&e, &r.name))?;
         // Helm renders NOTES.txt too (its errors count) but `helm template` does not print it.
         if base == "NOTES.txt" {
@@ -965,6 +983,11 @@ pub fn render_loaded(
         out.push(RenderedTemplate {
             name: r.name.clone(),
             text,
+            file: r.file.clone(),
+            source: r.source.clone(),
+            marks,
+            chart_dir: r.chart_dir.clone(),
+            values_prefix: r.values_prefix.clone(),
         });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));

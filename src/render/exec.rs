@@ -103,21 +103,89 @@ impl Templates {
     /// Execute template `name` with `root` as dot and `$`. Like Helm, `<no value>` is
     /// replaced by the empty string in the result.
     pub fn render(&self, name: &str, root: Value) -> Result<String, TemplateError> {
+        self.run(name, root, None)
+    }
+
+    /// [`Templates::render`], also returning where each piece of the output came from in
+    /// template `name` (the marks are sorted by output offset).
+    pub fn render_traced(
+        &self,
+        name: &str,
+        root: Value,
+    ) -> Result<(String, Vec<OutputMark>), TemplateError> {
+        let mut marks = Vec::new();
+        let text = self.run(name, root, Some(&mut marks))?;
+        Ok((text, marks))
+    }
+
+    fn run(
+        &self,
+        name: &str,
+        root: Value,
+        marks: Option<&mut Vec<OutputMark>>,
+    ) -> Result<String, TemplateError> {
         let tree = self
             .trees
             .get(name)
             .cloned()
             .ok_or_else(|| TemplateError::no_template(name))?;
+        let tracing = marks.is_some();
         let mut ex = Exec {
             t: self,
             overlays: Vec::new(),
             include_counts: HashMap::new(),
             depth: 0,
+            marks: Vec::new(),
+            tracing,
+            dot_values: None,
         };
         let mut out = String::new();
         ex.exec_tree(&tree, root, &mut out)?;
-        Ok(replace_no_value(out))
+        match marks {
+            Some(marks) => {
+                let (text, shifted) = remove_no_value_traced(out, ex.marks);
+                *marks = shifted;
+                Ok(text)
+            }
+            None => Ok(replace_no_value(out)),
+        }
     }
+}
+
+/// Where a piece of a rendered file came from: output from byte `out` on was written by the
+/// node at byte `src` of the template source, either copied verbatim (literal text: the byte
+/// at `out + k` is the source byte at `src + k`) or printed by an action (every byte maps to
+/// the action). `values` is the `.Values` path the action printed, when it printed exactly one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputMark {
+    pub out: usize,
+    pub src: usize,
+    pub verbatim: bool,
+    pub values: Option<Vec<String>>,
+}
+
+/// Helm's `<no value>` removal, keeping the marks aligned with the shortened text.
+fn remove_no_value_traced(text: String, mut marks: Vec<OutputMark>) -> (String, Vec<OutputMark>) {
+    const NO_VALUE: &str = "<no value>";
+    if !text.contains(NO_VALUE) {
+        return (text, marks);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut removed_at = Vec::new();
+    let mut rest = text.as_str();
+    let mut consumed = 0;
+    while let Some(i) = rest.find(NO_VALUE) {
+        out.push_str(&rest[..i]);
+        removed_at.push(consumed + i);
+        consumed += i + NO_VALUE.len();
+        rest = &rest[i + NO_VALUE.len()..];
+    }
+    out.push_str(rest);
+    for m in &mut marks {
+        let before = removed_at.iter().take_while(|&&r| r < m.out).count();
+        m.out = m.out.saturating_sub(before * NO_VALUE.len());
+    }
+    (out, marks)
 }
 
 fn insert_tree(map: &mut HashMap<String, Rc<Tree>>, t: Tree) {
@@ -143,6 +211,11 @@ pub struct Exec<'t> {
     overlays: Vec<Rc<HashMap<String, Rc<Tree>>>>,
     include_counts: HashMap<String, usize>,
     depth: usize,
+    /// Output provenance of the top-level file (nested includes map to their call site).
+    marks: Vec<OutputMark>,
+    tracing: bool,
+    /// The `.Values` path dot stands for inside `with`/`range` of the top-level file.
+    dot_values: Option<Vec<String>>,
 }
 
 struct TplParsed {
@@ -213,10 +286,17 @@ impl Exec<'_> {
 
     fn walk(&mut self, node: &Node, dot: &Value, scope: &mut Scope, out: &mut String) -> R<Flow> {
         match node {
-            Node::Text(t) => out.push_str(t),
+            Node::Text(pos, t) => {
+                self.mark(out, *pos, true, None);
+                out.push_str(t);
+            }
             Node::Action(pipe) => {
                 let v = self.eval_pipeline(dot, pipe, scope)?;
                 if pipe.decl.is_empty() {
+                    if self.tracing && self.depth == 0 {
+                        let values = pipe_values_path(pipe, self.dot_values.as_deref());
+                        self.mark(out, pipe.pos, false, values);
+                    }
                     print_value(&v, out);
                 }
             }
@@ -264,6 +344,7 @@ impl Exec<'_> {
                         ),
                     ));
                 }
+                self.mark(out, *pos, false, None);
                 self.depth += 1;
                 let r = self.exec_tree(&tree, new_dot, out);
                 self.depth -= 1;
@@ -271,6 +352,46 @@ impl Exec<'_> {
             }
         }
         Ok(Flow::Normal)
+    }
+
+    /// Records that output from here on comes from source byte `src` of the top-level file.
+    fn mark(&mut self, out: &str, src: usize, verbatim: bool, values: Option<Vec<String>>) {
+        if !self.tracing || self.depth > 0 {
+            return;
+        }
+        if let Some(last) = self.marks.last_mut() {
+            if last.out == out.len() {
+                // Nothing was written since the previous mark: this one supersedes it.
+                *last = OutputMark {
+                    out: out.len(),
+                    src,
+                    verbatim,
+                    values,
+                };
+                return;
+            }
+        }
+        self.marks.push(OutputMark {
+            out: out.len(),
+            src,
+            verbatim,
+            values,
+        });
+    }
+
+    /// Runs `body` with dot standing for `values` (a `.Values` path) when tracing.
+    fn with_dot_values<T>(
+        &mut self,
+        values: Option<Vec<String>>,
+        body: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        if !self.tracing || self.depth > 0 {
+            return body(self);
+        }
+        let saved = std::mem::replace(&mut self.dot_values, values);
+        let r = body(self);
+        self.dot_values = saved;
+        r
     }
 
     fn walk_if_with(
@@ -283,8 +404,11 @@ impl Exec<'_> {
     ) -> R<Flow> {
         let v = self.eval_pipeline(dot, &c.pipe, scope)?;
         if v.truthy() {
-            let d = if is_with { v } else { dot.clone() };
-            self.walk_list(&c.list, &d, scope, out)
+            if is_with {
+                let values = self.traced_values(&c.pipe);
+                return self.with_dot_values(values, |ex| ex.walk_list(&c.list, &v, scope, out));
+            }
+            self.walk_list(&c.list, dot, scope, out)
         } else if let Some(el) = &c.else_list {
             self.walk_list(el, dot, scope, out)
         } else {
@@ -361,7 +485,13 @@ impl Exec<'_> {
             return Ok(());
         }
         let nvars = scope.vars.len();
+        let base_values = self.traced_values(&c.pipe);
         for (k, e) in items {
+            let values = base_values.as_ref().map(|base| {
+                let mut path = base.clone();
+                path.push(k.to_go_string());
+                path
+            });
             if !c.pipe.decl.is_empty() {
                 if let Some(slot) = scope.vars.get_mut(nvars.wrapping_sub(1)) {
                     slot.1 = e.clone();
@@ -373,7 +503,7 @@ impl Exec<'_> {
                 }
             }
             let mark = scope.vars.len();
-            let f = self.walk_list(&c.list, &e, scope, out);
+            let f = self.with_dot_values(values, |ex| ex.walk_list(&c.list, &e, scope, out));
             scope.vars.truncate(mark);
             match f? {
                 Flow::Break => break,
@@ -808,6 +938,73 @@ impl Exec<'_> {
             ))
         })?;
         Ok(Value::string(replace_no_value(out)))
+    }
+}
+
+impl Exec<'_> {
+    fn traced_values(&self, pipe: &Pipe) -> Option<Vec<String>> {
+        if !self.tracing || self.depth > 0 {
+            return None;
+        }
+        pipe_values_path(pipe, self.dot_values.as_deref())
+    }
+}
+
+/// The one `.Values` path a pipeline reads (`.Values.a.b`, `$.Values.a`, or dot and its
+/// fields inside a `with`/`range` over values); `None` when it reads none or several.
+fn pipe_values_path(pipe: &Pipe, dot: Option<&[String]>) -> Option<Vec<String>> {
+    let mut found: Vec<Vec<String>> = Vec::new();
+    let mut ambiguous = false;
+    collect_values_paths(pipe, dot, &mut found, &mut ambiguous);
+    found.dedup();
+    match (found.len(), ambiguous) {
+        (1, false) => found.pop(),
+        _ => None,
+    }
+}
+
+fn collect_values_paths(
+    pipe: &Pipe,
+    dot: Option<&[String]>,
+    found: &mut Vec<Vec<String>>,
+    ambiguous: &mut bool,
+) {
+    for cmd in &pipe.cmds {
+        for arg in &cmd.args {
+            let path = match arg {
+                Arg::Field { names, .. } if names.first().is_some_and(|n| n == "Values") => {
+                    Some(names[1..].to_vec())
+                }
+                Arg::Var { name, fields, .. }
+                    if name == "$" && fields.first().is_some_and(|n| n == "Values") =>
+                {
+                    Some(fields[1..].to_vec())
+                }
+                Arg::Field { names, .. } => dot.map(|d| {
+                    let mut p = d.to_vec();
+                    p.extend(names.iter().cloned());
+                    p
+                }),
+                Arg::Dot(_) => dot.map(<[String]>::to_vec),
+                Arg::Pipe(p) => {
+                    collect_values_paths(p, dot, found, ambiguous);
+                    None
+                }
+                // A variable or chain may hold values we cannot name: do not guess.
+                Arg::Var { name, .. } if name != "$" => {
+                    *ambiguous = true;
+                    None
+                }
+                Arg::Chain { .. } => {
+                    *ambiguous = true;
+                    None
+                }
+                _ => None,
+            };
+            if let Some(p) = path {
+                found.push(p);
+            }
+        }
     }
 }
 

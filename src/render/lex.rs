@@ -79,19 +79,22 @@ pub fn lex(src: &str) -> Result<Vec<Token>, LexError> {
         let found = src.get(i..).and_then(|s| s.find("{{")).map(|k| k + i);
         let end = found.unwrap_or(src.len());
         let mut text = src.get(start..end).unwrap_or("");
+        let untrimmed = text.len();
         let left_trim = found.is_some_and(|j| {
             b.get(j + 2) == Some(&b'-') && b.get(j + 3).is_some_and(|&c| is_space(c))
         });
         if trim_next {
             text = text.trim_start_matches([' ', '\t', '\r', '\n']);
         }
+        // The token starts at its first kept byte, so output provenance maps it exactly.
+        let text_pos = start + (untrimmed - text.len());
         if left_trim {
             text = text.trim_end_matches([' ', '\t', '\r', '\n']);
         }
         if !text.is_empty() {
             toks.push(Token {
                 tok: Tok::Text(text.to_string()),
-                pos: start,
+                pos: text_pos,
                 space_before: false,
             });
         }

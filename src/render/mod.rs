@@ -34,6 +34,7 @@ pub mod funcs;
 pub mod json;
 pub mod lex;
 pub mod parse;
+pub mod provenance;
 pub mod regex;
 pub mod value;
 pub mod values;
@@ -42,6 +43,7 @@ pub mod yaml_read;
 
 pub use chart::{render_chart, ChartError, RenderOptions, RenderedChart, RenderedTemplate};
 pub use error::{ErrorKind, TemplateError};
-pub use exec::Templates;
+pub use exec::{OutputMark, Templates};
 pub use funcs::Funcs;
+pub use provenance::{Provenance, SourcePos};
 pub use value::{Object, Value};

@@ -28,13 +28,14 @@ impl Tree {
     pub fn is_empty(&self) -> bool {
         self.root
             .iter()
-            .all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
+            .all(|n| matches!(n, Node::Text(_, t) if t.trim().is_empty()))
     }
 }
 
 #[derive(Debug)]
 pub enum Node {
-    Text(String),
+    /// Literal text and the byte offset of its first byte in the source.
+    Text(usize, String),
     Action(Pipe),
     If(Box<Control>),
     Range(Box<Control>),
@@ -335,7 +336,7 @@ impl<'a> Parser<'a> {
         let t = self.next();
         match t.tok {
             Tok::Eof => Ok(None),
-            Tok::Text(s) => Ok(Some(Ok(Node::Text(s)))),
+            Tok::Text(s) => Ok(Some(Ok(Node::Text(t.pos, s)))),
             Tok::LDelim => self.action(),
             _ => Err(self.unexpected(&t, "input")),
         }

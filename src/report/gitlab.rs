@@ -144,6 +144,8 @@ mod tests {
             fingerprint: fingerprint.into(),
             suppression: None,
             in_baseline: false,
+            value_set: None,
+            related: Vec::new(),
         }
     }
 

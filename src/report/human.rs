@@ -44,6 +44,7 @@ struct Words {
     requirement: &'static str,
     object: &'static str,
     stage: &'static str,
+    value_set: &'static str,
     /// French typography puts a space before the colon.
     colon: &'static str,
 }
@@ -56,6 +57,7 @@ fn words(lang: Lang) -> Words {
             requirement: "exigences",
             object: "objet",
             stage: "étape",
+            value_set: "jeu de valeurs",
             colon: " :",
         },
         Lang::En => Words {
@@ -64,6 +66,7 @@ fn words(lang: Lang) -> Words {
             requirement: "requirements",
             object: "object",
             stage: "stage",
+            value_set: "value set",
             colon: ":",
         },
     }
@@ -122,7 +125,15 @@ fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &W
         style.bold(&message)
     );
     let line_no = f.span.start.line.to_string();
-    let gutter = " ".repeat(line_no.len());
+    let widest = f
+        .related
+        .iter()
+        .map(|r| r.span.start.line)
+        .chain(std::iter::once(f.span.start.line))
+        .max()
+        .unwrap_or(1);
+    let gutter = " ".repeat(widest.to_string().len());
+    let line_no = format!("{line_no:>width$}", width = gutter.len());
     let _ = writeln!(
         out,
         "{gutter}{} {}:{}:{}",
@@ -149,6 +160,9 @@ fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &W
         if let Some(s) = &f.stage {
             context.push(format!("{} `{s}`", w.stage));
         }
+        if let Some(set) = &f.value_set {
+            context.push(format!("{} `{set}`", w.value_set));
+        }
         let marks = format!("{}{}", " ".repeat(start), "^".repeat(width));
         let _ = writeln!(
             out,
@@ -169,6 +183,43 @@ fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &W
         }
         if let Some(s) = &f.stage {
             let _ = writeln!(out, "{gutter} {} {} `{s}`", style.dim("="), w.stage);
+        }
+    }
+    for r in &f.related {
+        // A second excerpt, as rustc and miette show related spans: the values line.
+        let _ = writeln!(
+            out,
+            "{gutter}{} {}:{}:{}",
+            style.dim(":::"),
+            r.file,
+            r.span.start.line,
+            r.span.start.column
+        );
+        if let Some(source) = &r.source_line {
+            let start = r.span.start.column.saturating_sub(1) as usize;
+            let width = source
+                .trim_end()
+                .chars()
+                .count()
+                .saturating_sub(start)
+                .max(1);
+            let number = format!("{:>width$}", r.span.start.line, width = gutter.len());
+            let _ = writeln!(out, "{gutter} {}", style.dim("|"));
+            let _ = writeln!(
+                out,
+                "{} {} {}",
+                style.dim(&number),
+                style.dim("|"),
+                source.replace('\t', " ")
+            );
+            let _ = writeln!(
+                out,
+                "{gutter} {} {}{} {}",
+                style.dim("|"),
+                " ".repeat(start),
+                style.dim(&"-".repeat(width)),
+                super::sarif::related_message(input.lang, &r.values_path)
+            );
         }
     }
     if let Some(rule) = input.catalog.rule(&f.rule_id) {

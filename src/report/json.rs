@@ -12,7 +12,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
     let [errors, warnings, notes] = severity_counts(input.findings);
     let finding_json = |f: &crate::finding::Finding| {
         let rule = input.catalog.rule(&f.rule_id);
-        json!({
+        let mut one = json!({
             "rule_id": f.rule_id,
             "rule_name": rule.map(|r| r.name.as_str()).unwrap_or_default(),
             "severity": f.severity.as_str(),
@@ -32,7 +32,31 @@ pub fn render(input: &ReportInput<'_>) -> String {
             "fingerprint": f.fingerprint,
             "suppression": f.suppression,
             "in_baseline": f.in_baseline,
-        })
+        });
+        // Chart-only fields, present only when set (documented as optional).
+        if let Some(map) = one.as_object_mut() {
+            if let Some(set) = &f.value_set {
+                map.insert("value_set".into(), json!(set));
+            }
+            if !f.related.is_empty() {
+                let related: Vec<serde_json::Value> = f
+                    .related
+                    .iter()
+                    .map(|r| {
+                        json!({
+                            "file": r.file,
+                            "line": r.span.start.line,
+                            "column": r.span.start.column,
+                            "end_line": r.span.end.line,
+                            "end_column": r.span.end.column,
+                            "values_path": r.values_path,
+                        })
+                    })
+                    .collect();
+                map.insert("related".into(), json!(related));
+            }
+        }
+        one
     };
     let report = json!({
         "format_version": JSON_FORMAT_VERSION,

@@ -225,6 +225,8 @@ mod tests {
             fingerprint: String::new(),
             suppression: None,
             in_baseline: false,
+            value_set: None,
+            related: Vec::new(),
         };
         let findings = [at(1, 1), at(2, 3), at(2, 7), at(2, 7)];
         let refs: Vec<&Finding> = findings.iter().collect();

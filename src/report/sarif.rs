@@ -117,6 +117,30 @@ pub fn render(input: &ReportInput<'_>) -> String {
             if let Some(i) = index {
                 result["ruleIndex"] = json!(i);
             }
+            if !f.related.is_empty() {
+                let related: Vec<serde_json::Value> = f
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(id, r)| {
+                        json!({
+                            "id": id,
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": r.file, "uriBaseId": "%SRCROOT%"},
+                                "region": {
+                                    "startLine": r.span.start.line.max(1),
+                                    "startColumn": r.span.start.column.max(1),
+                                },
+                            },
+                            "message": {"text": related_message(input.lang, &r.values_path)},
+                        })
+                    })
+                    .collect();
+                result["relatedLocations"] = json!(related);
+            }
+            if let Some(set) = &f.value_set {
+                result["properties"] = json!({"valueSet": set});
+            }
             if let Some(s) = &f.suppression {
                 let mut justification = s.justification.clone();
                 if let Some(r) = &s.reference {
@@ -159,4 +183,12 @@ pub fn render(input: &ReportInput<'_>) -> String {
     let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The words of a related values location, shared with the human report.
+pub fn related_message(lang: Lang, values_path: &str) -> String {
+    match lang {
+        Lang::Fr => format!("valeur `.Values.{values_path}` définie ici"),
+        Lang::En => format!("value `.Values.{values_path}` set here"),
+    }
 }

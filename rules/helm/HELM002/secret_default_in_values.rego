@@ -1,0 +1,87 @@
+# METADATA
+# title: Credential with a literal default in a values file
+# custom:
+#   id: HELM002
+#   name: secret-default-in-values
+#   severity: error
+#   requirements: [EXI-ARCH-10, EXI-ARCH-22]
+#   alpha: [EX47]
+#   input:
+#     family: chart
+#   title_fr: Secret avec une valeur par défaut littérale dans un fichier de values
+#   message:
+#     en: "Key `{key}` looks like a credential and has a literal default value"
+#     fr: "La clé `{key}` ressemble à un secret et a une valeur par défaut littérale"
+#   why:
+#     en: >-
+#       Secrets come from Vault on the platform (EXI-ARCH-10) and configuration must never be
+#       hard-coded (EXI-ARCH-22): a password, token or key written in a chart's values files is
+#       committed with the code, copied into every rendered Secret or environment variable and
+#       the same on every installation. The rule reads every values*.yaml file at the root of
+#       the chart and fails on a key whose name looks like a credential (the parameter
+#       `name_patterns`, matched on the key with camelCase, dots and dashes turned into `_`:
+#       `dbPassword` is `DB_PASSWORD`) holding a non-empty string that is not a boolean word, a
+#       duration, an absolute path or a template expression. Keys that name a reference rather
+#       than a secret pass: `existingSecret*`, and the suffixes of the parameter
+#       `ignored_suffixes` (`passwordKey`, `secretName`, `tokenFile`...).
+#     fr: >-
+#       Sur la plateforme, les secrets viennent de Vault (EXI-ARCH-10) et la configuration ne
+#       doit jamais être codée en dur (EXI-ARCH-22) : un mot de passe, un jeton ou une clé écrit
+#       dans les fichiers de values d'un chart est versionné avec le code, recopié dans chaque
+#       Secret ou variable d'environnement générés et identique sur toutes les installations.
+#       La règle lit chaque fichier values*.yaml à la racine du chart et échoue sur une clé dont
+#       le nom ressemble à un secret (paramètre `name_patterns`, comparé à la clé dont le
+#       camelCase, les points et les tirets deviennent `_` : `dbPassword` devient `DB_PASSWORD`)
+#       portant une chaîne non vide qui n'est ni un booléen, ni une durée, ni un chemin absolu,
+#       ni une expression de template. Les clés qui désignent une référence plutôt qu'un secret
+#       passent : `existingSecret*` et les suffixes du paramètre `ignored_suffixes`
+#       (`passwordKey`, `secretName`, `tokenFile`...).
+#   remediation:
+#     en: >-
+#       Leave the default empty (`password: ""`) and read the secret from a Secret synchronised
+#       from Vault (e.g. an `existingSecret` value naming a VaultStaticSecret's target), or pass it
+#       at deployment time.
+#     fr: >-
+#       Laissez la valeur par défaut vide (`password: ""`) et lisez le secret depuis un Secret
+#       synchronisé depuis Vault (par exemple une valeur `existingSecret` qui nomme la cible d'un
+#       VaultStaticSecret), ou fournissez-le au déploiement.
+#   params:
+#     name_patterns: [PASSWORD, PASSWD, SECRET, TOKEN, API_KEY, APIKEY, PRIVATE_KEY, ACCESS_KEY, CREDENTIALS]
+#     ignored_suffixes: [_KEY_REF, _PASSWORD_KEY, _SECRET_KEY_REF, _TOKEN_KEY, _KEY_NAME, _FILE, _PATH, _DIR, _NAME, _REF, _URL, _URI, _ENDPOINT, _HOST, _PORT, _TTL, _TIMEOUT, _EXPIRY, _EXPIRES, _EXPIRATION, _LIFETIME, _LENGTH, _TYPE, _HEADER, _PREFIX, _ENABLED, _AUDIENCE, _ISSUER, _ALGORITHM, _POLICY, _KEYS]
+package rules.helm.HELM002
+
+import data.lib.credentials
+
+_patterns := {upper(p) | some p in data.params.HELM002.name_patterns; is_string(p)}
+
+_suffixes := {upper(s) | some s in data.params.HELM002.ignored_suffixes; is_string(s)}
+
+_not_literal_words := credentials.boolean_words | {"null", "none", "nil", "~"}
+
+deny contains f if {
+	some i, file in input.values_files
+	walk(file.values, [path, value])
+	is_string(value)
+	count(path) > 0
+	key := path[count(path) - 1]
+	is_string(key)
+
+	# `dbPassword` / `db.password` / `db-password` → `DB_PASSWORD`.
+	n := upper(regex.replace(regex.replace(key, credentials.camel_case_boundary, "${1}_${2}"), `[.\-]`, "_"))
+	some p in _patterns
+	contains(n, p)
+	not startswith(n, "EXISTING")
+	not strings.any_suffix_match(concat("", ["_", n]), _suffixes)
+
+	s := trim_space(value)
+	s != ""
+	not lower(s) in _not_literal_words
+	not contains(s, "{{")
+	not regex.match(`^[0-9]+(\.[0-9]+)?(ms|s|m|h|d|w)?$`, s)
+	not regex.match(credentials.absolute_path, s)
+	regex.match(`[A-Za-z0-9]`, regex.replace(s, credentials.reference_placeholders, ""))
+	f := {
+		"path": array.concat(["values_files", i, "values"], path),
+		"params": {"key": concat(".", [sprintf("%v", [k]) | some k in path]), "name": key, "file": file.file},
+	}
+}

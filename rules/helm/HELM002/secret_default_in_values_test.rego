@@ -1,0 +1,30 @@
+package rules.helm.HELM002_test
+
+_in(values) := {"chart": {"name": "app"}, "images": [], "values_files": [{"file": "c/values.yaml", "values": values}]}
+
+_f(path, key, name) := {"path": array.concat(["values_files", 0, "values"], path), "params": {"key": key, "name": name, "file": "c/values.yaml"}}
+
+test_fail_literal_credentials if {
+	values := {
+		"auth": {"password": "changeme", "rootPassword": "r00t", "existingSecret": ""},
+		"db": {"user": "app", "password": ""},
+		"api": {"apiKey": "k-123", "tokenTTL": "1h"},
+		"extra": [{"name": "x", "secret": "s3cr3t"}],
+	}
+	data.rules.helm.HELM002.deny == {
+		_f(["auth", "password"], "auth.password", "password"),
+		_f(["auth", "rootPassword"], "auth.rootPassword", "rootPassword"),
+		_f(["api", "apiKey"], "api.apiKey", "apiKey"),
+		_f(["extra", 0, "secret"], "extra.0.secret", "secret"),
+	} with input as _in(values)
+}
+
+test_pass_references_and_empty_defaults if {
+	values := {
+		"auth": {"password": "", "existingSecret": "app-db", "existingSecretPasswordKey": "password", "passwordKey": "pw"},
+		"jwt": {"secretName": "jwt-keys", "tokenFile": "/run/secrets/token", "tokenTTL": "15m"},
+		"tls": {"secret": "{{ .Release.Name }}-tls"},
+		"features": {"tokenAuth": true, "secretsEnabled": "true"},
+	}
+	count(data.rules.helm.HELM002.deny) == 0 with input as _in(values)
+}

@@ -1,0 +1,863 @@
+//! Chart stage of the scan: renders a Helm chart in-process once per value set, checks every
+//! rendered object with the Kubernetes rules, the chart as a bundle with the APP rules and its
+//! sources (Chart.yaml, values*.yaml, rendered images) with the HELM rules, and maps every
+//! finding back to the template line that produced it, plus the values line that gave the
+//! offending value. A chart that does not render is an LNT003 error at Helm's position.
+//! Must not: write files, call a `helm` binary, reach the network, or drop a chart silently.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::catalog::{Catalog, Family};
+use crate::derogation;
+use crate::discover::{display_path, Target};
+use crate::evaluate::RuleEngine;
+use crate::finding::{Finding, ObjectRef, RelatedLocation};
+use crate::parse::yaml::{self, Node, Value};
+use crate::render::{self, Provenance, RenderOptions};
+use crate::scan::{
+    annotation_derogations, lint_without_source, objects, path_segments, read_text, BundleMember,
+    FileContext, ObjectSeen, ScanOptions, TargetOutcome,
+};
+use crate::span::{Position, Span};
+
+/// How charts are rendered: from the config file (`helm:`) and `--values CHART=FILE`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HelmOptions {
+    /// `.Capabilities.KubeVersion` (Helm v4's default when absent).
+    pub kube_version: Option<String>,
+    pub charts: Vec<ChartSettings>,
+}
+
+/// Settings of one chart directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChartSettings {
+    pub path: PathBuf,
+    pub release_name: Option<String>,
+    pub namespace: Option<String>,
+    /// Each set is rendered and checked on its own; none means the chart's defaults only.
+    pub value_sets: Vec<ValueSet>,
+}
+
+/// Values files and `--set` overrides applied on top of the chart's values.yaml.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValueSet {
+    pub name: String,
+    pub files: Vec<PathBuf>,
+    pub set: Vec<String>,
+}
+
+impl HelmOptions {
+    fn settings_for(&self, chart: &Path) -> Option<&ChartSettings> {
+        let wanted = std::fs::canonicalize(chart).unwrap_or_else(|_| chart.to_path_buf());
+        self.charts
+            .iter()
+            .find(|c| std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()) == wanted)
+    }
+}
+
+/// One rendered YAML document of a template, with what maps its spans to the template.
+pub(crate) struct RenderedDoc {
+    provenance: Arc<Provenance>,
+    /// Byte offset of the document in the rendered template text, and its text.
+    start: usize,
+    text: String,
+    file: String,
+    value_set: Option<String>,
+    /// Values files (display path, parsed) in the order a value is looked for, with the key
+    /// prefix under which this template's `.Values` live in each.
+    values: Arc<Vec<ValuesSource>>,
+}
+
+pub(crate) struct ValuesSource {
+    display: String,
+    root: Node,
+    lines: Vec<String>,
+    prefix: Vec<String>,
+}
+
+impl RenderedDoc {
+    pub(crate) fn source_lines(&self) -> Vec<&str> {
+        self.provenance.source().split('\n').collect()
+    }
+
+    fn offset(&self, p: Position) -> usize {
+        self.start + offset_in(&self.text, p.line, p.column)
+    }
+
+    /// The template span a span of the rendered document comes from.
+    pub(crate) fn map_span(&self, span: Span) -> Span {
+        let start = self.offset(span.start);
+        let end = self
+            .offset(span.end)
+            .min(self.provenance.piece_end(start))
+            .max(start + 1);
+        let a = self.provenance.source_pos(start);
+        let b = self.provenance.source_pos(end - 1);
+        let end = if a.mark == b.mark && !a.from_action && b.line == a.line {
+            Position::new(b.line, b.column + 1)
+        } else if let Some(width) = a
+            .from_action
+            .then(|| self.provenance.action_width(a.offset))
+            .flatten()
+        {
+            Position::new(a.line, a.column + width)
+        } else {
+            Position::new(a.line, a.column + 1)
+        };
+        Span::new(Position::new(a.line, a.column), end)
+    }
+
+    /// A finding on `node` (an object of this document) at `path`, located in the template,
+    /// with the values lines that gave the value at fault.
+    pub(crate) fn finding(
+        &self,
+        ctx: &FileContext<'_>,
+        node: &Node,
+        object: &ObjectRef,
+        rule_id: String,
+        path: Vec<serde_json::Value>,
+        params: BTreeMap<String, String>,
+    ) -> Finding {
+        let segments = path_segments(&path);
+        let located = yaml::locate(node, &segments);
+        let mut finding = ctx.finding(&rule_id, self.map_span(located.span), path, params);
+        finding.object = Some(object.clone());
+        finding.value_set = self.value_set.clone();
+        finding.related = self.related_values(node, &segments);
+        finding
+    }
+
+    /// Follows `path` as far as it exists and, when the deepest node was printed by actions
+    /// reading `.Values`, finds those keys in the values files.
+    fn related_values(&self, root: &Node, path: &[yaml::PathSegment]) -> Vec<RelatedLocation> {
+        let mut chain: Vec<&Node> = vec![root];
+        for segment in path {
+            let Some(last) = chain.last() else { break };
+            let next = match (segment, &last.value) {
+                (yaml::PathSegment::Key(k), Value::Map(entries)) => {
+                    entries.iter().find(|e| &e.key == k).map(|e| &e.value)
+                }
+                (yaml::PathSegment::Index(i), Value::Seq(items)) => items.get(*i),
+                _ => None,
+            };
+            match next {
+                Some(n) => chain.push(n),
+                None => break,
+            }
+        }
+        let Some(deepest) = chain.last() else {
+            return Vec::new();
+        };
+        let span_range = |n: &Node| (self.offset(n.span.start), self.offset(n.span.end));
+        let (start, mut end) = span_range(deepest);
+        if matches!(deepest.value, Value::Map(_) | Value::Seq(_)) {
+            // A collection counts only when an action printed it as a whole (its first line),
+            // not because some action printed a value somewhere inside it.
+            end = start + 1;
+        }
+        let mut out = Vec::new();
+        for values_path in self.provenance.values_in(start, end) {
+            // The first node on the path that the action printed stands for `values_path`;
+            // what follows it on the path continues inside those values.
+            let from = chain.iter().position(|n| {
+                let (s, _) = span_range(n);
+                self.provenance.values_in(s, s + 1).contains(&values_path)
+            });
+            let mut full = values_path.clone();
+            if let Some(from) = from {
+                full.extend(path.iter().skip(from).take(chain.len() - 1 - from).map(
+                    |seg| match seg {
+                        yaml::PathSegment::Key(k) => k.clone(),
+                        yaml::PathSegment::Index(i) => i.to_string(),
+                    },
+                ));
+            }
+            if let Some(found) = self.find_value(&values_path, &full) {
+                if !out.contains(&found) {
+                    out.push(found);
+                }
+            }
+        }
+        out
+    }
+
+    /// The values key of `full` (at least `required` must exist), in the first values file
+    /// that defines it.
+    fn find_value(&self, required: &[String], full: &[String]) -> Option<RelatedLocation> {
+        for source in self.values.iter() {
+            let with_prefix = |p: &[String]| -> Vec<String> {
+                source.prefix.iter().chain(p.iter()).cloned().collect()
+            };
+            let required = with_prefix(required);
+            let full = with_prefix(full);
+            let Some((span, depth)) = find_key(&source.root, &full) else {
+                continue;
+            };
+            if depth < required.len() {
+                continue;
+            }
+            return Some(RelatedLocation {
+                file: source.display.clone(),
+                span,
+                values_path: full[source.prefix.len()..depth].join("."),
+                source_line: source
+                    .lines
+                    .get(span.start.line as usize - 1)
+                    .map(|l| l.trim_end_matches('\r').to_string()),
+            });
+        }
+        None
+    }
+}
+
+/// Walks `path` in a values tree: the span of the deepest key found and how many segments
+/// matched.
+fn find_key(root: &Node, path: &[String]) -> Option<(Span, usize)> {
+    let mut node = root;
+    let mut found = None;
+    for (depth, key) in path.iter().enumerate() {
+        let next = match &node.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|e| &e.key == key)
+                .map(|e| (&e.value, e.key_span)),
+            Value::Seq(items) => key
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| items.get(i))
+                .map(|n| (n, n.span)),
+            _ => None,
+        };
+        let Some((child, span)) = next else { break };
+        node = child;
+        found = Some((span, depth + 1));
+    }
+    found
+}
+
+/// Byte offset in `text` of a 1-based line and character column (clamped to the text).
+fn offset_in(text: &str, line: u32, column: u32) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_text = text[start..].split('\n').next().unwrap_or("");
+    start
+        + line_text
+            .char_indices()
+            .nth((column as usize).saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i)
+}
+
+/// Helm's `SplitManifests` with positions: `(byte offset, text)` of each non-empty document.
+fn split_documents(text: &str) -> Vec<(usize, &str)> {
+    let mut docs = Vec::new();
+    let mut doc_start = 0;
+    let mut offset = 0;
+    let mut push = |from: usize, to: usize| {
+        let raw = &text[from..to];
+        let trimmed = raw.trim_start();
+        let lead = raw.len() - trimmed.len();
+        let trimmed = trimmed.trim_end();
+        if !trimmed.is_empty() {
+            docs.push((from + lead, trimmed));
+        }
+    };
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare
+            .strip_prefix("---")
+            .is_some_and(|r| r.trim().is_empty())
+        {
+            push(doc_start, offset);
+            doc_start = offset + line.len();
+        }
+        offset += line.len();
+    }
+    push(doc_start, text.len());
+    docs
+}
+
+/// Display path of a file inside the chart: the chart's display path joined with the rest.
+fn display_in_chart(target: &Target, file: &Path) -> String {
+    match file.strip_prefix(&target.path) {
+        Ok(rest) if !rest.as_os_str().is_empty() => format!(
+            "{}/{}",
+            target.display.trim_end_matches('/'),
+            rest.to_string_lossy().replace('\\', "/")
+        ),
+        _ => display_path(file),
+    }
+}
+
+fn load_values_source(path: &Path, display: String, prefix: Vec<String>) -> Option<ValuesSource> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let stream = yaml::load(&text, yaml::Limits::default());
+    let root = stream.documents.into_iter().next()?.root;
+    Some(ValuesSource {
+        display,
+        root,
+        lines: text.split('\n').map(str::to_string).collect(),
+        prefix,
+    })
+}
+
+/// Chart.yaml read with positions (for HELM003 and located dependency errors).
+struct ChartYaml {
+    display: String,
+    text: String,
+    root: Option<Node>,
+}
+
+pub(crate) fn scan_chart(
+    target: &Target,
+    engine: &mut RuleEngine,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> TargetOutcome {
+    let chart_yaml_path = target.path.join("Chart.yaml");
+    let chart_yaml_display = display_in_chart(target, &chart_yaml_path);
+    let mut outcome = TargetOutcome::default();
+    let text = match read_text(&chart_yaml_path, options.max_file_size) {
+        Ok(text) => text,
+        Err(problem) => {
+            outcome
+                .findings
+                .push(problem.into_finding(catalog, options, &chart_yaml_display));
+            return outcome;
+        }
+    };
+    let stream = yaml::load(&text, options.yaml_limits);
+    let chart_yaml = ChartYaml {
+        display: chart_yaml_display,
+        root: stream.documents.into_iter().next().map(|d| d.root),
+        text,
+    };
+    let chart_name = chart_yaml
+        .root
+        .as_ref()
+        .and_then(|r| r.get("name"))
+        .and_then(Node::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            target
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        });
+    let is_library = chart_yaml
+        .root
+        .as_ref()
+        .and_then(|r| r.get("type"))
+        .and_then(Node::as_str)
+        == Some("library");
+
+    let mut images = Vec::new();
+    if is_library {
+        outcome.findings.push(lint_without_source(
+            catalog,
+            options,
+            &chart_yaml.display,
+            "LNT010",
+            BTreeMap::from([("chart".to_string(), chart_name.clone())]),
+        ));
+    } else {
+        let settings = options.helm.settings_for(&target.path);
+        let sets: Vec<Option<&ValueSet>> = match settings {
+            Some(s) if !s.value_sets.is_empty() => s.value_sets.iter().map(Some).collect(),
+            _ => vec![None],
+        };
+        let mut seen_derogations = BTreeSet::new();
+        for set in sets {
+            let render_options = RenderOptions {
+                release_name: settings
+                    .and_then(|s| s.release_name.clone())
+                    .unwrap_or_else(|| "release-name".to_string()),
+                namespace: settings
+                    .and_then(|s| s.namespace.clone())
+                    .unwrap_or_else(|| "default".to_string()),
+                kube_version: options.helm.kube_version.clone(),
+                values_files: set.map(|s| s.files.clone()).unwrap_or_default(),
+                set: set.map(|s| s.set.clone()).unwrap_or_default(),
+                api_versions: Vec::new(),
+            };
+            let set_name = set.map(|s| s.name.clone());
+            match render::render_chart(&target.path, &render_options) {
+                Ok(rendered) => check_rendered(
+                    target,
+                    &rendered,
+                    set,
+                    set_name,
+                    engine,
+                    catalog,
+                    options,
+                    &mut outcome,
+                    &mut images,
+                    &mut seen_derogations,
+                ),
+                Err(error) => outcome.findings.push(render_failure(
+                    target,
+                    &chart_yaml,
+                    &chart_name,
+                    set_name,
+                    &error,
+                    catalog,
+                    options,
+                )),
+            }
+        }
+    }
+    outcome.findings.extend(check_chart_sources(
+        target,
+        &chart_yaml,
+        images,
+        engine,
+        catalog,
+        options,
+    ));
+    outcome
+}
+
+/// A container image as rendered, for HELM001.
+struct RenderedImage {
+    file: String,
+    span: Span,
+    image: String,
+    templated: bool,
+    lines_of: Arc<Provenance>,
+}
+
+/// Container `image` nodes of a rendered object, with their pod spec paths.
+fn container_images(object: &Node) -> Vec<&Node> {
+    let kind = object.get("kind").and_then(Node::as_str).unwrap_or("");
+    let pod_spec = match kind {
+        "Pod" => object.get("spec"),
+        "CronJob" => object
+            .get("spec")
+            .and_then(|s| s.get("jobTemplate"))
+            .and_then(|j| j.get("spec"))
+            .and_then(|s| s.get("template"))
+            .and_then(|t| t.get("spec")),
+        _ => object
+            .get("spec")
+            .and_then(|s| s.get("template"))
+            .and_then(|t| t.get("spec")),
+    };
+    let Some(pod_spec) = pod_spec else {
+        return Vec::new();
+    };
+    ["initContainers", "containers", "ephemeralContainers"]
+        .iter()
+        .filter_map(|list| pod_spec.get(list))
+        .filter_map(|l| match &l.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|c| c.get("image"))
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_rendered(
+    target: &Target,
+    rendered: &render::RenderedChart,
+    set: Option<&ValueSet>,
+    set_name: Option<String>,
+    engine: &mut RuleEngine,
+    catalog: &Catalog,
+    options: &ScanOptions,
+    outcome: &mut TargetOutcome,
+    images: &mut Vec<RenderedImage>,
+    seen_derogations: &mut BTreeSet<(String, u32, u32)>,
+) {
+    // Values files by the prefix of the templates reading them: value-set files first (they
+    // win), then the chart's values.yaml, then a subchart's own.
+    let set_sources: Vec<(PathBuf, String)> = set
+        .map(|s| {
+            s.files
+                .iter()
+                .map(|f| (f.clone(), display_path(f)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut sources_by_chart: HashMap<PathBuf, Arc<Vec<ValuesSource>>> = HashMap::new();
+    let mut members = Vec::new();
+    for template in &rendered.templates {
+        let values = sources_by_chart
+            .entry(template.chart_dir.clone())
+            .or_insert_with(|| {
+                let prefix = template.values_prefix.clone();
+                let mut list: Vec<ValuesSource> = set_sources
+                    .iter()
+                    .filter_map(|(path, display)| {
+                        load_values_source(path, display.clone(), prefix.clone())
+                    })
+                    .collect();
+                let top = target.path.join("values.yaml");
+                list.extend(load_values_source(
+                    &top,
+                    display_in_chart(target, &top),
+                    prefix.clone(),
+                ));
+                if !prefix.is_empty() {
+                    let own = template.chart_dir.join("values.yaml");
+                    list.extend(load_values_source(
+                        &own,
+                        display_in_chart(target, &own),
+                        Vec::new(),
+                    ));
+                }
+                Arc::new(list)
+            })
+            .clone();
+        let file = display_in_chart(target, &template.file);
+        let provenance = Arc::new(Provenance::new(
+            template.text.clone(),
+            template.source.clone(),
+            template.marks.clone(),
+        ));
+        let lines: Vec<&str> = provenance.source().split('\n').collect();
+        for d in derogation::comment_derogations(&file, &lines) {
+            if seen_derogations.insert((d.file.clone(), d.span.start.line, d.span.start.column)) {
+                outcome.inline_derogations.push(d);
+            }
+        }
+        let ctx = FileContext {
+            catalog,
+            options,
+            display: &file,
+            lines,
+        };
+        for (start, text) in split_documents(provenance.text()) {
+            let doc = Arc::new(RenderedDoc {
+                provenance: provenance.clone(),
+                start,
+                text: text.to_string(),
+                file: file.clone(),
+                value_set: set_name.clone(),
+                values: values.clone(),
+            });
+            check_document(
+                &doc,
+                &ctx,
+                engine,
+                outcome,
+                images,
+                &mut members,
+                seen_derogations,
+            );
+        }
+    }
+    let name = match &set_name {
+        Some(set) => format!("{} [{}]", target.display, set),
+        None => target.display.clone(),
+    };
+    outcome.own_bundles.push((name, members));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_document(
+    doc: &Arc<RenderedDoc>,
+    ctx: &FileContext<'_>,
+    engine: &mut RuleEngine,
+    outcome: &mut TargetOutcome,
+    images: &mut Vec<RenderedImage>,
+    members: &mut Vec<BundleMember>,
+    seen_derogations: &mut BTreeSet<(String, u32, u32)>,
+) {
+    let stream = yaml::load(&doc.text, ctx.options.yaml_limits);
+    for error in &stream.errors {
+        let rule = match error.kind {
+            yaml::YamlErrorKind::Syntax => "LNT001",
+            yaml::YamlErrorKind::DuplicateKey => "LNT002",
+            yaml::YamlErrorKind::Limit => "LNT008",
+        };
+        let detail = format!("in the rendered output: {}", error.message);
+        let mut finding = ctx.lint(rule, doc.map_span(error.span), detail);
+        finding.value_set = doc.value_set.clone();
+        outcome.findings.push(finding);
+    }
+    for document in &stream.documents {
+        for (node, object) in objects(&document.root) {
+            outcome.documents += 1;
+            let head = doc.map_span(yaml::locate(node, &[]).span);
+            outcome.objects.push(ObjectSeen {
+                file: doc.file.clone(),
+                line: head.start.line,
+                object: object.clone(),
+            });
+            for mut d in annotation_derogations(&doc.file, node, &object) {
+                d.span = doc.map_span(d.span);
+                if seen_derogations.insert((d.file.clone(), d.span.start.line, d.span.start.column))
+                {
+                    outcome.inline_derogations.push(d);
+                }
+            }
+            for image in container_images(node) {
+                let start = doc.offset(image.span.start);
+                let end = doc.offset(image.span.end);
+                images.push(RenderedImage {
+                    file: doc.file.clone(),
+                    span: doc.map_span(image.span),
+                    image: image.as_str().unwrap_or_default().to_string(),
+                    templated: doc.provenance.has_action_in(start, end),
+                    lines_of: doc.provenance.clone(),
+                });
+            }
+            if ctx.options.bundles {
+                members.push(BundleMember {
+                    file: doc.file.clone(),
+                    node: node.clone(),
+                    object: object.clone(),
+                    rendered: Some(doc.clone()),
+                });
+            }
+            match engine.evaluate(&Family::Kubernetes, &object.kind, node.to_rego()) {
+                Ok(raw) => {
+                    for r in raw {
+                        outcome
+                            .findings
+                            .push(doc.finding(ctx, node, &object, r.rule_id, r.path, r.params));
+                    }
+                }
+                Err(e) => {
+                    let mut finding = ctx.lint("LNT011", head, e.to_string());
+                    finding.object = Some(object.clone());
+                    finding.value_set = doc.value_set.clone();
+                    outcome.findings.push(finding);
+                }
+            }
+        }
+    }
+}
+
+/// LNT003 at the position Helm gives (a template line, or the Chart.yaml dependency line).
+fn render_failure(
+    target: &Target,
+    chart_yaml: &ChartYaml,
+    chart_name: &str,
+    set_name: Option<String>,
+    error: &render::ChartError,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> Finding {
+    // Template names start with the chart name (`CHART/templates/x.yaml`); other errors
+    // carry a path on disk.
+    let on_disk = if error.file.is_empty() {
+        None
+    } else if Path::new(&error.file).starts_with(&target.path)
+        || Path::new(&error.file).is_absolute()
+    {
+        Some(PathBuf::from(&error.file))
+    } else {
+        error
+            .file
+            .split_once('/')
+            .map(|(_, rest)| target.path.join(rest))
+            .filter(|p| p.is_file())
+    };
+    let (display, text) = match &on_disk {
+        Some(path) if path.is_file() => (
+            display_in_chart(target, path),
+            std::fs::read_to_string(path).unwrap_or_default(),
+        ),
+        _ => (chart_yaml.display.clone(), chart_yaml.text.clone()),
+    };
+    let lines: Vec<&str> = text.split('\n').collect();
+    let line = (error.line as u32).max(1);
+    let column = (error.column as u32).max(1);
+    let line_text = lines.get(line as usize - 1).copied().unwrap_or("");
+    let span = if error.column == 0 {
+        // Helm gives no column: underline the line's content.
+        let indent = line_text.len() - line_text.trim_start().len();
+        Span::on_line(line, indent as u32 + 1, line_text.trim())
+    } else {
+        Span::new(Position::new(line, column), Position::new(line, column + 1))
+    };
+    let ctx = FileContext {
+        catalog,
+        options,
+        display: &display,
+        lines,
+    };
+    let params = BTreeMap::from([
+        ("chart".to_string(), chart_name.to_string()),
+        ("detail".to_string(), error.message.clone()),
+    ]);
+    let mut finding = ctx.finding("LNT003", span, Vec::new(), params);
+    finding.value_set = set_name;
+    finding
+}
+
+/// The HELM rules: Chart.yaml, the chart's values*.yaml files and the rendered images.
+fn check_chart_sources(
+    target: &Target,
+    chart_yaml: &ChartYaml,
+    images: Vec<RenderedImage>,
+    engine: &mut RuleEngine,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> Vec<Finding> {
+    let mut values_files: Vec<(String, String, Node)> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&target.path) {
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p.file_name().map(|n| n.to_string_lossy().to_string());
+                name.is_some_and(|n| {
+                    n.starts_with("values") && (n.ends_with(".yaml") || n.ends_with(".yml"))
+                }) && p.is_file()
+            })
+            .collect();
+        paths.sort();
+        for path in paths {
+            let Ok(text) = read_text(&path, options.max_file_size) else {
+                continue;
+            };
+            let stream = yaml::load(&text, options.yaml_limits);
+            if let Some(doc) = stream.documents.into_iter().next() {
+                values_files.push((display_in_chart(target, &path), text, doc.root));
+            }
+        }
+    }
+    // One image per template place (value sets render the same line several times).
+    let mut unique: BTreeMap<(String, Span), RenderedImage> = BTreeMap::new();
+    for image in images {
+        unique
+            .entry((image.file.clone(), image.span))
+            .and_modify(|kept| kept.templated |= image.templated)
+            .or_insert(image);
+    }
+    let images: Vec<RenderedImage> = unique.into_values().collect();
+
+    let key = |k: &str| regorus::Value::from(k);
+    let image_values: Vec<regorus::Value> = images
+        .iter()
+        .map(|i| {
+            regorus::Value::from(BTreeMap::from([
+                (key("file"), key(&i.file)),
+                (key("image"), key(&i.image)),
+                (key("templated"), regorus::Value::from(i.templated)),
+            ]))
+        })
+        .collect();
+    let values_values: Vec<regorus::Value> = values_files
+        .iter()
+        .map(|(file, _, root)| {
+            regorus::Value::from(BTreeMap::from([
+                (key("file"), key(file)),
+                (key("values"), root.to_rego()),
+            ]))
+        })
+        .collect();
+    let chart = chart_yaml
+        .root
+        .as_ref()
+        .map_or(regorus::Value::Null, Node::to_rego);
+    // apiVersion v1 charts declare their dependencies in requirements.yaml.
+    let requirements_path = target.path.join("requirements.yaml");
+    let requirements = read_text(&requirements_path, options.max_file_size)
+        .ok()
+        .map(|text| {
+            let root = yaml::load(&text, options.yaml_limits)
+                .documents
+                .into_iter()
+                .next()
+                .map(|d| d.root);
+            (display_in_chart(target, &requirements_path), text, root)
+        });
+    let input = regorus::Value::from(BTreeMap::from([
+        (
+            key("requirements"),
+            requirements
+                .as_ref()
+                .and_then(|(_, _, root)| root.as_ref())
+                .map_or(regorus::Value::Null, Node::to_rego),
+        ),
+        (key("chart"), chart),
+        (key("images"), regorus::Value::from(image_values)),
+        (key("values_files"), regorus::Value::from(values_values)),
+    ]));
+    let raw = match engine.evaluate(&Family::Chart, "", input) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let ctx = FileContext {
+                catalog,
+                options,
+                display: &chart_yaml.display,
+                lines: chart_yaml.text.split('\n').collect(),
+            };
+            return vec![ctx.lint("LNT011", crate::scan::start_of_file(), e.to_string())];
+        }
+    };
+    let mut out = Vec::new();
+    for r in raw {
+        let head = r.path.first().and_then(serde_json::Value::as_str);
+        let index = r.path.get(1).and_then(serde_json::Value::as_u64);
+        let (display, text, span): (&str, &str, Span) = match (head, index) {
+            (Some("images"), Some(i)) => {
+                let Some(image) = images.get(i as usize) else {
+                    continue;
+                };
+                (&image.file, image.lines_of.source(), image.span)
+            }
+            (Some("values_files"), Some(i)) => {
+                let Some((file, text, root)) = values_files.get(i as usize) else {
+                    continue;
+                };
+                let rest = r.path.get(3..).unwrap_or_default();
+                (file, text, yaml::locate(root, &path_segments(rest)).span)
+            }
+            (Some("chart"), _) => {
+                let Some(root) = &chart_yaml.root else {
+                    continue;
+                };
+                let span = yaml::locate(root, &path_segments(&r.path[1..])).span;
+                (&chart_yaml.display, &chart_yaml.text, span)
+            }
+            (Some("requirements"), _) => {
+                let Some((file, text, Some(root))) = &requirements else {
+                    continue;
+                };
+                let span = yaml::locate(root, &path_segments(&r.path[1..])).span;
+                (file, text, span)
+            }
+            _ => continue,
+        };
+        let ctx = FileContext {
+            catalog,
+            options,
+            display,
+            lines: text.split('\n').collect(),
+        };
+        out.push(ctx.finding(&r.rule_id, span, r.path, r.params));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_documents_with_their_offsets() {
+        let text = "\n---\n  a: 1\n---\n\n---\nb: 2\n";
+        let docs = split_documents(text);
+        assert_eq!(docs, vec![(7, "a: 1"), (21, "b: 2")]);
+        assert_eq!(&text[7..11], "a: 1");
+    }
+
+    #[test]
+    fn offsets_count_characters() {
+        assert_eq!(offset_in("é: x\nab", 1, 3), 3);
+        assert_eq!(offset_in("é: x\nab", 2, 2), 7);
+        assert_eq!(offset_in("a", 5, 1), 1);
+    }
+}
