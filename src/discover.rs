@@ -35,6 +35,27 @@ pub struct WalkProblem {
 pub struct Discovery {
     pub targets: Vec<Target>,
     pub problems: Vec<WalkProblem>,
+    /// Set when single files were named (pre-commit passes the staged files): the display
+    /// paths (files, and the directories and charts named or brought in) whose findings are
+    /// reported. The other YAML files of a named file's folder are targets too, read only so
+    /// that the folder's bundle is whole.
+    pub focus: Option<Vec<String>>,
+}
+
+impl Discovery {
+    /// Whether a finding in `file` is reported (always, unless single files were named).
+    pub fn in_focus(&self, file: &str) -> bool {
+        let Some(focus) = &self.focus else {
+            return true;
+        };
+        focus.iter().any(|f| {
+            f == "."
+                || file == f
+                || file
+                    .strip_prefix(f.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
 }
 
 /// Default Dockerfile name patterns (matched on the file name, case-insensitively).
@@ -125,20 +146,28 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
     let mut files: BTreeSet<PathBuf> = BTreeSet::new();
     let mut charts: BTreeSet<PathBuf> = BTreeSet::new();
     let mut problems = Vec::new();
+    let mut focus = Vec::new();
 
     for root in paths {
         if root.is_file() {
-            // Pre-commit passes single files: a file inside a chart brings in the whole chart.
+            // Pre-commit passes single files: a file inside a chart brings in the whole chart,
+            // a YAML file its folder's other YAML files (the bundle the APP rules judge).
             match enclosing_chart(root) {
                 Some(chart) => {
+                    focus.push(display_path(&chart));
                     charts.insert(chart);
                 }
                 None => {
+                    focus.push(display_path(root));
+                    if is_yaml(root) {
+                        files.extend(yaml_siblings(root));
+                    }
                     files.insert(root.clone());
                 }
             }
             continue;
         }
+        focus.push(display_path(root));
         if !root.exists() {
             problems.push(WalkProblem {
                 display: display_path(root),
@@ -235,7 +264,41 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
     targets.dedup();
     problems.sort();
     problems.dedup();
-    Ok(Discovery { targets, problems })
+    let focus = paths.iter().any(|p| p.is_file()).then(|| {
+        focus.sort();
+        focus.dedup();
+        focus
+    });
+    Ok(Discovery {
+        targets,
+        problems,
+        focus,
+    })
+}
+
+/// The other YAML files of a file's folder (not recursive, no hidden files), sorted.
+fn yaml_siblings(file: &Path) -> Vec<PathBuf> {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| {
+            if file.parent().is_some_and(|p| p.as_os_str().is_empty()) {
+                PathBuf::from(e.file_name())
+            } else {
+                e.path()
+            }
+        })
+        .filter(|p| p.is_file() && is_yaml(p))
+        .collect();
+    out.sort();
+    out
 }
 
 #[cfg(test)]

@@ -466,7 +466,9 @@ fn main() -> ExitCode {
                 cct_lint::config::today(),
             ));
             result.findings.extend(extra);
-            result.findings.retain(|f| config.enabled(&f.rule_id));
+            result
+                .findings
+                .retain(|f| config.enabled(&f.rule_id) && discovery.in_focus(&f.file));
             for f in &mut result.findings {
                 f.in_baseline = baseline.contains(&(f.rule_id.clone(), f.fingerprint.clone()));
             }

@@ -7,8 +7,7 @@
 #   requirements: [EXI-ARCH-2, EXI-ARCH-19]
 #   alpha: [EX28]
 #   input:
-#     family: kubernetes
-#     kinds: [Deployment, StatefulSet, DeploymentConfig]
+#     family: bundle
 #   title_fr: La charge de travail n'exécute qu'un réplica
 #   message:
 #     en: "{kind} `{name}` runs a single replica"
@@ -20,20 +19,20 @@
 #       (EXI-ARCH-19, alpha EX28) need at least two replicas spread over the cluster. The rule
 #       fires on a Deployment, StatefulSet or OpenShift DeploymentConfig whose `replicas` is 1,
 #       null or unset (Kubernetes then runs 1); `replicas: 0` (a workload switched off on
-#       purpose) is not reported. It looks at the object alone for now: a
-#       HorizontalPodAutoscaler with `minReplicas` ≥ 2 targeting the workload in the same bundle
-#       also satisfies the requirement, and a derogation records that case until the bundle-level
-#       check exists.
+#       purpose) is not reported. A HorizontalPodAutoscaler (or KEDA ScaledObject) of the same
+#       bundle and namespace that targets the workload with a minimum of 2 or more satisfies the
+#       requirement whatever `replicas` says (the autoscaler owns the count); one whose minimum
+#       is 1 does not.
 #     fr: >-
 #       Avec un seul pod, chaque redémarrage, déploiement, drainage de nœud ou panne de zone
 #       interrompt le service : l'objectif de disponibilité (EXI-ARCH-2) et des pods
 #       redémarrables à tout instant (EXI-ARCH-19, alpha EX28) demandent au moins deux réplicas
 #       répartis dans le cluster. La règle se déclenche sur un Deployment, un StatefulSet ou une
 #       DeploymentConfig OpenShift dont `replicas` vaut 1, est nul ou absent (Kubernetes en lance
-#       alors 1) ; `replicas: 0` (charge arrêtée volontairement) n'est pas signalé. Elle ne
-#       regarde pour l'instant que l'objet lui-même : un HorizontalPodAutoscaler avec
-#       `minReplicas` ≥ 2 qui cible la charge dans le même ensemble satisfait aussi l'exigence,
-#       et une dérogation couvre ce cas en attendant la vérification au niveau de l'ensemble.
+#       alors 1) ; `replicas: 0` (charge arrêtée volontairement) n'est pas signalé. Un
+#       HorizontalPodAutoscaler (ou un ScaledObject KEDA) du même ensemble et du même namespace
+#       qui cible la charge avec un minimum de 2 ou plus satisfait l'exigence quelle que soit la
+#       valeur de `replicas` (l'autoscaler décide du nombre) ; un minimum de 1 ne suffit pas.
 #   remediation:
 #     en: >-
 #       Set `replicas: 2` or more (with pod anti-affinity or topology spread constraints), or
@@ -43,29 +42,39 @@
 #       répartition topologique), ou ajoutez un HorizontalPodAutoscaler avec `minReplicas: 2`.
 package rules.kubernetes.K8S023
 
-_name := input.metadata.name if {
-	is_string(input.metadata.name)
-} else := ""
+import data.lib.bundle
 
-_finding(path) := {"path": path, "params": {"kind": input.kind, "name": _name}}
+_kinds := {"Deployment", "StatefulSet", "DeploymentConfig"}
 
-# `replicas` written: 1 (or null, which Kubernetes defaults to 1).
+# Single-replica workloads: `replicas` written as 1 or null (Kubernetes defaults null to 1), or
+# missing (the finding then lands on `spec:`); not when an autoscaler keeps two or more.
 deny contains f if {
-	input.kind in {"Deployment", "StatefulSet", "DeploymentConfig"}
-	is_object(input.spec)
-	"replicas" in object.keys(input.spec)
-	_single(input.spec.replicas)
-	f := _finding(["spec", "replicas"])
+	some i, obj in bundle.objects
+	is_object(obj)
+	bundle.kind(obj) in _kinds
+	spec := obj.spec
+	is_object(spec)
+	_single(spec)
+	not _autoscaled_to_two(obj)
+	f := {
+		"path": array.concat(["objects", i], _path(spec)),
+		"params": {"kind": bundle.kind(obj), "name": bundle.name(obj)},
+	}
 }
 
-# `replicas` missing: the finding lands on `spec:`.
-deny contains f if {
-	input.kind in {"Deployment", "StatefulSet", "DeploymentConfig"}
-	is_object(input.spec)
-	not "replicas" in object.keys(input.spec)
-	f := _finding(["spec"])
+_single(spec) if not "replicas" in object.keys(spec)
+
+_single(spec) if spec.replicas == null
+
+_single(spec) if spec.replicas == 1
+
+_path(spec) := ["spec", "replicas"] if "replicas" in object.keys(spec)
+
+else := ["spec"]
+
+_autoscaled_to_two(obj) if {
+	w := {"kind": bundle.kind(obj), "name": bundle.name(obj), "namespace": bundle.namespace(obj)}
+	some a in bundle.autoscalers
+	bundle.targets(a, w)
+	a.min >= 2
 }
-
-_single(r) if r == null
-
-_single(r) if r == 1
