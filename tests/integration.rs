@@ -2022,3 +2022,46 @@ fn audit_reports_list_every_requirement_and_the_html_is_self_contained() {
     ]);
     assert_eq!(again.stdout, once.stdout, "byte-identical between runs");
 }
+
+#[test]
+fn audit_report_snapshots_with_evidence_from_the_example_repository() {
+    for (format, lang, file) in [
+        ("audit-md", "fr", "tests/snapshots/example.audit.fr.md"),
+        ("audit-md", "en", "tests/snapshots/example.audit.en.md"),
+        ("audit-html", "fr", "tests/snapshots/example.audit.fr.html"),
+    ] {
+        let out = bin()
+            .args([
+                "check",
+                "fixtures/repos/registre-associations",
+                "--format",
+                format,
+                "--lang",
+                lang,
+                "--fail-on",
+                "never",
+            ])
+            .env("CCT_LINT_REPORT_DATE", "2026-11-22")
+            .env(
+                "CCT_LINT_REPORT_COMMIT",
+                "0123456789abcdef0123456789abcdef01234567",
+            )
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("run cct-lint");
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(text.contains("0123456789abcdef0123456789abcdef01234567"));
+        assert!(text.contains("2026-11-22"));
+        // Evidence gathered from the example: the OpenAPI file, the GitLab pipeline, the
+        // Argo CD Application.
+        for evidence in [
+            "api/openapi.yaml",
+            ".gitlab-ci.yml",
+            "deploy/argocd/application.yaml",
+        ] {
+            assert!(text.contains(evidence), "{file}: no evidence {evidence}");
+        }
+        assert_snapshot(file, &text);
+    }
+}

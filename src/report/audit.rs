@@ -7,7 +7,8 @@
 //! COVERAGE table says the rules cover all of it, and evidence is shown as a hint, never as
 //! compliance. Like every renderer it returns a string and depends on neither wall-clock time
 //! nor thread count: the date is printed only when given (`CCT_LINT_REPORT_DATE` or
-//! `SOURCE_DATE_EPOCH`), and the git commit is read from `.git` files, not by running `git`.
+//! `SOURCE_DATE_EPOCH`), and the git commit is read from `.git` files, not by running `git`
+//! (or given with `CCT_LINT_REPORT_COMMIT`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -316,6 +317,17 @@ pub fn git_head(start: &Path) -> Option<GitHead> {
     }
 }
 
+/// `CCT_LINT_REPORT_COMMIT` (a commit id, e.g. `$CI_COMMIT_SHA` where the CI checkout has no
+/// `.git`, or a fixed id for reproducible reports) overrides what `.git` says.
+fn env_head() -> Option<GitHead> {
+    let commit = std::env::var("CCT_LINT_REPORT_COMMIT").ok()?;
+    let commit = commit.trim();
+    is_object_id(commit).then(|| GitHead {
+        commit: commit.to_ascii_lowercase(),
+        branch: None,
+    })
+}
+
 /// The directory the report is about: the first root (its directory when it is a file).
 fn application_dir(roots: &[PathBuf]) -> Option<PathBuf> {
     let first = roots.first().cloned().unwrap_or_else(|| PathBuf::from("."));
@@ -470,7 +482,7 @@ fn build<'a>(input: &ReportInput<'a>, evidence: &'a [Evidence]) -> Audit<'a> {
         lang: input.lang,
         catalog: input.catalog,
         app: application_name(input.roots),
-        head: application_dir(input.roots).and_then(|d| git_head(&d)),
+        head: env_head().or_else(|| application_dir(input.roots).and_then(|d| git_head(&d))),
         date: env_date(),
         rows,
         evidence,
