@@ -15,5 +15,6 @@ pub mod policy;
 pub mod regotest;
 pub mod render;
 pub mod report;
+pub mod scaffold;
 pub mod scan;
 pub mod span;

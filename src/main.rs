@@ -134,6 +134,20 @@ enum Command {
     },
     /// Run the `test_*` rules of Rego policy directories (default: the embedded rules).
     Test { dirs: Vec<PathBuf> },
+    /// Write a working starter rule (METADATA, logic, Rego tests) and a failing and a passing
+    /// fixture, to edit into a new rule.
+    NewRule {
+        /// Rule id: upper-case letters then digits, e.g. TEAM001.
+        id: String,
+        /// Rule name, lower-case words joined by `-`, e.g. owner-annotation-missing.
+        name: String,
+        #[arg(long, value_enum, default_value_t = NewRuleFamily::Kubernetes)]
+        family: NewRuleFamily,
+        /// Policy directory (`--policy DIR`); a built-in family folder such as
+        /// `rules/kubernetes` puts the fixtures under `fixtures/rules/ID/`.
+        #[arg(long, default_value = "policies")]
+        dir: PathBuf,
+    },
     /// Render a Helm chart directory and print what `helm template` prints.
     Render {
         chart: PathBuf,
@@ -218,6 +232,12 @@ fn apply_chart_overrides(
         }
     }
     Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum NewRuleFamily {
+    Kubernetes,
+    Dockerfile,
 }
 
 fn lang_from(arg: Option<LangArg>) -> Lang {
@@ -574,6 +594,38 @@ fn main() -> ExitCode {
                         eprintln!("cct-lint: {e}");
                         return ExitCode::from(2);
                     }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("cct-lint: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::NewRule {
+            id,
+            name,
+            family,
+            dir,
+        } => {
+            let spec = cct_lint::scaffold::NewRule {
+                id: &id,
+                name: &name,
+                family: match family {
+                    NewRuleFamily::Kubernetes => Family::Kubernetes,
+                    NewRuleFamily::Dockerfile => Family::Dockerfile,
+                },
+                dir: &dir,
+            };
+            match cct_lint::scaffold::new_rule(&spec) {
+                Ok(files) => {
+                    for f in &files {
+                        println!("created {}", f.display());
+                    }
+                    println!(
+                        "next: edit the rule, then `cct-lint test {dir}` and `cct-lint check --policy {dir} <fixture>`; exclude the fixtures from your own scans (`exclude: [\"{dir}/**/fixtures/**\"]`)",
+                        dir = dir.display()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

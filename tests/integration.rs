@@ -837,6 +837,8 @@ fn junit_report_of_a_clean_scan_is_not_empty() {
 mod check_focus;
 #[path = "checks/helm.rs"]
 mod check_helm;
+#[path = "checks/scaffold.rs"]
+mod check_scaffold;
 #[path = "render/features.rs"]
 mod render_features;
 #[path = "render/fuzz.rs"]
