@@ -43,6 +43,8 @@ pub struct Config {
     /// The file it was read from (display path), if any.
     pub file: Option<String>,
     pub exclude: Vec<String>,
+    /// When not empty, only files matching one of these globs are checked.
+    pub include: Vec<String>,
     pub dockerfile_globs: Option<Vec<String>>,
     pub max_file_size: Option<u64>,
     pub rules: BTreeMap<String, RuleSettings>,
@@ -428,6 +430,10 @@ impl Config {
                     config.exclude = reader.strings(v, "exclude")?;
                     reader.check_globs(v, &config.exclude)?;
                 }
+                "include" => {
+                    config.include = reader.strings(v, "include")?;
+                    reader.check_globs(v, &config.include)?;
+                }
                 "dockerfiles" => {
                     let globs = reader.strings(v, "dockerfiles")?;
                     reader.check_globs(v, &globs)?;
@@ -468,7 +474,7 @@ impl Config {
                 other => {
                     return Err(reader.error(
                         entry.key_span,
-                        format!("unknown key `{other}` (expected exclude, dockerfiles, max_file_size, inline_derogations, policies, helm, rules, derogations)"),
+                        format!("unknown key `{other}` (expected include, exclude, dockerfiles, max_file_size, inline_derogations, policies, helm, rules, derogations)"),
                     ))
                 }
             }
@@ -514,7 +520,10 @@ impl Config {
 /// The commented starter file written by `cct-lint init`.
 pub const STARTER: &str = r#"# cct-lint configuration. Every key is optional; `cct-lint explain ID` documents each rule.
 
-# Paths (globs, relative to where cct-lint runs) left out of the scan, on top of .gitignore.
+# Only these paths are checked (globs, relative to the scanned directory); default: everything.
+# include: ["deploy/**", "**/Dockerfile*", "charts/**"]
+
+# Paths (globs, relative to the scanned directory) left out of the scan, on top of .gitignore.
 exclude:
   - "**/testdata/**"
 

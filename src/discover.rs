@@ -73,6 +73,9 @@ pub struct DiscoverOptions {
     pub dockerfile_globs: Vec<String>,
     /// Globs (relative paths) to leave out.
     pub exclude: Vec<String>,
+    /// When not empty, only files matching one of these globs are checked (a chart is
+    /// checked when its Chart.yaml matches).
+    pub include: Vec<String>,
 }
 
 impl Default for DiscoverOptions {
@@ -80,6 +83,7 @@ impl Default for DiscoverOptions {
         Self {
             dockerfile_globs: DOCKERFILE_GLOBS.iter().map(|s| s.to_string()).collect(),
             exclude: Vec::new(),
+            include: Vec::new(),
         }
     }
 }
@@ -143,6 +147,20 @@ fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {
 pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discovery, globset::Error> {
     let dockerfiles = glob_set(&options.dockerfile_globs)?;
     let exclude = glob_set(&options.exclude)?;
+    let include = glob_set(&options.include)?;
+    // Globs are written relative to the scanned root (where the config file lives); the
+    // display path (relative to the working directory) is tried too.
+    let selected = |file: &Path| {
+        let display = display_path(file);
+        let relative = paths
+            .iter()
+            .find_map(|root| file.strip_prefix(root).ok())
+            .map(|p| p.to_string_lossy().replace('\\', "/"));
+        let matches = |set: &GlobSet| {
+            set.is_match(&display) || relative.as_ref().is_some_and(|r| set.is_match(r))
+        };
+        !matches(&exclude) && (options.include.is_empty() || matches(&include))
+    };
     let mut files: BTreeSet<PathBuf> = BTreeSet::new();
     let mut charts: BTreeSet<PathBuf> = BTreeSet::new();
     let mut problems = Vec::new();
@@ -224,6 +242,9 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
 
     let mut targets = Vec::new();
     for chart in &chart_roots {
+        if !selected(&chart.join("Chart.yaml")) {
+            continue;
+        }
         targets.push(Target {
             display: display_path(chart),
             path: chart.clone(),
@@ -232,12 +253,7 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
     }
     for file in files {
         let display = display_path(&file);
-        // Exclusions are written relative to the scanned root (where the config file lives).
-        let relative = paths
-            .iter()
-            .find_map(|root| file.strip_prefix(root).ok())
-            .map(|p| p.to_string_lossy().replace('\\', "/"));
-        if exclude.is_match(&display) || relative.is_some_and(|r| exclude.is_match(&r)) {
+        if !selected(&file) {
             continue;
         }
         let name = file
@@ -309,6 +325,41 @@ mod tests {
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().expect("has parent")).expect("mkdir");
         std::fs::write(p, text).expect("write");
+    }
+
+    #[test]
+    fn include_and_exclude_apply_to_files_and_charts() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "deploy/a.yaml", "a: 1\n");
+        write(root, "deploy/testdata/b.yaml", "a: 1\n");
+        write(root, "deploy/chart/Chart.yaml", "name: c\n");
+        write(root, "other/c.yaml", "a: 1\n");
+        write(root, "testdata/chart/Chart.yaml", "name: t\n");
+        let options = DiscoverOptions {
+            include: vec!["deploy/**".into()],
+            exclude: vec!["**/testdata/**".into()],
+            ..DiscoverOptions::default()
+        };
+        let d = discover(&[root.to_path_buf()], &options).expect("globs");
+        let rel: Vec<String> = d
+            .targets
+            .iter()
+            .map(|t| {
+                t.path
+                    .strip_prefix(root)
+                    .expect("below root")
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(rel, vec!["deploy/a.yaml", "deploy/chart"]);
+        let options = DiscoverOptions {
+            exclude: vec!["testdata/**".into()],
+            ..DiscoverOptions::default()
+        };
+        let d = discover(&[root.to_path_buf()], &options).expect("globs");
+        assert!(!d.targets.iter().any(|t| t.path.ends_with("testdata/chart")));
     }
 
     #[test]

@@ -397,6 +397,7 @@ fn main() -> ExitCode {
             };
             let mut discover_options = DiscoverOptions {
                 exclude: config.exclude.clone(),
+                include: config.include.clone(),
                 ..DiscoverOptions::default()
             };
             if let Some(globs) = &config.dockerfile_globs {
