@@ -196,6 +196,29 @@ pub struct Catalog {
     pub rules: BTreeMap<String, RuleMeta>,
     pub requirements: Vec<Requirement>,
     pub alpha_requirements: Vec<Requirement>,
+    /// Which requirement ids reports lead with and count by.
+    pub framework: Framework,
+}
+
+/// The version of the CCT requirement list reports speak in: the béta 2024 `EXI-*` ids by
+/// default, or the alpha v4 `EX*` ids still cited in tenders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Framework {
+    #[default]
+    #[value(name = "beta-2024")]
+    Beta2024,
+    #[value(name = "alpha-v4")]
+    AlphaV4,
+}
+
+impl Framework {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "beta-2024" => Some(Framework::Beta2024),
+            "alpha-v4" => Some(Framework::AlphaV4),
+            _ => None,
+        }
+    }
 }
 
 /// One requirement of a CCT list.
@@ -271,6 +294,7 @@ impl Catalog {
             rules,
             requirements: find("requirements-beta-2024.md"),
             alpha_requirements: find("requirements-alpha-v4-2023.md"),
+            framework: Framework::default(),
         })
     }
 

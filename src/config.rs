@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{Catalog, Severity};
+use crate::catalog::{Catalog, Framework, Severity};
 use crate::chart_scan::{ChartSettings, HelmOptions, ValueSet};
 use crate::parse::yaml::{self, Node, Value};
 use crate::span::Span;
@@ -55,6 +55,8 @@ pub struct Config {
     pub policies: Vec<PathBuf>,
     /// How Helm charts are rendered: Kubernetes version, value sets per chart.
     pub helm: HelmOptions,
+    /// The requirement list reports speak in (`framework: beta-2024 | alpha-v4`).
+    pub framework: Option<Framework>,
 }
 
 /// A problem in the config file, with its position.
@@ -449,6 +451,12 @@ impl Config {
                     }
                 }
                 "helm" => config.helm = reader.helm(v)?,
+                "framework" => {
+                    let text = reader.string(v, "framework")?;
+                    config.framework = Some(Framework::parse(&text).ok_or_else(|| {
+                        reader.error(v.span, format!("framework must be beta-2024 or alpha-v4, not `{text}`"))
+                    })?);
+                }
                 "inline_derogations" => match v.value {
                     Value::Bool(b) => config.inline_derogations = Some(b),
                     _ => return Err(reader.error(v.span, "`inline_derogations` must be true or false")),
@@ -474,7 +482,7 @@ impl Config {
                 other => {
                     return Err(reader.error(
                         entry.key_span,
-                        format!("unknown key `{other}` (expected include, exclude, dockerfiles, max_file_size, inline_derogations, policies, helm, rules, derogations)"),
+                        format!("unknown key `{other}` (expected include, exclude, dockerfiles, max_file_size, inline_derogations, policies, helm, framework, rules, derogations)"),
                     ))
                 }
             }
@@ -519,6 +527,10 @@ impl Config {
 
 /// The commented starter file written by `cct-lint init`.
 pub const STARTER: &str = r#"# cct-lint configuration. Every key is optional; `cct-lint explain ID` documents each rule.
+
+# Requirement ids the reports lead with and count by: beta-2024 (EXI-*, default) or alpha-v4
+# (EX*, the older list still cited in tenders). Both ids are always in SARIF and JSON.
+# framework: beta-2024
 
 # Only these paths are checked (globs, relative to the scanned directory); default: everything.
 # include: ["deploy/**", "**/Dockerfile*", "charts/**"]

@@ -112,6 +112,10 @@ enum Command {
         /// Kubernetes version for `.Capabilities.KubeVersion` when rendering charts.
         #[arg(long)]
         kube_version: Option<String>,
+        /// Requirement ids the reports lead with and count by (default: the config's
+        /// `framework`, else beta-2024).
+        #[arg(long, value_enum)]
+        framework: Option<cct_lint::catalog::Framework>,
     },
     /// Write a commented starter `.cct-lint.yaml` in the current directory.
     Init {
@@ -358,6 +362,7 @@ fn main() -> ExitCode {
             values,
             set,
             kube_version,
+            framework,
         } => {
             let baseline = match baseline.as_deref().map(read_baseline).transpose() {
                 Ok(b) => b.unwrap_or_default(),
@@ -386,6 +391,7 @@ fn main() -> ExitCode {
                 None => Config::default(),
             };
             let mut catalog = catalog;
+            catalog.framework = framework.or(config.framework).unwrap_or_default();
             let mut policy_dirs = policies;
             policy_dirs.extend(config.policies.iter().cloned());
             let custom = match policy::load(&policy_dirs, &mut catalog) {

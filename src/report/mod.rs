@@ -12,7 +12,7 @@ mod sarif;
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{Catalog, Lang, RuleMeta, Severity};
+use crate::catalog::{Catalog, Framework, Lang, RuleMeta, Severity};
 use crate::finding::Finding;
 use crate::scan::ObjectSeen;
 
@@ -90,12 +90,21 @@ pub fn severity_counts(findings: &[Finding]) -> [usize; 3] {
     counts
 }
 
-/// Findings per béta requirement id (a finding counts once for each requirement of its rule).
+/// The requirement ids of a rule in the catalogue's framework (béta `EXI-*` or alpha `EX*`).
+fn framework_ids<'r>(catalog: &Catalog, rule: &'r RuleMeta) -> &'r [String] {
+    match catalog.framework {
+        Framework::Beta2024 => &rule.requirements,
+        Framework::AlphaV4 => &rule.alpha,
+    }
+}
+
+/// Findings per requirement id of the framework (a finding counts once for each requirement of
+/// its rule).
 pub fn requirement_counts(catalog: &Catalog, findings: &[Finding]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for f in findings {
         if let Some(rule) = catalog.rule(&f.rule_id) {
-            for r in &rule.requirements {
+            for r in framework_ids(catalog, rule) {
                 *counts.entry(r.clone()).or_insert(0) += 1;
             }
         }
@@ -111,12 +120,17 @@ pub fn requirement_label(catalog: &Catalog, id: &str) -> String {
     }
 }
 
-/// The requirement ids of a rule, béta then alpha: `EXI-ARCH-18 (P), EX32`.
+/// The requirement ids of a rule, those of the framework first with their level, then the
+/// other list's: `EXI-ARCH-18 (P), EX32` (béta) or `EX32 (P), EXI-ARCH-18` (alpha).
 pub fn requirements_line(catalog: &Catalog, rule: &RuleMeta) -> String {
-    rule.requirements
+    let (first, second) = match catalog.framework {
+        Framework::Beta2024 => (&rule.requirements, &rule.alpha),
+        Framework::AlphaV4 => (&rule.alpha, &rule.requirements),
+    };
+    first
         .iter()
         .map(|r| requirement_label(catalog, r))
-        .chain(rule.alpha.iter().cloned())
+        .chain(second.iter().cloned())
         .chain(rule.platform.iter().map(|p| format!("kyverno:{p}")))
         .collect::<Vec<_>>()
         .join(", ")
