@@ -16,7 +16,7 @@ instruction_path(stage_index, instruction_index) := ["stages", stage_index, "ins
 # Name of a stage for messages: its AS name, else its index.
 stage_label(s) := s.name if is_string(s.name)
 
-stage_label(s) := sprintf("%d", [s.index]) if not is_string(s.name)
+stage_label(s) := sprintf("#%d", [s.index]) if not is_string(s.name)
 
 # The stage of index `i`.
 stage(i) := s if {

@@ -4,7 +4,7 @@ _deny(inp) := d if {
 	d := data.rules.dockerfile.DF001.deny with input as inp
 }
 
-_no_user(stage, image) := {"path": ["stages", stage], "params": {"stage": sprintf("%v", [stage]), "user": "root", "image": image}}
+_no_user(stage, image) := {"path": ["stages", stage], "params": {"stage": sprintf("#%v", [stage]), "user": "root", "image": image}}
 
 test_fail_no_user if {
 	_deny(_one("node:20.11", [_run("npm ci")])) == {_no_user(0, "node:20.11")}
@@ -25,19 +25,19 @@ test_fail_distroless_without_nonroot_tag if {
 
 test_fail_last_user_root if {
 	inp := _one("python:3.12-slim", [_i("USER", ["1001"]), _run("id"), _i("USER", ["root"])])
-	_deny(inp) == {{"path": ["stages", 0, "instructions", 3], "params": {"stage": "0", "user": "root", "image": "python:3.12-slim"}}}
+	_deny(inp) == {{"path": ["stages", 0, "instructions", 3], "params": {"stage": "#0", "user": "root", "image": "python:3.12-slim"}}}
 }
 
 test_fail_root_with_group if {
-	_deny(_one("debian:12", [_i("USER", ["root:root"])])) == {{"path": ["stages", 0, "instructions", 1], "params": {"stage": "0", "user": "root:root", "image": "debian:12"}}}
-	_deny(_one("debian:12", [_i("USER", ["0:0"])])) == {{"path": ["stages", 0, "instructions", 1], "params": {"stage": "0", "user": "0:0", "image": "debian:12"}}}
-	_deny(_one("debian:12", [_i("USER", ["ROOT"])])) == {{"path": ["stages", 0, "instructions", 1], "params": {"stage": "0", "user": "ROOT", "image": "debian:12"}}}
+	_deny(_one("debian:12", [_i("USER", ["root:root"])])) == {{"path": ["stages", 0, "instructions", 1], "params": {"stage": "#0", "user": "root:root", "image": "debian:12"}}}
+	_deny(_one("debian:12", [_i("USER", ["0:0"])])) == {{"path": ["stages", 0, "instructions", 1], "params": {"stage": "#0", "user": "0:0", "image": "debian:12"}}}
+	_deny(_one("debian:12", [_i("USER", ["ROOT"])])) == {{"path": ["stages", 0, "instructions", 1], "params": {"stage": "#0", "user": "ROOT", "image": "debian:12"}}}
 }
 
 test_fail_user_variable_resolving_to_root if {
 	user := object.union(_i("USER", ["${APP_UID}"]), {"expanded": ["0"]})
 	inp := _one("debian:12", [_i("ARG", ["APP_UID=0"]), user])
-	_deny(inp) == {{"path": ["stages", 0, "instructions", 2], "params": {"stage": "0", "user": "0", "image": "debian:12"}}}
+	_deny(inp) == {{"path": ["stages", 0, "instructions", 2], "params": {"stage": "#0", "user": "0", "image": "debian:12"}}}
 }
 
 test_fail_final_stage_without_user_builder_has_one if {

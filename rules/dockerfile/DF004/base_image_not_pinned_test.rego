@@ -7,7 +7,7 @@ _deny(inp) := d if {
 _f(stage, label, image) := {"path": ["stages", stage, "instructions", 0], "params": {"image": image, "stage": label}}
 
 test_fail_no_tag if {
-	_deny(_one("nginx", [])) == {_f(0, "0", "nginx")}
+	_deny(_one("nginx", [])) == {_f(0, "#0", "nginx")}
 }
 
 test_fail_latest_and_registry_port_two_findings if {
@@ -22,7 +22,7 @@ test_fail_arg_default_latest if {
 	inp := {"args": [{"name": "TAG", "value": "latest"}], "stages": [
 		object.union(_stage(0, null, "python:latest", null, true, []), {"from": {"image": "python:latest", "raw": "python:${TAG}", "stage": null, "scratch": false, "platform": null}}),
 	]}
-	_deny(inp) == {_f(0, "0", "python:latest")}
+	_deny(inp) == {_f(0, "#0", "python:latest")}
 }
 
 test_pass_version_tag_and_digest if {
