@@ -22,8 +22,10 @@
 #       `name_patterns`, matched on the key with camelCase, dots and dashes turned into `_`:
 #       `dbPassword` is `DB_PASSWORD`) holding a non-empty string that is not a boolean word, a
 #       duration, an absolute path or a template expression. Keys that name a reference rather
-#       than a secret pass: `existingSecret*`, and the suffixes of the parameter
-#       `ignored_suffixes` (`passwordKey`, `secretName`, `tokenFile`...).
+#       than a secret pass: `existingSecret*`, the suffixes of the parameter
+#       `ignored_suffixes` (`passwordKey`, `secretName`, `tokenFile`...), and a key ending in
+#       `Secret` (or holding `Secret` and ending in `Key`) whose value is a Kubernetes-style name
+#       (`tlsSecret: web-tls`, `passwordSecretKey: db-password`, `secretKey: thanos.yaml`).
 #     fr: >-
 #       Sur la plateforme, les secrets viennent de Vault (EXI-ARCH-10) et la configuration ne
 #       doit jamais être codée en dur (EXI-ARCH-22) : un mot de passe, un jeton ou une clé écrit
@@ -34,8 +36,10 @@
 #       camelCase, les points et les tirets deviennent `_` : `dbPassword` devient `DB_PASSWORD`)
 #       portant une chaîne non vide qui n'est ni un booléen, ni une durée, ni un chemin absolu,
 #       ni une expression de template. Les clés qui désignent une référence plutôt qu'un secret
-#       passent : `existingSecret*` et les suffixes du paramètre `ignored_suffixes`
-#       (`passwordKey`, `secretName`, `tokenFile`...).
+#       passent : `existingSecret*`, les suffixes du paramètre `ignored_suffixes`
+#       (`passwordKey`, `secretName`, `tokenFile`...) et une clé finissant par `Secret` (ou
+#       contenant `Secret` et finissant par `Key`) dont la valeur est un nom à la Kubernetes
+#       (`tlsSecret: web-tls`, `passwordSecretKey: db-password`, `secretKey: thanos.yaml`).
 #   remediation:
 #     en: >-
 #       Leave the default empty (`password: ""`) and read the secret from a Secret synchronised
@@ -47,7 +51,7 @@
 #       VaultStaticSecret), ou fournissez-le au déploiement.
 #   params:
 #     name_patterns: [PASSWORD, PASSWD, SECRET, TOKEN, API_KEY, APIKEY, PRIVATE_KEY, ACCESS_KEY, CREDENTIALS]
-#     ignored_suffixes: [_KEY_REF, _PASSWORD_KEY, _SECRET_KEY_REF, _TOKEN_KEY, _KEY_NAME, _FILE, _PATH, _DIR, _NAME, _REF, _URL, _URI, _ENDPOINT, _HOST, _PORT, _TTL, _TIMEOUT, _EXPIRY, _EXPIRES, _EXPIRATION, _LIFETIME, _LENGTH, _TYPE, _HEADER, _PREFIX, _ENABLED, _AUDIENCE, _ISSUER, _ALGORITHM, _POLICY, _KEYS]
+#     ignored_suffixes: [_KEY_REF, _PASSWORD_KEY, _SECRET_KEY_REF, _TOKEN_KEY, _KEY_NAME, _FILE, _PATH, _DIR, _NAME, _REF, _URL, _URI, _ENDPOINT, _HOST, _PORT, _TTL, _TIMEOUT, _EXPIRY, _EXPIRES, _EXPIRATION, _LIFETIME, _LENGTH, _TYPE, _HEADER, _PREFIX, _ENABLED, _AUDIENCE, _ISSUER, _ALGORITHM, _ALG, _POLICY, _KEYS]
 package rules.helm.HELM002
 
 import data.lib.credentials
@@ -79,9 +83,25 @@ deny contains f if {
 	not contains(s, "{{")
 	not regex.match(`^[0-9]+(\.[0-9]+)?(ms|s|m|h|d|w)?$`, s)
 	not regex.match(credentials.absolute_path, s)
+	not _names_a_secret(n, s)
 	regex.match(`[A-Za-z0-9]`, regex.replace(s, credentials.reference_placeholders, ""))
 	f := {
 		"path": array.concat(["values_files", i, "values"], path),
 		"params": {"key": concat(".", [sprintf("%v", [k]) | some k in path]), "name": key, "file": file.file},
 	}
+}
+
+# `tlsSecret: grafana-tls`, `passwordSecretKey: db-password`, `secretKey: thanos.yaml`: a key
+# that names a Secret (or a key inside one) holding a Kubernetes-style name, not a secret.
+_names_a_secret(n, s) if {
+	_secret_reference_key(n)
+	regex.match(`^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$`, s)
+	regex.match(`[-.]`, s)
+}
+
+_secret_reference_key(n) if endswith(n, "SECRET")
+
+_secret_reference_key(n) if {
+	endswith(n, "KEY")
+	contains(n, "SECRET")
 }

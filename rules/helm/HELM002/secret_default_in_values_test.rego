@@ -28,3 +28,21 @@ test_pass_references_and_empty_defaults if {
 	}
 	count(data.rules.helm.HELM002.deny) == 0 with input as _in(values)
 }
+
+test_pass_secret_names_and_keys_inside_secrets if {
+	values := {
+		"tls": {"tlsSecret": "grafana.local-tls", "passwordsSecretKeystoreKey": "keystore-password"},
+		"thanos": {"secretKey": "thanos.yaml"},
+		"caCerts": {"secret": "ca-certs-secret"},
+		"rfc2136": {"tsigSecretAlg": "hmac-sha256"},
+	}
+	count(data.rules.helm.HELM002.deny) == 0 with input as _in(values)
+}
+
+test_fail_secret_values_that_are_not_names if {
+	values := {"oauth": {"clientSecret": "XXXXXXXX"}, "aws": {"secretKey": "wJalrXUtnFEMI/K7MDENG"}}
+	data.rules.helm.HELM002.deny == {
+		_f(["oauth", "clientSecret"], "oauth.clientSecret", "clientSecret"),
+		_f(["aws", "secretKey"], "aws.secretKey", "secretKey"),
+	} with input as _in(values)
+}
