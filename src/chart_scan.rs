@@ -295,6 +295,215 @@ fn display_in_chart(target: &Target, file: &Path) -> String {
     }
 }
 
+/// Where the `.Values` of a (sub)chart come from, in the order a value is looked for:
+/// value-set files (they win), the top chart's values.yaml, then a subchart's own.
+fn values_sources(
+    target: &Target,
+    set: Option<&ValueSet>,
+    chart_dir: &Path,
+    prefix: &[String],
+) -> Vec<ValuesSource> {
+    let mut list: Vec<ValuesSource> = set
+        .map(|s| s.files.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| load_values_source(f, display_path(f), prefix.to_vec()))
+        .collect();
+    let top = target.path.join("values.yaml");
+    list.extend(load_values_source(
+        &top,
+        display_in_chart(target, &top),
+        prefix.to_vec(),
+    ));
+    if !prefix.is_empty() {
+        let own = chart_dir.join("values.yaml");
+        list.extend(load_values_source(
+            &own,
+            display_in_chart(target, &own),
+            Vec::new(),
+        ));
+    }
+    list
+}
+
+/// Helm refuses values that break a chart's `values.schema.json` (the top chart's, and each
+/// subchart's under its name or alias): one LNT003 per violation, at the values line when the
+/// value is in a values file, else at the schema.
+#[allow(clippy::too_many_arguments)]
+fn schema_findings(
+    target: &Target,
+    chart_yaml: &ChartYaml,
+    chart_name: &str,
+    set: Option<&ValueSet>,
+    values: &serde_json::Value,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> Vec<Finding> {
+    let mut schemas: Vec<(String, PathBuf, Vec<String>)> =
+        vec![(chart_name.to_string(), target.path.clone(), Vec::new())];
+    let aliases: BTreeMap<String, String> = chart_yaml
+        .root
+        .as_ref()
+        .and_then(|r| r.get("dependencies"))
+        .and_then(|d| match &d.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        })
+        .into_iter()
+        .flatten()
+        .filter_map(|d| {
+            let name = d.get("name")?.as_str()?.to_string();
+            let alias = d
+                .get("alias")
+                .and_then(Node::as_str)
+                .unwrap_or(&name)
+                .to_string();
+            Some((name, alias))
+        })
+        .collect();
+    if let Ok(entries) = std::fs::read_dir(target.path.join("charts")) {
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.join("values.schema.json").is_file())
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            let name = std::fs::read_to_string(dir.join("Chart.yaml"))
+                .ok()
+                .and_then(|t| {
+                    yaml::load(&t, options.yaml_limits)
+                        .documents
+                        .into_iter()
+                        .next()
+                })
+                .and_then(|d| {
+                    d.root
+                        .get("name")
+                        .and_then(Node::as_str)
+                        .map(str::to_string)
+                });
+            let Some(name) = name else { continue };
+            let key = aliases.get(&name).cloned().unwrap_or(name.clone());
+            schemas.push((name, dir, vec![key]));
+        }
+    }
+    let mut out = Vec::new();
+    for (name, dir, prefix) in schemas {
+        let schema_path = dir.join("values.schema.json");
+        let Ok(text) = read_text(&schema_path, options.max_file_size) else {
+            continue;
+        };
+        let schema_display = display_in_chart(target, &schema_path);
+        let lines: Vec<&str> = text.split('\n').collect();
+        let schema_ctx = FileContext {
+            catalog,
+            options,
+            display: &schema_display,
+            lines: lines.clone(),
+        };
+        let detail_of = |message: String| {
+            BTreeMap::from([
+                ("chart".to_string(), chart_name.to_string()),
+                ("detail".to_string(), message),
+            ])
+        };
+        let validator = serde_json::from_str::<serde_json::Value>(&text)
+            .map_err(|e| e.to_string())
+            .and_then(|mut schema| {
+                normalise_dialect(&mut schema);
+                jsonschema::validator_for(&schema).map_err(|e| e.to_string())
+            });
+        let validator = match validator {
+            Ok(v) => v,
+            Err(e) => {
+                let detail = format!("{name}: invalid values.schema.json: {e}");
+                out.push(schema_ctx.finding(
+                    "LNT003",
+                    crate::scan::start_of_file(),
+                    Vec::new(),
+                    detail_of(detail),
+                ));
+                continue;
+            }
+        };
+        let instance = prefix
+            .iter()
+            .try_fold(values, |v, k| v.get(k))
+            .cloned()
+            .unwrap_or(serde_json::Value::Object(Default::default()));
+        let sources = values_sources(target, set, &dir, &prefix);
+        for error in validator.iter_errors(&instance) {
+            let pointer = error.instance_path.to_string();
+            let detail = format!(
+                "values don't meet the specifications of the schema(s) in the following chart(s): {name}: at '{}': {error}",
+                if pointer.is_empty() { "/" } else { &pointer }
+            );
+            let path: Vec<String> = pointer
+                .split('/')
+                .skip(1)
+                .map(|seg| seg.replace("~1", "/").replace("~0", "~"))
+                .collect();
+            let located = sources.iter().find_map(|source| {
+                let full: Vec<String> = source.prefix.iter().chain(path.iter()).cloned().collect();
+                let (span, _) = find_key(&source.root, &full)?;
+                Some((source, span))
+            });
+            let mut finding = match located {
+                Some((source, span)) => FileContext {
+                    catalog,
+                    options,
+                    display: &source.display,
+                    lines: source.lines.iter().map(String::as_str).collect(),
+                }
+                .finding("LNT003", span, Vec::new(), detail_of(detail)),
+                None => schema_ctx.finding(
+                    "LNT003",
+                    crate::scan::start_of_file(),
+                    Vec::new(),
+                    detail_of(detail),
+                ),
+            };
+            finding.value_set = set.map(|s| s.name.clone());
+            out.push(finding);
+        }
+    }
+    out
+}
+
+/// Helm accepts any `$schema` (bitnami writes `http://json-schema.org/schema`, others `https`
+/// variants of the draft URIs); the validator knows only the canonical ones. Known drafts are
+/// spelled canonically, anything else is dropped (2020-12 then applies, as in Helm v4).
+fn normalise_dialect(schema: &mut serde_json::Value) {
+    let Some(map) = schema.as_object_mut() else {
+        return;
+    };
+    let Some(uri) = map
+        .get("$schema")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+    else {
+        return;
+    };
+    let canonical = [
+        ("draft-04", "http://json-schema.org/draft-04/schema"),
+        ("draft-06", "http://json-schema.org/draft-06/schema"),
+        ("draft-07", "http://json-schema.org/draft-07/schema"),
+        ("2019-09", "https://json-schema.org/draft/2019-09/schema"),
+        ("2020-12", "https://json-schema.org/draft/2020-12/schema"),
+    ]
+    .iter()
+    .find(|(marker, _)| uri.contains(marker))
+    .map(|(_, c)| *c);
+    match canonical {
+        Some(c) => {
+            map.insert("$schema".into(), serde_json::Value::from(c));
+        }
+        None => {
+            map.remove("$schema");
+        }
+    }
+}
+
 fn load_values_source(path: &Path, display: String, prefix: Vec<String>) -> Option<ValuesSource> {
     let text = std::fs::read_to_string(path).ok()?;
     let stream = yaml::load(&text, yaml::Limits::default());
@@ -389,18 +598,29 @@ pub(crate) fn scan_chart(
             };
             let set_name = set.map(|s| s.name.clone());
             match render::render_chart(&target.path, &render_options) {
-                Ok(rendered) => check_rendered(
-                    target,
-                    &rendered,
-                    set,
-                    set_name,
-                    engine,
-                    catalog,
-                    options,
-                    &mut outcome,
-                    &mut images,
-                    &mut seen_derogations,
-                ),
+                Ok(rendered) => {
+                    outcome.findings.extend(schema_findings(
+                        target,
+                        &chart_yaml,
+                        &chart_name,
+                        set,
+                        &rendered.values,
+                        catalog,
+                        options,
+                    ));
+                    check_rendered(
+                        target,
+                        &rendered,
+                        set,
+                        set_name,
+                        engine,
+                        catalog,
+                        options,
+                        &mut outcome,
+                        &mut images,
+                        &mut seen_derogations,
+                    );
+                }
                 Err(error) => outcome.findings.push(render_failure(
                     target,
                     &chart_yaml,
@@ -477,44 +697,18 @@ fn check_rendered(
     images: &mut Vec<RenderedImage>,
     seen_derogations: &mut BTreeSet<(String, u32, u32)>,
 ) {
-    // Values files by the prefix of the templates reading them: value-set files first (they
-    // win), then the chart's values.yaml, then a subchart's own.
-    let set_sources: Vec<(PathBuf, String)> = set
-        .map(|s| {
-            s.files
-                .iter()
-                .map(|f| (f.clone(), display_path(f)))
-                .collect()
-        })
-        .unwrap_or_default();
     let mut sources_by_chart: HashMap<PathBuf, Arc<Vec<ValuesSource>>> = HashMap::new();
     let mut members = Vec::new();
     for template in &rendered.templates {
         let values = sources_by_chart
             .entry(template.chart_dir.clone())
             .or_insert_with(|| {
-                let prefix = template.values_prefix.clone();
-                let mut list: Vec<ValuesSource> = set_sources
-                    .iter()
-                    .filter_map(|(path, display)| {
-                        load_values_source(path, display.clone(), prefix.clone())
-                    })
-                    .collect();
-                let top = target.path.join("values.yaml");
-                list.extend(load_values_source(
-                    &top,
-                    display_in_chart(target, &top),
-                    prefix.clone(),
-                ));
-                if !prefix.is_empty() {
-                    let own = template.chart_dir.join("values.yaml");
-                    list.extend(load_values_source(
-                        &own,
-                        display_in_chart(target, &own),
-                        Vec::new(),
-                    ));
-                }
-                Arc::new(list)
+                Arc::new(values_sources(
+                    target,
+                    set,
+                    &template.chart_dir,
+                    &template.values_prefix,
+                ))
             })
             .clone();
         let file = display_in_chart(target, &template.file);

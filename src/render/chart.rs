@@ -72,6 +72,8 @@ pub struct RenderedTemplate {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderedChart {
     pub templates: Vec<RenderedTemplate>,
+    /// The values the templates saw (defaults coalesced with the user's), for schema checks.
+    pub values: serde_json::Value,
 }
 
 /// A chart that could not be loaded or rendered; `file` is a path on disk or a template name,
@@ -931,6 +933,7 @@ pub fn render_loaded(
     process_imports(&mut chart)?;
     let values = user.deep_copy();
     coalesce_values(&chart, &values)?;
+    let values_json = values.to_json_value();
 
     let release = map_of(vec![
         ("Name", Value::str(&options.release_name)),
@@ -991,7 +994,10 @@ pub fn render_loaded(
         });
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(RenderedChart { templates: out })
+    Ok(RenderedChart {
+        templates: out,
+        values: values_json,
+    })
 }
 
 // ---------------------------------------------------------------------------------------

@@ -167,6 +167,11 @@ fn charts_that_do_not_render_are_errors_at_helms_position() {
             ),
             (
                 "LNT003".into(),
+                format!("{root}/schema-violation/values.yaml"),
+                1
+            ),
+            (
+                "LNT003".into(),
                 format!("{root}/template-error/templates/service.yaml"),
                 7
             ),
@@ -179,7 +184,8 @@ fn charts_that_do_not_render_are_errors_at_helms_position() {
         .collect();
     assert!(messages[0].contains("missing in charts/ directory: postgresql"));
     assert!(messages[1].contains("ingress.host is required"));
-    assert!(messages[2].contains("nil pointer evaluating interface {}.port"));
+    assert!(messages[2].contains("at '/replicaCount': \"two\" is not of type \"integer\""));
+    assert!(messages[3].contains("nil pointer evaluating interface {}.port"));
     // The chart that renders is still checked.
     assert!(findings.iter().any(|f| summary(f)
         == (
