@@ -1693,6 +1693,24 @@ fn github_action_inputs_are_cli_flags_and_its_steps_run() {
         r.log
     );
 
+    // `values` entries become `--values CHART=FILE`: the chart is rendered with that file.
+    let (_dir3, ws3) = example_workspace();
+    let r = run_action(
+        &action,
+        &[
+            ("install", "false"),
+            ("lang", "en"),
+            ("values", "chart=chart/values-prod.yaml\n"),
+        ],
+        &ws3,
+    );
+    assert_eq!(r.code, 1, "{}", r.log);
+    assert!(
+        r.log.contains("value set `chart/values-prod.yaml`"),
+        "{}",
+        r.log
+    );
+
     // `fail-on: never` passes, and a usage error (bad flag value) is exit code 2.
     let (_dir2, ws2) = example_workspace();
     let r = run_action(&action, &[("install", "false"), ("fail-on", "never")], &ws2);
