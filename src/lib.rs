@@ -10,6 +10,7 @@ pub mod discover;
 pub mod docs;
 pub mod evaluate;
 pub mod finding;
+pub mod kustomize;
 pub mod parse;
 pub mod policy;
 pub mod regotest;

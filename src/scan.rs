@@ -169,19 +169,29 @@ pub fn scan(
 ) -> ScanResult {
     // Targets are grouped per folder: a folder's objects form one bundle, evaluated as soon as
     // its files are read, so memory holds one folder's objects at a time, not the whole tree's.
+    // Kustomizations bundle the manifests they name, across folders: those targets are held
+    // out of their folder's bundle and evaluated per kustomization once every folder is read.
+    let kustomize = crate::kustomize::groups(&discovery.targets);
     let mut folders: BTreeMap<&str, Vec<&Target>> = BTreeMap::new();
     for target in &discovery.targets {
         let folder = target.display.rsplit_once('/').map_or(".", |(dir, _)| dir);
         folders.entry(folder).or_default().push(target);
     }
     let scan_one = |engine: &mut RuleEngine, target: &Target| {
-        catch_unwind(AssertUnwindSafe(|| {
+        let mut outcome = catch_unwind(AssertUnwindSafe(|| {
             scan_target(target, engine, catalog, options)
         }))
         .unwrap_or_else(|panic| TargetOutcome {
             findings: vec![internal_error(catalog, options, &target.display, panic)],
             ..TargetOutcome::default()
-        })
+        });
+        if kustomize.patches.contains(&target.display) {
+            // A kustomize patch is a partial object: only problems with the file itself count.
+            outcome.findings.retain(|f| f.rule_id.starts_with("LNT"));
+            outcome.objects.clear();
+            outcome.bundle_members.clear();
+        }
+        outcome
     };
     let run = || {
         folders
@@ -191,10 +201,18 @@ pub fn scan(
                     .par_iter()
                     .map_init(|| engine.clone(), |engine, target| scan_one(engine, target))
                     .collect();
-                let members: Vec<BundleMember> = outcomes
+                let mut members: Vec<BundleMember> = Vec::new();
+                let mut held: Vec<BundleMember> = Vec::new();
+                for member in outcomes
                     .iter_mut()
                     .flat_map(|o| std::mem::take(&mut o.bundle_members))
-                    .collect();
+                {
+                    if kustomize.claimed.contains(&member.file) {
+                        held.push(member);
+                    } else {
+                        members.push(member);
+                    }
+                }
                 let mut bundles: Vec<(String, Vec<BundleMember>)> = outcomes
                     .iter_mut()
                     .flat_map(|o| std::mem::take(&mut o.own_bundles))
@@ -216,9 +234,51 @@ pub fn scan(
                         ..TargetOutcome::default()
                     });
                 }
+                outcomes.push(TargetOutcome {
+                    bundle_members: held,
+                    ..TargetOutcome::default()
+                });
                 outcomes
             })
             .collect::<Vec<_>>()
+    };
+    let kustomize_stage = |outcomes: &mut Vec<Vec<TargetOutcome>>| {
+        if kustomize.bundles.is_empty() {
+            return;
+        }
+        let mut held: BTreeMap<String, Vec<BundleMember>> = BTreeMap::new();
+        for outcome in outcomes.iter_mut().flatten() {
+            for member in std::mem::take(&mut outcome.bundle_members) {
+                held.entry(member.file.clone()).or_default().push(member);
+            }
+        }
+        let found: Vec<TargetOutcome> = kustomize
+            .bundles
+            .par_iter()
+            .map(|(name, files)| {
+                let members: Vec<BundleMember> = files
+                    .iter()
+                    .filter_map(|f| held.get(f))
+                    .flatten()
+                    .cloned()
+                    .collect();
+                if members.is_empty() {
+                    return TargetOutcome::default();
+                }
+                let mut engine = engine.clone();
+                let findings = catch_unwind(AssertUnwindSafe(|| {
+                    scan_bundle(name, &members, &mut engine, catalog, options)
+                }))
+                .unwrap_or_else(|panic| {
+                    vec![internal_error(catalog, options, &members[0].file, panic)]
+                });
+                TargetOutcome {
+                    findings,
+                    ..TargetOutcome::default()
+                }
+            })
+            .collect();
+        outcomes.push(found);
     };
     let pool = (options.threads > 0)
         .then(|| {
@@ -228,10 +288,14 @@ pub fn scan(
                 .ok()
         })
         .flatten();
-    let outcomes = match &pool {
+    let mut outcomes = match &pool {
         Some(pool) => pool.install(run),
         None => run(),
     };
+    match &pool {
+        Some(pool) => pool.install(|| kustomize_stage(&mut outcomes)),
+        None => kustomize_stage(&mut outcomes),
+    }
 
     let mut result = ScanResult {
         targets: discovery.targets.len(),
@@ -284,6 +348,7 @@ fn internal_error(
 }
 
 /// A Kubernetes object kept for the bundle stage.
+#[derive(Clone)]
 pub(crate) struct BundleMember {
     pub(crate) file: String,
     pub(crate) node: Node,
