@@ -219,10 +219,17 @@ fn find_key(root: &Node, path: &[String]) -> Option<(Span, usize)> {
     let mut found = None;
     for (depth, key) in path.iter().enumerate() {
         let next = match &node.value {
-            Value::Map(entries) => entries
-                .iter()
-                .find(|e| &e.key == key)
-                .map(|e| (&e.value, e.key_span)),
+            Value::Map(entries) => entries.iter().find(|e| &e.key == key).map(|e| {
+                // The key and, when it is a scalar on the same line, its value.
+                let scalar = !matches!(e.value.value, Value::Map(_) | Value::Seq(_));
+                let end = e.value.span.end;
+                let span = if scalar && end.line == e.key_span.start.line && end > e.key_span.end {
+                    Span::new(e.key_span.start, end)
+                } else {
+                    e.key_span
+                };
+                (&e.value, span)
+            }),
             Value::Seq(items) => key
                 .parse::<usize>()
                 .ok()

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::catalog::{Lang, Severity};
 use crate::finding::Finding;
+use crate::span::Span;
 
 struct Style {
     on: bool,
@@ -80,6 +81,66 @@ fn severity_word(w: &Words, s: Severity) -> &'static str {
     }
 }
 
+/// A located source line: `--> file:line:col`, the line, the span marked under it.
+struct Excerpt<'a> {
+    arrow: &'a str,
+    file: &'a str,
+    span: Span,
+    source: Option<&'a str>,
+    mark: char,
+    label: &'a str,
+}
+
+impl Excerpt<'_> {
+    /// Writes the excerpt; false when there is no source line to show (only the location).
+    fn write(
+        &self,
+        out: &mut String,
+        style: &Style,
+        gutter: &str,
+        paint: &dyn Fn(&str) -> String,
+    ) -> bool {
+        let (line, column) = (self.span.start.line, self.span.start.column);
+        let _ = writeln!(
+            out,
+            "{gutter}{} {}:{line}:{column}",
+            style.dim(self.arrow),
+            self.file
+        );
+        let Some(source) = self.source else {
+            return false;
+        };
+        let source = source.replace('\t', " ");
+        let start = column.saturating_sub(1) as usize;
+        let width = if self.span.end.line == line && self.span.end.column > column {
+            (self.span.end.column - column) as usize
+        } else {
+            source
+                .trim_end()
+                .chars()
+                .count()
+                .saturating_sub(start)
+                .max(1)
+        };
+        let number = format!("{line:>width$}", width = gutter.len());
+        let marks = format!(
+            "{}{}",
+            " ".repeat(start),
+            self.mark.to_string().repeat(width)
+        );
+        let _ = writeln!(out, "{gutter} {}", style.dim("|"));
+        let _ = writeln!(out, "{} {} {source}", style.dim(&number), style.dim("|"));
+        let _ = writeln!(
+            out,
+            "{gutter} {} {} {}",
+            style.dim("|"),
+            paint(&marks),
+            self.label
+        );
+        true
+    }
+}
+
 fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &Words, f: &Finding) {
     if let Some(s) = &f.suppression {
         // Suppressed findings are written dimmed, whole, with the derogation that covers them.
@@ -124,7 +185,6 @@ fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &W
         style.severity(f.severity, &head),
         style.bold(&message)
     );
-    let line_no = f.span.start.line.to_string();
     let widest = f
         .related
         .iter()
@@ -133,94 +193,40 @@ fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &W
         .max()
         .unwrap_or(1);
     let gutter = " ".repeat(widest.to_string().len());
-    let line_no = format!("{line_no:>width$}", width = gutter.len());
-    let _ = writeln!(
-        out,
-        "{gutter}{} {}:{}:{}",
-        style.dim("-->"),
-        f.file,
-        f.span.start.line,
-        f.span.start.column
-    );
-    if let Some(source) = &f.source_line {
-        let source = source.replace('\t', " ");
-        let start = f.span.start.column.saturating_sub(1) as usize;
-        let width =
-            if f.span.end.line == f.span.start.line && f.span.end.column > f.span.start.column {
-                (f.span.end.column - f.span.start.column) as usize
-            } else {
-                source.chars().count().saturating_sub(start).max(1)
-            };
-        let _ = writeln!(out, "{gutter} {}", style.dim("|"));
-        let _ = writeln!(out, "{} {} {}", style.dim(&line_no), style.dim("|"), source);
-        let mut context = Vec::new();
-        if let Some(o) = &f.object {
-            context.push(format!("{} {}", w.object, o.display()));
-        }
-        if let Some(s) = &f.stage {
-            context.push(format!("{} `{s}`", w.stage));
-        }
-        if let Some(set) = &f.value_set {
-            context.push(format!("{} `{set}`", w.value_set));
-        }
-        let marks = format!("{}{}", " ".repeat(start), "^".repeat(width));
-        let _ = writeln!(
-            out,
-            "{gutter} {} {} {}",
-            style.dim("|"),
-            style.severity(f.severity, &marks),
-            context.join(" · ")
-        );
-    } else {
-        if let Some(o) = &f.object {
-            let _ = writeln!(
-                out,
-                "{gutter} {} {} {}",
-                style.dim("="),
-                w.object,
-                o.display()
-            );
-        }
-        if let Some(s) = &f.stage {
-            let _ = writeln!(out, "{gutter} {} {} `{s}`", style.dim("="), w.stage);
+    let mut context = Vec::new();
+    if let Some(o) = &f.object {
+        context.push(format!("{} {}", w.object, o.display()));
+    }
+    if let Some(s) = &f.stage {
+        context.push(format!("{} `{s}`", w.stage));
+    }
+    if let Some(set) = &f.value_set {
+        context.push(format!("{} `{set}`", w.value_set));
+    }
+    let main = Excerpt {
+        arrow: "-->",
+        file: &f.file,
+        span: f.span,
+        source: f.source_line.as_deref(),
+        mark: '^',
+        label: &context.join(" · "),
+    };
+    if !main.write(out, style, &gutter, &|t| style.severity(f.severity, t)) {
+        for line in &context {
+            let _ = writeln!(out, "{gutter} {} {line}", style.dim("="));
         }
     }
     for r in &f.related {
         // A second excerpt, as rustc and miette show related spans: the values line.
-        let _ = writeln!(
-            out,
-            "{gutter}{} {}:{}:{}",
-            style.dim(":::"),
-            r.file,
-            r.span.start.line,
-            r.span.start.column
-        );
-        if let Some(source) = &r.source_line {
-            let start = r.span.start.column.saturating_sub(1) as usize;
-            let width = source
-                .trim_end()
-                .chars()
-                .count()
-                .saturating_sub(start)
-                .max(1);
-            let number = format!("{:>width$}", r.span.start.line, width = gutter.len());
-            let _ = writeln!(out, "{gutter} {}", style.dim("|"));
-            let _ = writeln!(
-                out,
-                "{} {} {}",
-                style.dim(&number),
-                style.dim("|"),
-                source.replace('\t', " ")
-            );
-            let _ = writeln!(
-                out,
-                "{gutter} {} {}{} {}",
-                style.dim("|"),
-                " ".repeat(start),
-                style.dim(&"-".repeat(width)),
-                super::sarif::related_message(input.lang, &r.values_path)
-            );
+        Excerpt {
+            arrow: ":::",
+            file: &r.file,
+            span: r.span,
+            source: r.source_line.as_deref(),
+            mark: '-',
+            label: &super::sarif::related_message(input.lang, &r.values_path),
         }
+        .write(out, style, &gutter, &|t| style.dim(t));
     }
     if let Some(rule) = input.catalog.rule(&f.rule_id) {
         let reqs = requirements_line(input.catalog, rule);
