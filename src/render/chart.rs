@@ -18,8 +18,8 @@ use crate::render::error::ErrorKind;
 use crate::render::files::{ApiVersions, Files, IgnoreRules, KubeVersion, DEFAULT_API_VERSIONS};
 use crate::render::funcs::semver;
 use crate::render::values::{
-    apply_set, coalesce_globals, coalesce_tables, from_yaml_node, merge_maps, parse_values,
-    path_to_map, path_value, table,
+    apply_set, clean_nil_values, coalesce_globals, coalesce_tables_full, from_yaml_node,
+    merge_maps, parse_values, path_to_map, path_value, table,
 };
 use crate::render::{Funcs, Templates, Value};
 
@@ -359,7 +359,7 @@ pub fn load_files(files: Vec<(String, Vec<u8>)>, origin: &Path) -> Result<Loaded
 }
 
 fn parse_doc(text: &str, path: &Path) -> Result<Option<Node>, ChartError> {
-    let stream = yaml::load(text, Limits::default());
+    let stream = crate::render::values::load_yaml(text, Limits::default());
     if let Some(e) = stream
         .errors
         .iter()
@@ -571,35 +571,94 @@ fn check_dependencies(c: &LoadedChart) -> Result<(), ChartError> {
     Ok(())
 }
 
-/// Helm's `coalesce(chart, dest)`: chart defaults under `dest`, then every subchart's
-/// defaults under `dest[sub]`, with the parent's globals pushed down.
+/// Helm's `CoalesceValues` (v4.2.3) applied in place to `dest`, a copy of the user's values:
+/// the chart's defaults under them, then every subchart's under `dest[sub]` with the parent's
+/// globals pushed down. Chart-default nulls are dropped; a user null removes a default.
 fn coalesce_values(c: &LoadedChart, dest: &Value) -> Result<(), ChartError> {
-    coalesce_tables(dest, &c.values);
+    coalesce(c, dest, false)
+}
+
+/// Helm's `coalesce(chart, dest, merge)`: `coalesceValues` then `coalesceDeps`. With `merge`
+/// (Helm's `MergeValues`) nulls are kept.
+fn coalesce(c: &LoadedChart, dest: &Value, merge: bool) -> Result<(), ChartError> {
+    coalesce_own(c, dest, merge);
     let Value::Map(dm) = dest else {
         return Ok(());
     };
     for sub in &c.subcharts {
         let existing = dm.borrow().get(&sub.name).cloned();
         let sub_dest = match existing {
-            None | Some(Value::Nil) => {
+            None => {
                 let m = Value::empty_map();
                 dm.borrow_mut().insert(sub.name.clone(), m.clone());
                 m
             }
             Some(v @ Value::Map(_)) => v,
             Some(other) => {
+                // Go prints the value with %t.
+                let shown = match &other {
+                    Value::Bool(b) => b.to_string(),
+                    Value::Nil => "%!t(<nil>)".to_string(),
+                    v => format!("%!t({}={})", v.type_name(), v.to_go_string()),
+                };
                 return Err(ChartError::new(
-                    format!("type mismatch on {}: {}", sub.name, other.to_go_string()),
+                    format!("type mismatch on {}: {}", sub.name, shown),
                     c.origin.join("values.yaml").display().to_string(),
                     0,
                     0,
-                ))
+                ));
             }
         };
         coalesce_globals(&sub_dest, dest);
-        coalesce_values(sub, &sub_dest)?;
+        coalesce(sub, &sub_dest, merge)?;
     }
     Ok(())
+}
+
+/// Helm's `coalesceValues`: a copy of the chart's defaults under `v` (`v` wins).
+fn coalesce_own(c: &LoadedChart, v: &Value, merge: bool) {
+    let Value::Map(vm) = v else {
+        return;
+    };
+    let defaults = c.values.deep_copy();
+    let Value::Map(dm) = &defaults else {
+        return;
+    };
+    let entries: Vec<(String, Value)> = dm
+        .borrow()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (key, val) in entries {
+        let existing = vm.borrow().get(&key).cloned();
+        match existing {
+            Some(Value::Nil) if !merge => {
+                // A null from the user removes the key (and so the default).
+                vm.borrow_mut().remove(&key);
+            }
+            Some(dest @ Value::Map(_)) => {
+                if let Value::Map(_) = val {
+                    // A subchart's table is merged (nulls kept for the subchart's own pass).
+                    let merge = merge || c.subcharts.iter().any(|s| s.name == key);
+                    if !merge {
+                        clean_nil_values(&val);
+                    }
+                    coalesce_tables_full(&dest, &val, merge);
+                }
+                // A table over a non-table default: the user's wins (Helm warns).
+            }
+            Some(_) => {}
+            None => {
+                if !merge {
+                    if val.is_nil() {
+                        continue;
+                    }
+                    clean_nil_values(&val);
+                }
+                vm.borrow_mut().insert(key, val);
+            }
+        }
+    }
 }
 
 /// Helm's `processDependencyEnabled`: applies aliases, then tags and conditions (a condition
@@ -683,62 +742,63 @@ fn process_enabled(c: &mut LoadedChart, v: &Value, path: &str) -> Result<(), Cha
     Ok(())
 }
 
-/// Helm's `processDependencyImportValues`, children first: `import-values` copy a child's
-/// table (`{child, parent}`, or a string naming `exports.NAME`) into the parent's defaults,
-/// the parent's own values winning.
+/// Helm's `processDependencyImportValues(chart, merge=true)`, children first: for every chart
+/// that declares dependencies, its values become `MergeValues(chart, {})` (its defaults with
+/// every subchart's, nulls kept) with the `import-values` tables underneath (`{child,
+/// parent}`, or a string naming `exports.NAME`): the chart's own values win, and the first
+/// import of a key wins.
 fn process_imports(c: &mut LoadedChart) -> Result<(), ChartError> {
     for s in c.subcharts.iter_mut() {
         process_imports(s)?;
     }
-    if c.dependencies.iter().all(|d| d.import_values.is_empty()) {
+    if c.dependencies.is_empty() {
         return Ok(());
     }
     let cvals = Value::empty_map();
-    coalesce_values(c, &cvals)?;
+    coalesce(c, &cvals, true)?;
     let b = Value::empty_map();
     for d in &c.dependencies {
         for iv in &d.import_values {
             let (child, parent) = match iv {
                 Value::Map(m) => {
                     let m = m.borrow();
-                    let get = |k: &str| m.get(k).map(|v| v.to_str_val()).unwrap_or_default();
+                    // Go's fmt.Sprintf("%v", iv["child"]): a missing key prints <nil>.
+                    let get = |k: &str| {
+                        m.get(k)
+                            .map(|v| v.to_go_string())
+                            .unwrap_or_else(|| "<nil>".into())
+                    };
                     (get("child"), get("parent"))
                 }
                 Value::Str(s) => (format!("exports.{}", s), ".".to_string()),
                 _ => continue,
             };
-            let Some(t) = table(&cvals, &format!("{}.{}", d.name, child)) else {
+            let Some(t) = strict_table(&cvals, &format!("{}.{}", d.name, child)) else {
                 continue;
             };
             let imported = path_to_map(&parent, t.deep_copy());
-            // `b` keeps what was imported first (CoalesceTables: destination wins).
-            merge_keep_dst(&b, &imported);
+            coalesce_tables_full(&b, &imported, true);
         }
     }
-    merge_keep_dst(&cvals, &b);
-    c.values = cvals;
+    let merged = cvals.deep_copy();
+    coalesce_tables_full(&merged, &b, true);
+    c.values = merged;
     Ok(())
 }
 
-/// Helm's `MergeTables(dst, src)`: dst wins, tables merge, nulls are kept.
-fn merge_keep_dst(dst: &Value, src: &Value) {
-    let (Value::Map(d), Value::Map(s)) = (dst, src) else {
-        return;
-    };
-    let entries: Vec<(String, Value)> = s
-        .borrow()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for (k, sv) in entries {
-        let dv = d.borrow().get(&k).cloned();
-        match dv {
-            None => {
-                d.borrow_mut().insert(k, sv);
-            }
-            Some(dv @ Value::Map(_)) if matches!(sv, Value::Map(_)) => merge_keep_dst(&dv, &sv),
-            Some(_) => {}
-        }
+/// Helm's `Values.Table`: every dot-separated part (empty ones included) must name a table.
+fn strict_table(root: &Value, path: &str) -> Option<Value> {
+    let mut cur = root.clone();
+    for p in path.split('.') {
+        let next = match &cur {
+            Value::Map(m) => m.borrow().get(p).cloned()?,
+            _ => return None,
+        };
+        cur = next;
+    }
+    match cur {
+        v @ Value::Map(_) => Some(v),
+        _ => None,
     }
 }
 
