@@ -26,7 +26,8 @@ Text that does not parse as YAML is compared line by line with rule 1.
 
 Prints the share of data-equal templates (and of byte-identical ones), every differing template
 with a short diff, and crashes or errors on either side; exits 1 when the share is under
---min-share (percent) or, with --no-crash, when we fail where Helm succeeds.
+--min-share (percent), with --no-crash when only one side fails a chart, with --all-render
+when any chart fails on either side.
 
 Must not: write anywhere but the --oracle-cache directory, touch the network, or modify the charts.
 Needs: Python 3 with PyYAML and helm-python-sdk==0.2.2 (run it with the oracle venv's python).
@@ -300,6 +301,11 @@ def compare_template(h1, h2, ours):
     return "equal" if matches(mask(d1, d2), do) else "differ"
 
 
+def short(msg, limit=600):
+    msg = str(msg)
+    return msg if len(msg) <= limit else msg[: limit // 2] + " [...] " + msg[-limit // 2 :]
+
+
 def short_diff(helm, ours, limit):
     lines = list(
         difflib.unified_diff(
@@ -353,6 +359,7 @@ def main():
     ap.add_argument("--python", default=sys.executable, help="python with helm-python-sdk")
     ap.add_argument("--min-share", type=float, default=0.0, help="percent of templates")
     ap.add_argument("--no-crash", action="store_true", help="also fail when one side fails and the other renders")
+    ap.add_argument("--all-render", action="store_true", help="also fail when a chart fails on both sides")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--diff-lines", type=int, default=12)
@@ -399,12 +406,12 @@ def main():
             print(diff)
     for r in crashes:
         kind = "CRASH" if r.get("crash") else "ERROR"
-        print("%s (ours, Helm succeeds) %s: %s" % (kind, r["chart"], r["our_error"]))
+        print("%s (ours, Helm succeeds) %s: %s" % (kind, r["chart"], short(r["our_error"])))
     for r in only_helm_fails:
-        print("HELM-ONLY-ERROR (we render, Helm fails) %s: %s" % (r["chart"], r["helm_error"]))
+        print("HELM-ONLY-ERROR (we render, Helm fails) %s: %s" % (r["chart"], short(r["helm_error"])))
     for r in both_fail:
         if not args.quiet:
-            print("BOTH-ERROR %s\n  helm: %s\n  ours: %s" % (r["chart"], r["helm_error"], r["our_error"]))
+            print("BOTH-ERROR %s\n  helm: %s\n  ours: %s" % (r["chart"], short(r["helm_error"]), short(r["our_error"])))
 
     share = 100.0 * equal / total if total else 100.0
     print(
@@ -422,9 +429,11 @@ def main():
     failed = share < args.min_share
     if args.no_crash and (crashes or only_helm_fails):
         failed = True
+    if args.all_render and (crashes or only_helm_fails or both_fail):
+        failed = True
     if failed:
-        print("FAILED: share %.2f %% (minimum %.2f %%)%s" % (
-            share, args.min_share, ", with failures where Helm succeeds" if crashes else ""))
+        print("FAILED: share %.2f %% (minimum %.2f %%), charts failing: %d ours only, %d Helm only, %d both" % (
+            share, args.min_share, len(crashes), len(only_helm_fails), len(both_fail)))
     return 1 if failed else 0
 
 

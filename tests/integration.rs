@@ -824,6 +824,8 @@ fn junit_report_of_a_clean_scan_is_not_empty() {
 mod render_features;
 #[path = "render/fuzz.rs"]
 mod render_fuzz;
+#[path = "render/helm_diff.rs"]
+mod render_helm_diff;
 #[path = "render/probe.rs"]
 mod render_probe;
 
