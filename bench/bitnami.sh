@@ -5,7 +5,7 @@
 # into charts/NAME, recursively), then compares our renderer with real Helm (bench/helm_diff.py)
 # and times `cct-lint render` over all charts.
 # Usage: bench/bitnami.sh SNAPSHOT_GIT_DIR [WORK_DIR] [helm_diff.py options...]
-# Needs: a release build (cargo build --release), the oracle venv (HELM_VENV, default
+# Needs: a release build (cargo build --release --bin cct-lint --example render_bench), the oracle venv (HELM_VENV, default
 # /work/venv-helm or target/helm-venv). Writes only under WORK_DIR (default /tmp/bitnami).
 # Nothing fetched is ever written into the repository.
 set -euo pipefail
@@ -86,7 +86,15 @@ set +e
 diff_rc=$?
 set -e
 
-echo "== render time: cct-lint render over every chart, sequentially"
+echo "== render time, in process (examples/render_bench.rs: sequential, then on all cores)"
+bench="${RENDER_BENCH_BIN:-$repo_root/target/release/examples/render_bench}"
+if [ -x "$bench" ]; then
+  "$bench" "$work/charts"
+else
+  echo "(no $bench: cargo build --release --example render_bench)"
+fi
+
+echo "== render time: one cct-lint render process per chart, sequentially"
 start=$(date +%s.%N)
 fails=0
 for c in "$work"/charts/*/; do

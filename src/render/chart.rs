@@ -1,11 +1,13 @@
-//! Helm chart loading and rendering, as `helm template` does it: reads a chart directory
-//! (Chart.yaml, values.yaml, templates/, `.helmignore`, subcharts under charts/), processes
+//! Helm chart loading and rendering, as `helm template` does it: reads a chart directory or
+//! packaged chart (Chart.yaml, values.yaml, templates/, `.helmignore`, subcharts under charts/
+//! as directories or `.tgz`, unpacked in memory within Helm's size limits), processes
 //! dependencies (alias, condition, tags, import-values), coalesces values (chart defaults <
 //! parent values < user files < `--set`), builds the built-in objects (`.Release`, `.Chart`,
 //! `.Capabilities`, `.Template`, `.Files`, `.Subcharts`) and renders every non-partial
 //! template of the enabled charts on a thread with a large stack.
-//! Entry point: [`render_chart`]. Must not: touch the network, write files, depend on the
-//! linter's other stages, or panic on any chart.
+//! Entry point: [`render_chart`]. Must not: touch the network, write files (archives are
+//! never unpacked to disk), accept archive paths leaving the chart, depend on the linter's
+//! other stages, or panic on any chart.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -1036,7 +1038,7 @@ fn collect(
     );
     let root = map_of(vec![
         ("Chart", Value::new_map(meta)),
-        ("Files", Value::Object(Rc::new(Files(c.files.clone())))),
+        ("Files", Value::Object(Rc::new(Files::new(c.files.clone())))),
         ("Release", common.0.clone()),
         ("Capabilities", common.1.clone()),
         ("Values", values),

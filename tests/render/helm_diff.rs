@@ -70,7 +70,7 @@ fn fixture_charts_render_like_helm() {
         println!(
             "SKIPPED: no Helm oracle venv (target/helm-venv, or CCT_LINT_HELM_PYTHON); .ci/run \
              creates it: python3 -m venv target/helm-venv && target/helm-venv/bin/pip install \
-             helm-python-sdk==0.2.2 pyyaml"
+             helm-python-sdk==0.2.2 pyyaml==6.0.3"
         );
         return;
     };
