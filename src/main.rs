@@ -168,6 +168,10 @@ enum Command {
         release_name: String,
         #[arg(long, short = 'n', default_value = "default")]
         namespace: String,
+        /// Print a JSON object {template name: rendered text}, one entry per template before
+        /// document splitting (what Helm's renderer returns), for differential testing.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -585,6 +589,7 @@ fn main() -> ExitCode {
             kube_version,
             release_name,
             namespace,
+            json,
         } => {
             let options = cct_lint::render::RenderOptions {
                 release_name,
@@ -596,7 +601,16 @@ fn main() -> ExitCode {
             };
             match cct_lint::render::render_chart(&chart, &options) {
                 Ok(rendered) => {
-                    let text = cct_lint::render::chart::helm_template_output(&rendered);
+                    let text = if json {
+                        let map: serde_json::Map<String, serde_json::Value> = rendered
+                            .templates
+                            .iter()
+                            .map(|t| (t.name.clone(), serde_json::Value::from(t.text.clone())))
+                            .collect();
+                        format!("{}\n", serde_json::Value::Object(map))
+                    } else {
+                        cct_lint::render::chart::helm_template_output(&rendered)
+                    };
                     if let Err(e) = std::io::stdout().write_all(text.as_bytes()) {
                         eprintln!("cct-lint: {e}");
                         return ExitCode::from(2);

@@ -847,6 +847,8 @@ mod check_scaffold;
 mod render_features;
 #[path = "render/fuzz.rs"]
 mod render_fuzz;
+#[path = "render/helm_diff.rs"]
+mod render_helm_diff;
 #[path = "render/probe.rs"]
 mod render_probe;
 

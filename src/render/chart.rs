@@ -1,11 +1,13 @@
-//! Helm chart loading and rendering, as `helm template` does it: reads a chart directory
-//! (Chart.yaml, values.yaml, templates/, `.helmignore`, subcharts under charts/), processes
+//! Helm chart loading and rendering, as `helm template` does it: reads a chart directory or
+//! packaged chart (Chart.yaml, values.yaml, templates/, `.helmignore`, subcharts under charts/
+//! as directories or `.tgz`, unpacked in memory within Helm's size limits), processes
 //! dependencies (alias, condition, tags, import-values), coalesces values (chart defaults <
 //! parent values < user files < `--set`), builds the built-in objects (`.Release`, `.Chart`,
 //! `.Capabilities`, `.Template`, `.Files`, `.Subcharts`) and renders every non-partial
 //! template of the enabled charts on a thread with a large stack.
-//! Entry point: [`render_chart`]. Must not: touch the network, write files, depend on the
-//! linter's other stages, or panic on any chart.
+//! Entry point: [`render_chart`]. Must not: touch the network, write files (archives are
+//! never unpacked to disk), accept archive paths leaving the chart, depend on the linter's
+//! other stages, or panic on any chart.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,8 +20,8 @@ use crate::render::error::ErrorKind;
 use crate::render::files::{ApiVersions, Files, IgnoreRules, KubeVersion, DEFAULT_API_VERSIONS};
 use crate::render::funcs::semver;
 use crate::render::values::{
-    apply_set, coalesce_globals, coalesce_tables, from_yaml_node, merge_maps, parse_values,
-    path_to_map, path_value, table,
+    apply_set, clean_nil_values, coalesce_globals, coalesce_tables_full, from_yaml_node,
+    merge_maps, parse_values, path_to_map, path_value, table,
 };
 use crate::render::{Funcs, OutputMark, Templates, Value};
 
@@ -124,6 +126,11 @@ const RENDER_STACK: usize = 64 << 20;
 const MAX_WALK_DEPTH: usize = 32;
 const MAX_FILES: usize = 20_000;
 const MAX_CHART_BYTES: u64 = 256 << 20;
+/// Helm's defaults for a chart archive (`MaxDecompressedChartSize`, `MaxDecompressedFileSize`).
+const MAX_ARCHIVE_BYTES: u64 = 100 << 20;
+const MAX_ARCHIVE_FILE_BYTES: u64 = 5 << 20;
+/// Archives inside archives (charts/*.tgz of a packaged subchart...).
+const MAX_ARCHIVE_NESTING: usize = 8;
 
 /// Loads the chart at `dir` and renders it like `helm template`.
 pub fn render_chart(dir: &Path, options: &RenderOptions) -> Result<RenderedChart, ChartError> {
@@ -148,7 +155,7 @@ pub fn render_chart(dir: &Path, options: &RenderOptions) -> Result<RenderedChart
 
 /// [`render_chart`] on the current thread (the caller provides the stack).
 pub fn render_chart_here(dir: &Path, options: &RenderOptions) -> Result<RenderedChart, ChartError> {
-    let chart = load_chart_dir(dir)?;
+    let chart = load_chart(dir)?;
     render_loaded(chart, options)
 }
 
@@ -193,6 +200,151 @@ pub struct LoadedChart {
     pub origin: PathBuf,
     /// Where the dependencies were declared (Chart.yaml or requirements.yaml).
     pub deps_file: PathBuf,
+}
+
+/// Reads a chart from a directory or from a packaged chart (`.tgz`), as Helm's `loader.Load`.
+pub fn load_chart(path: &Path) -> Result<LoadedChart, ChartError> {
+    if path.is_dir() {
+        return load_chart_dir(path);
+    }
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| ChartError::new(e.to_string(), &shown, 0, 0))?;
+    if meta.len() > MAX_CHART_BYTES {
+        return Err(ChartError::new("chart too large", shown, 0, 0));
+    }
+    let data = std::fs::read(path).map_err(|e| ChartError::new(e.to_string(), &shown, 0, 0))?;
+    let mut budget = ArchiveBudget::default();
+    let files = read_archive(&data, path, &mut budget)?;
+    load_files_within(files, path, &mut budget)
+}
+
+/// What all the archives of one chart load may still decompress (shared by nested archives,
+/// so that archives inside archives cannot multiply Helm's per-archive limits).
+struct ArchiveBudget {
+    bytes: u64,
+    depth: usize,
+}
+
+impl Default for ArchiveBudget {
+    fn default() -> Self {
+        ArchiveBudget {
+            bytes: MAX_CHART_BYTES,
+            depth: 0,
+        }
+    }
+}
+
+/// Helm's `LoadArchiveFiles`: the regular files of a gzipped tar, in memory, their first path
+/// component (the chart's directory) removed. Refuses absolute paths, `..`, drive letters, a
+/// Chart.yaml outside a directory, and more than Helm's size limits (also the shared
+/// `budget`); never writes anything.
+fn read_archive(
+    data: &[u8],
+    origin: &Path,
+    budget: &mut ArchiveBudget,
+) -> Result<Vec<(String, Vec<u8>)>, ChartError> {
+    use std::io::Read;
+    let shown = origin.display().to_string();
+    let fail = |m: &str| ChartError::new(m, &shown, 0, 0);
+    if !data.starts_with(&[0x1f, 0x8b]) {
+        return Err(fail(
+            "file does not appear to be a gzipped archive; got 'application/octet-stream'",
+        ));
+    }
+    if budget.depth >= MAX_ARCHIVE_NESTING {
+        return Err(fail("chart archives nested too deeply"));
+    }
+    let limit = MAX_ARCHIVE_BYTES.min(budget.bytes);
+    // One byte more than allowed, to tell "exactly at the limit" from "over it".
+    let gz = flate2::read::GzDecoder::new(data).take(limit + 1);
+    let mut archive = tar::Archive::new(gz);
+    let entries = archive
+        .entries()
+        .map_err(|e| fail(&format!("invalid chart archive: {}", e)))?;
+    let mut files = Vec::new();
+    let mut total = 0u64;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| {
+            if total >= limit {
+                fail("decompressed chart is larger than the maximum size")
+            } else {
+                fail(&format!("invalid chart archive: {}", e))
+            }
+        })?;
+        let kind = entry.header().entry_type();
+        if !kind.is_file() {
+            // Directories, links, PAX headers...: Helm keeps regular content only.
+            continue;
+        }
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let name = archive_member_name(&raw).map_err(fail)?;
+        if entry.size() > MAX_ARCHIVE_FILE_BYTES {
+            return Err(fail(&format!(
+                "decompressed chart file {:?} is larger than the maximum file size",
+                name
+            )));
+        }
+        if files.len() >= MAX_FILES {
+            return Err(fail("chart too large"));
+        }
+        let mut buf = Vec::new();
+        (&mut entry)
+            .take(MAX_ARCHIVE_FILE_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| fail(&format!("invalid chart archive: {}", e)))?;
+        total += buf.len() as u64;
+        if buf.len() as u64 > MAX_ARCHIVE_FILE_BYTES || total > limit {
+            return Err(fail("decompressed chart is larger than the maximum size"));
+        }
+        // Helm drops a UTF-8 byte order mark.
+        if buf.starts_with(&[0xef, 0xbb, 0xbf]) {
+            buf.drain(..3);
+        }
+        files.push((name, buf));
+    }
+    if files.is_empty() {
+        return Err(fail("no files in chart archive"));
+    }
+    budget.bytes = budget.bytes.saturating_sub(total);
+    Ok(files)
+}
+
+/// A tar member's path inside its chart (`mychart/templates/a.yaml` → `templates/a.yaml`),
+/// refused as Helm refuses it when it could leave the chart.
+fn archive_member_name(raw: &str) -> Result<String, &'static str> {
+    let delim = if raw.contains('\\') { '\\' } else { '/' };
+    let mut parts = raw.split(delim);
+    let first = parts.next().unwrap_or("");
+    let rest: Vec<&str> = parts.collect();
+    if rest.is_empty() && first == "Chart.yaml" {
+        return Err("chart yaml not in base directory");
+    }
+    let joined = rest.join("/");
+    if joined.starts_with('/') {
+        return Err("chart illegally contains absolute paths");
+    }
+    // path.Clean: drop empty and `.` parts, resolve `..` against earlier parts.
+    let mut clean: Vec<&str> = Vec::new();
+    for p in joined.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                if clean.pop().is_none() {
+                    return Err("chart illegally references parent directory");
+                }
+            }
+            p => clean.push(p),
+        }
+    }
+    if clean.is_empty() {
+        return Err("chart illegally contains content outside the base directory");
+    }
+    let name = clean.join("/");
+    let b = name.as_bytes();
+    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+        return Err("chart contains illegally named files");
+    }
+    Ok(name)
 }
 
 /// Reads a chart directory: every file not excluded by `.helmignore`.
@@ -285,6 +437,14 @@ fn yaml_error(file: &Path, e: &crate::render::values::ValuesError) -> ChartError
 /// Helm's `LoadFiles`: sorts the files of one chart into metadata, values, templates, files
 /// and subcharts (`charts/NAME/...` directories; names starting with `_` or `.` skipped).
 pub fn load_files(files: Vec<(String, Vec<u8>)>, origin: &Path) -> Result<LoadedChart, ChartError> {
+    load_files_within(files, origin, &mut ArchiveBudget::default())
+}
+
+fn load_files_within(
+    files: Vec<(String, Vec<u8>)>,
+    origin: &Path,
+    budget: &mut ArchiveBudget,
+) -> Result<LoadedChart, ChartError> {
     let chart_yaml_path = origin.join("Chart.yaml");
     let Some((_, chart_yaml)) = files.iter().find(|(n, _)| n == "Chart.yaml") else {
         return Err(ChartError::new(
@@ -351,26 +511,24 @@ pub fn load_files(files: Vec<(String, Vec<u8>)>, origin: &Path) -> Result<Loaded
     }
     for (sub, files) in sub_files {
         let sub_origin = origin.join("charts").join(&sub);
-        if sub.ends_with(".tgz") {
-            // Archives are not supported yet: say so instead of silently dropping the chart.
-            return Err(ChartError::new(
-                format!(
-                    "subchart archive {} is not supported yet (unpack it into charts/)",
-                    sub
-                ),
-                sub_origin.display().to_string(),
-                0,
-                0,
-            ));
-        }
-        let sc = load_files(files, &sub_origin)?;
+        let sc = match files.as_slice() {
+            // A packaged subchart: `charts/NAME.tgz` (a directory named so holds files).
+            [(inner, data)] if sub.ends_with(".tgz") && *inner == sub => {
+                let unpacked = read_archive(data, &sub_origin, budget)?;
+                budget.depth += 1;
+                let sc = load_files_within(unpacked, &sub_origin, budget);
+                budget.depth -= 1;
+                sc?
+            }
+            _ => load_files_within(files, &sub_origin, budget)?,
+        };
         chart.subcharts.push(sc);
     }
     Ok(chart)
 }
 
 fn parse_doc(text: &str, path: &Path) -> Result<Option<Node>, ChartError> {
-    let stream = yaml::load(text, Limits::default());
+    let stream = crate::render::values::load_yaml(text, Limits::default());
     if let Some(e) = stream
         .errors
         .iter()
@@ -582,35 +740,94 @@ fn check_dependencies(c: &LoadedChart) -> Result<(), ChartError> {
     Ok(())
 }
 
-/// Helm's `coalesce(chart, dest)`: chart defaults under `dest`, then every subchart's
-/// defaults under `dest[sub]`, with the parent's globals pushed down.
+/// Helm's `CoalesceValues` (v4.2.3) applied in place to `dest`, a copy of the user's values:
+/// the chart's defaults under them, then every subchart's under `dest[sub]` with the parent's
+/// globals pushed down. Chart-default nulls are dropped; a user null removes a default.
 fn coalesce_values(c: &LoadedChart, dest: &Value) -> Result<(), ChartError> {
-    coalesce_tables(dest, &c.values);
+    coalesce(c, dest, false)
+}
+
+/// Helm's `coalesce(chart, dest, merge)`: `coalesceValues` then `coalesceDeps`. With `merge`
+/// (Helm's `MergeValues`) nulls are kept.
+fn coalesce(c: &LoadedChart, dest: &Value, merge: bool) -> Result<(), ChartError> {
+    coalesce_own(c, dest, merge);
     let Value::Map(dm) = dest else {
         return Ok(());
     };
     for sub in &c.subcharts {
         let existing = dm.borrow().get(&sub.name).cloned();
         let sub_dest = match existing {
-            None | Some(Value::Nil) => {
+            None => {
                 let m = Value::empty_map();
                 dm.borrow_mut().insert(sub.name.clone(), m.clone());
                 m
             }
             Some(v @ Value::Map(_)) => v,
             Some(other) => {
+                // Go prints the value with %t.
+                let shown = match &other {
+                    Value::Bool(b) => b.to_string(),
+                    Value::Nil => "%!t(<nil>)".to_string(),
+                    v => format!("%!t({}={})", v.type_name(), v.to_go_string()),
+                };
                 return Err(ChartError::new(
-                    format!("type mismatch on {}: {}", sub.name, other.to_go_string()),
+                    format!("type mismatch on {}: {}", sub.name, shown),
                     c.origin.join("values.yaml").display().to_string(),
                     0,
                     0,
-                ))
+                ));
             }
         };
         coalesce_globals(&sub_dest, dest);
-        coalesce_values(sub, &sub_dest)?;
+        coalesce(sub, &sub_dest, merge)?;
     }
     Ok(())
+}
+
+/// Helm's `coalesceValues`: a copy of the chart's defaults under `v` (`v` wins).
+fn coalesce_own(c: &LoadedChart, v: &Value, merge: bool) {
+    let Value::Map(vm) = v else {
+        return;
+    };
+    let defaults = c.values.deep_copy();
+    let Value::Map(dm) = &defaults else {
+        return;
+    };
+    let entries: Vec<(String, Value)> = dm
+        .borrow()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (key, val) in entries {
+        let existing = vm.borrow().get(&key).cloned();
+        match existing {
+            Some(Value::Nil) if !merge => {
+                // A null from the user removes the key (and so the default).
+                vm.borrow_mut().remove(&key);
+            }
+            Some(dest @ Value::Map(_)) => {
+                if let Value::Map(_) = val {
+                    // A subchart's table is merged (nulls kept for the subchart's own pass).
+                    let merge = merge || c.subcharts.iter().any(|s| s.name == key);
+                    if !merge {
+                        clean_nil_values(&val);
+                    }
+                    coalesce_tables_full(&dest, &val, merge);
+                }
+                // A table over a non-table default: the user's wins (Helm warns).
+            }
+            Some(_) => {}
+            None => {
+                if !merge {
+                    if val.is_nil() {
+                        continue;
+                    }
+                    clean_nil_values(&val);
+                }
+                vm.borrow_mut().insert(key, val);
+            }
+        }
+    }
 }
 
 /// Helm's `processDependencyEnabled`: applies aliases, then tags and conditions (a condition
@@ -694,62 +911,63 @@ fn process_enabled(c: &mut LoadedChart, v: &Value, path: &str) -> Result<(), Cha
     Ok(())
 }
 
-/// Helm's `processDependencyImportValues`, children first: `import-values` copy a child's
-/// table (`{child, parent}`, or a string naming `exports.NAME`) into the parent's defaults,
-/// the parent's own values winning.
+/// Helm's `processDependencyImportValues(chart, merge=true)`, children first: for every chart
+/// that declares dependencies, its values become `MergeValues(chart, {})` (its defaults with
+/// every subchart's, nulls kept) with the `import-values` tables underneath (`{child,
+/// parent}`, or a string naming `exports.NAME`): the chart's own values win, and the first
+/// import of a key wins.
 fn process_imports(c: &mut LoadedChart) -> Result<(), ChartError> {
     for s in c.subcharts.iter_mut() {
         process_imports(s)?;
     }
-    if c.dependencies.iter().all(|d| d.import_values.is_empty()) {
+    if c.dependencies.is_empty() {
         return Ok(());
     }
     let cvals = Value::empty_map();
-    coalesce_values(c, &cvals)?;
+    coalesce(c, &cvals, true)?;
     let b = Value::empty_map();
     for d in &c.dependencies {
         for iv in &d.import_values {
             let (child, parent) = match iv {
                 Value::Map(m) => {
                     let m = m.borrow();
-                    let get = |k: &str| m.get(k).map(|v| v.to_str_val()).unwrap_or_default();
+                    // Go's fmt.Sprintf("%v", iv["child"]): a missing key prints <nil>.
+                    let get = |k: &str| {
+                        m.get(k)
+                            .map(|v| v.to_go_string())
+                            .unwrap_or_else(|| "<nil>".into())
+                    };
                     (get("child"), get("parent"))
                 }
                 Value::Str(s) => (format!("exports.{}", s), ".".to_string()),
                 _ => continue,
             };
-            let Some(t) = table(&cvals, &format!("{}.{}", d.name, child)) else {
+            let Some(t) = strict_table(&cvals, &format!("{}.{}", d.name, child)) else {
                 continue;
             };
             let imported = path_to_map(&parent, t.deep_copy());
-            // `b` keeps what was imported first (CoalesceTables: destination wins).
-            merge_keep_dst(&b, &imported);
+            coalesce_tables_full(&b, &imported, true);
         }
     }
-    merge_keep_dst(&cvals, &b);
-    c.values = cvals;
+    let merged = cvals.deep_copy();
+    coalesce_tables_full(&merged, &b, true);
+    c.values = merged;
     Ok(())
 }
 
-/// Helm's `MergeTables(dst, src)`: dst wins, tables merge, nulls are kept.
-fn merge_keep_dst(dst: &Value, src: &Value) {
-    let (Value::Map(d), Value::Map(s)) = (dst, src) else {
-        return;
-    };
-    let entries: Vec<(String, Value)> = s
-        .borrow()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for (k, sv) in entries {
-        let dv = d.borrow().get(&k).cloned();
-        match dv {
-            None => {
-                d.borrow_mut().insert(k, sv);
-            }
-            Some(dv @ Value::Map(_)) if matches!(sv, Value::Map(_)) => merge_keep_dst(&dv, &sv),
-            Some(_) => {}
-        }
+/// Helm's `Values.Table`: every dot-separated part (empty ones included) must name a table.
+fn strict_table(root: &Value, path: &str) -> Option<Value> {
+    let mut cur = root.clone();
+    for p in path.split('.') {
+        let next = match &cur {
+            Value::Map(m) => m.borrow().get(p).cloned()?,
+            _ => return None,
+        };
+        cur = next;
+    }
+    match cur {
+        v @ Value::Map(_) => Some(v),
+        _ => None,
     }
 }
 
@@ -837,7 +1055,7 @@ fn collect(
     );
     let root = map_of(vec![
         ("Chart", Value::new_map(meta)),
-        ("Files", Value::Object(Rc::new(Files(c.files.clone())))),
+        ("Files", Value::Object(Rc::new(Files::new(c.files.clone())))),
         ("Release", common.0.clone()),
         ("Capabilities", common.1.clone()),
         ("Values", values),
@@ -1117,6 +1335,92 @@ pub fn helm_template_output(chart: &RenderedChart) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A gzipped tar in memory; names are written raw (no validation), as a hostile archive.
+    fn tgz(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let mut b = tar::Builder::new(gz);
+        for (name, data) in files {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_entry_type(tar::EntryType::Regular);
+            let raw = h.as_old_mut();
+            raw.name[..name.len()].copy_from_slice(name.as_bytes());
+            h.set_cksum();
+            b.append(&h, *data).unwrap();
+        }
+        b.into_inner().unwrap().finish().unwrap()
+    }
+
+    const CHART: &[u8] = b"apiVersion: v2\nname: c\nversion: 0.1.0\n";
+
+    #[test]
+    fn reads_packaged_subcharts_and_refuses_hostile_archives() {
+        let sub = tgz(&[
+            (
+                "sub/Chart.yaml",
+                b"apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+            ),
+            ("sub/values.yaml", b"x: 1\n"),
+            ("sub/templates/a.yaml", b"x: {{ .Values.x }}\n"),
+        ]);
+        let parent = vec![
+            ("Chart.yaml".to_string(), CHART.to_vec()),
+            ("charts/sub-1.0.0.tgz".to_string(), sub),
+        ];
+        let c = load_files(parent, Path::new("c")).unwrap();
+        assert_eq!(c.subcharts.len(), 1);
+        assert_eq!(c.subcharts[0].name, "sub");
+        let out = render_loaded(c, &RenderOptions::default()).unwrap();
+        assert_eq!(out.templates[0].name, "c/charts/sub/templates/a.yaml");
+        assert_eq!(out.templates[0].text, "x: 1\n");
+
+        let mut budget = ArchiveBudget::default();
+        let p = Path::new("x.tgz");
+        for (files, want) in [
+            (
+                vec![
+                    ("c/Chart.yaml", CHART),
+                    ("c/../../etc/passwd", b"x" as &[u8]),
+                ],
+                "chart illegally references parent directory",
+            ),
+            (
+                vec![("Chart.yaml", CHART)],
+                "chart yaml not in base directory",
+            ),
+            (
+                vec![("c/Chart.yaml", CHART), ("c//abs", b"x")],
+                "chart illegally contains absolute paths",
+            ),
+            (
+                vec![("c/Chart.yaml", CHART), ("c/c:/x", b"x")],
+                "chart contains illegally named files",
+            ),
+        ] {
+            let e = read_archive(&tgz(&files), p, &mut budget).unwrap_err();
+            assert_eq!(e.message, want);
+        }
+        let big = vec![0u8; (MAX_ARCHIVE_FILE_BYTES + 1) as usize];
+        let e = read_archive(
+            &tgz(&[("c/Chart.yaml", CHART), ("c/big", &big)]),
+            p,
+            &mut budget,
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("larger than the maximum file size"),
+            "{}",
+            e.message
+        );
+        let e = read_archive(b"not gzip", p, &mut budget).unwrap_err();
+        assert!(e.message.contains("not appear to be a gzipped archive"));
+        // Truncated gzip: an error, not a panic.
+        let mut cut = tgz(&[("c/Chart.yaml", CHART)]);
+        cut.truncate(cut.len() / 2);
+        assert!(read_archive(&cut, p, &mut budget).is_err());
+    }
 
     #[test]
     fn split_documents_like_helm() {

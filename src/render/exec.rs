@@ -828,11 +828,31 @@ impl Exec<'_> {
         if let Some(f) = fin {
             vals.push(f);
         }
-        let res = match imp {
+        let mut res = match &imp {
             FuncImp::Native(f) => f(&vals),
             FuncImp::Include => self.call_include(&vals),
             FuncImp::Tpl => self.call_tpl(&vals),
         };
+        // Go passes a nil that is not a field's value (a variable, a parenthesised pipeline,
+        // the piped value: text/template turns those into invalid values) to a map or slice
+        // parameter as that type's zero value; only a field's nil interface is a type error.
+        if let FuncImp::Native(f) = &imp {
+            let mut tries = vals.len();
+            while let Err(FnError::ArgType { index, msg }) = &res {
+                let from_field = matches!(
+                    args.get(*index),
+                    Some(Arg::Field { .. } | Arg::Chain { .. })
+                ) || matches!(args.get(*index), Some(Arg::Var { fields, .. }) if !fields.is_empty());
+                let zero = match vals.get(*index) {
+                    Some(Value::Nil) if !from_field && tries > 0 => zero_of(msg),
+                    _ => None,
+                };
+                let Some(zero) = zero else { break };
+                vals[*index] = zero;
+                tries -= 1;
+                res = f(&vals);
+            }
+        }
         match res {
             Ok(v) => Ok(v),
             Err(FnError::Msg(m)) => {
@@ -1017,6 +1037,19 @@ fn pipe_ctx(p: &Pipe) -> (usize, String) {
             _ => (c.pos, c.to_string()),
         },
         None => (p.pos, p.to_string()),
+    }
+}
+
+/// The zero value Go would pass for an invalid (nil) argument to the parameter type named in a
+/// "wrong type for value; expected T" message: nil maps and slices read as empty.
+fn zero_of(msg: &str) -> Option<Value> {
+    let want = msg.split("expected ").nth(1)?.split(';').next()?;
+    if want.starts_with("map[") {
+        Some(Value::empty_map())
+    } else if want.starts_with("[]") {
+        Some(Value::new_list(Vec::new()))
+    } else {
+        None
     }
 }
 

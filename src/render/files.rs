@@ -13,10 +13,16 @@ use crate::render::value::{Object, Value};
 use crate::render::yaml::to_yaml;
 
 /// A chart's `.Files`: every file that is not Chart.yaml, values.yaml, templates/ or charts/.
+/// The second field caches the `%v` text (charts print the root context by mistake, e.g. as a
+/// `dict` key, and Go's `%v` of megabytes of CRDs as byte lists is costly to rebuild).
 #[derive(Debug, Clone, Default)]
-pub struct Files(pub BTreeMap<String, Vec<u8>>);
+pub struct Files(pub BTreeMap<String, Vec<u8>>, std::cell::OnceCell<Rc<str>>);
 
 impl Files {
+    pub fn new(files: BTreeMap<String, Vec<u8>>) -> Files {
+        Files(files, std::cell::OnceCell::new())
+    }
+
     fn get(&self, name: &str) -> String {
         self.0
             .get(name)
@@ -89,7 +95,7 @@ impl Object for Files {
                     .filter(|(k, _)| glob_match(&pat, k))
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
-                Value::Object(Rc::new(Files(m)))
+                Value::Object(Rc::new(Files::new(m)))
             }),
             "AsConfig" | "AsSecrets" => {
                 return self.field(name).map(Ok);
@@ -99,15 +105,35 @@ impl Object for Files {
         Some(r)
     }
     fn format_v(&self) -> String {
-        let items: Vec<String> = self
-            .0
-            .iter()
-            .map(|(k, v)| {
-                let bytes: Vec<String> = v.iter().map(|b| b.to_string()).collect();
-                format!("{}:[{}]", k, bytes.join(" "))
-            })
-            .collect();
-        format!("map[{}]", items.join(" "))
+        // Go's %v of map[string][]byte: `map[k:[1 2 3] k2:[...]]`.
+        let text = self.1.get_or_init(|| {
+            let size: usize = self.0.iter().map(|(k, v)| k.len() + 4 * v.len() + 4).sum();
+            let mut out = String::with_capacity(size + 5);
+            out.push_str("map[");
+            for (i, (k, v)) in self.0.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(k);
+                out.push_str(":[");
+                for (j, b) in v.iter().enumerate() {
+                    if j > 0 {
+                        out.push(' ');
+                    }
+                    if *b >= 100 {
+                        out.push(char::from(b'0' + b / 100));
+                    }
+                    if *b >= 10 {
+                        out.push(char::from(b'0' + b / 10 % 10));
+                    }
+                    out.push(char::from(b'0' + b % 10));
+                }
+                out.push(']');
+            }
+            out.push(']');
+            Rc::from(out)
+        });
+        text.to_string()
     }
     fn to_data(&self) -> Value {
         // Go's JSON encodes []byte as base64.
@@ -529,7 +555,7 @@ mod tests {
 
     #[test]
     fn files_glob_lines_and_as_config() {
-        let f = Files(BTreeMap::from([
+        let f = Files::new(BTreeMap::from([
             ("conf/a.conf".to_string(), b"x=1\ny=2\n".to_vec()),
             ("conf/sub/b.conf".to_string(), b"z".to_vec()),
             ("other.txt".to_string(), b"o".to_vec()),

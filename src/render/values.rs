@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 
 use crate::parse::yaml::{self, Limits, Node};
-use crate::render::value::Value;
+use std::rc::Rc;
+
+use crate::render::value::{Map, Value};
 use crate::span::Span;
 
 /// Helm's key for values shared with every subchart.
@@ -20,10 +22,57 @@ pub struct ValuesError {
     pub span: Span,
 }
 
+/// Most re-parses [`load_yaml`] makes to accept closing brackets that YAML 1.2 finds
+/// under-indented.
+const MAX_FLOW_FIXES: usize = 64;
+
+/// The crate's YAML loader made as lenient as go-yaml (libyaml) about one thing real charts
+/// rely on: the closing `]`/`}` of a multi-line flow collection at its key's indentation
+/// (`args: [` ... `]`), which YAML 1.2 (and so our parser) rejects as "invalid indentation".
+/// Such a line is re-indented like the line before it and the text parsed again; only that
+/// line's columns move.
+pub fn load_yaml(text: &str, limits: Limits) -> yaml::YamlStream {
+    let mut stream = yaml::load(text, limits);
+    let mut owned: Option<Vec<String>> = None;
+    for _ in 0..MAX_FLOW_FIXES {
+        let Some(line) = stream
+            .errors
+            .iter()
+            .find(|e| {
+                e.message == "invalid indentation"
+                    || e.message.starts_with("invalid indentation in flow")
+            })
+            .map(|e| e.span.start.line as usize)
+        else {
+            break;
+        };
+        let lines = owned.get_or_insert_with(|| text.split('\n').map(str::to_string).collect());
+        let Some(idx) = line.checked_sub(1).filter(|&i| i > 0 && i < lines.len()) else {
+            break;
+        };
+        let trimmed = lines[idx].trim_start();
+        if !trimmed.starts_with([']', '}']) {
+            break;
+        }
+        let prev_indent = lines[..idx]
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map_or(0, |l| l.len() - l.trim_start().len());
+        let cur_indent = lines[idx].len() - trimmed.len();
+        if prev_indent <= cur_indent {
+            break;
+        }
+        lines[idx] = format!("{}{}", " ".repeat(prev_indent), trimmed);
+        stream = yaml::load(&lines.join("\n"), limits);
+    }
+    stream
+}
+
 /// Reads a values file (first document). An empty file is an empty map; a non-map root is an
 /// error, as in Helm. The YAML node tree is returned too, for provenance (spans).
 pub fn parse_values(text: &str) -> Result<(Value, Option<Node>), ValuesError> {
-    let stream = yaml::load(text, Limits::default());
+    let stream = load_yaml(text, Limits::default());
     // Helm's sigs.k8s.io/yaml does not tolerate a syntax error anywhere in the file; duplicate
     // keys are accepted (the last one wins), as go-yaml v2's non-strict mode does.
     if let Some(e) = stream
@@ -86,119 +135,124 @@ pub fn map_entries(v: &Value) -> BTreeMap<String, Value> {
     }
 }
 
-/// Helm's `CoalesceTables(dst, src)`: `dst` has priority; tables merge recursively; a `null`
-/// in `dst` deletes the key (so a user can remove a chart default), and a `null` default is
-/// not copied (a `null` in a chart's values.yaml deletes the key). Mutates `dst` in place.
-pub fn coalesce_tables(dst: &Value, src: &Value) {
+/// Entries of a map value, cloned out so the map can be mutated while iterating.
+fn entries(m: &Map) -> Vec<(String, Value)> {
+    m.borrow()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Helm's `coalesceTablesFullKey(dst, src, merge)` (v4.2.3), in place: `dst` wins; tables
+/// merge recursively; keys missing from `dst` are taken from `src` (sharing, as Go does);
+/// when coalescing (`merge` false) a `null` in `dst` over a non-null `src` value removes the
+/// key (a user nullifying a chart default), while a `null` with no default stays.
+/// `src` is modified too (Helm marks `dst`'s nulls in it), so pass a copy.
+pub fn coalesce_tables_full(dst: &Value, src: &Value, merge: bool) {
     let (Value::Map(d), Value::Map(s)) = (dst, src) else {
         return;
     };
-    // Nulls in dst mean "remove": the key goes, and the default must not come back.
-    let removed: Vec<String> = d
+    if Rc::ptr_eq(d, s) {
+        return;
+    }
+    let src_non_nil: Vec<String> = s
         .borrow()
         .iter()
-        .filter(|(_, v)| v.is_nil())
+        .filter(|(_, v)| !v.is_nil())
         .map(|(k, _)| k.clone())
         .collect();
-    d.borrow_mut().retain(|_, v| !v.is_nil());
-    let src_entries: Vec<(String, Value)> = s
-        .borrow()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for (k, sv) in src_entries {
-        if removed.contains(&k) {
-            continue;
+    for (k, v) in entries(d) {
+        if v.is_nil() {
+            s.borrow_mut().insert(k, Value::Nil);
         }
+    }
+    for (k, val) in entries(s) {
         let dv = d.borrow().get(&k).cloned();
         match dv {
+            Some(Value::Nil) if !merge && src_non_nil.contains(&k) => {
+                d.borrow_mut().remove(&k);
+            }
             None => {
-                if !sv.is_nil() {
-                    d.borrow_mut().insert(k, sv.deep_copy());
-                }
+                d.borrow_mut().insert(k, val);
             }
             Some(dv) => {
-                if let (Value::Map(_), Value::Map(_)) = (&dv, &sv) {
-                    coalesce_tables(&dv, &sv);
+                // A table over a scalar or a scalar over a table: dst wins (Helm warns).
+                if let (Value::Map(_), Value::Map(_)) = (&dv, &val) {
+                    coalesce_tables_full(&dv, &val, merge);
                 }
-                // A scalar over a table or a table over a scalar: dst wins (Helm warns).
             }
         }
     }
 }
 
-/// Helm's `coalesceGlobals`: the parent's `global` entries are copied into the subchart's
-/// `global` table, the parent winning (tables are merged with the parent's entries first).
+/// Helm's `CoalesceTables(dst, src)`: [`coalesce_tables_full`] without merge.
+pub fn coalesce_tables(dst: &Value, src: &Value) {
+    coalesce_tables_full(dst, src, false);
+}
+
+/// Helm's `cleanNilValues`: removes `null` entries from a map and its nested maps (not from
+/// lists), in place.
+pub fn clean_nil_values(v: &Value) {
+    let Value::Map(m) = v else {
+        return;
+    };
+    m.borrow_mut().retain(|_, v| !v.is_nil());
+    for (_, v) in entries(m) {
+        clean_nil_values(&v);
+    }
+}
+
+/// Helm's `trimNilValues` on a copy: `null` entries removed at every map level.
+pub fn without_nils(v: &Value) -> Value {
+    let c = v.deep_copy();
+    clean_nil_values(&c);
+    c
+}
+
+/// Helm's `coalesceGlobals(dest, src)`: the parent's (`src`) `global` entries are copied into
+/// the subchart's (`dest`) `global` table, the parent winning; for a table present on both
+/// sides, a shallow copy of the parent's is the destination and the sub's entries fill in.
 pub fn coalesce_globals(sub: &Value, parent: &Value) {
     let (Value::Map(sub_m), Value::Map(parent_m)) = (sub, parent) else {
         return;
     };
-    let pg = parent_m.borrow().get(GLOBAL_KEY).cloned();
-    let sg = sub_m.borrow().get(GLOBAL_KEY).cloned();
-    let dg = match sg {
+    let dg = match sub_m.borrow().get(GLOBAL_KEY).cloned() {
         None => Value::empty_map(),
         Some(v @ Value::Map(_)) => v,
         // Helm skips globals that are not a table, with a warning.
         Some(_) => return,
     };
-    let pg = match pg {
+    let sg = match parent_m.borrow().get(GLOBAL_KEY).cloned() {
         None => Value::empty_map(),
         Some(v @ Value::Map(_)) => v,
         Some(_) => return,
     };
-    let (Value::Map(dgm), Value::Map(pgm)) = (&dg, &pg) else {
+    let (Value::Map(dgm), Value::Map(sgm)) = (&dg, &sg) else {
         return;
     };
-    let entries: Vec<(String, Value)> = pgm
-        .borrow()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for (k, pv) in entries {
-        let existing = dgm.borrow().get(&k).cloned();
-        match (&pv, existing) {
-            (Value::Map(_), None) => {
-                dgm.borrow_mut().insert(k, pv.deep_copy());
-            }
-            (Value::Map(_), Some(ev @ Value::Map(_))) => {
-                // Top-down: the parent's copy is the destination, the sub's entries fill in.
-                let merged = pv.deep_copy();
-                coalesce_tables_keep_nulls(&merged, &ev);
-                dgm.borrow_mut().insert(k, merged);
-            }
-            (Value::Map(_), Some(_)) => {} // Helm: cannot merge a map onto a non-map.
-            (_, Some(Value::Map(_))) => {} // Helm: key is a table, skipping.
-            (_, _) => {
-                dgm.borrow_mut().insert(k, pv.clone());
-            }
-        }
-    }
-    sub_m.borrow_mut().insert(GLOBAL_KEY.to_string(), dg);
-}
-
-/// `coalesceTablesFullKey` with merge=true: like [`coalesce_tables`] but nulls are kept.
-fn coalesce_tables_keep_nulls(dst: &Value, src: &Value) {
-    let (Value::Map(d), Value::Map(s)) = (dst, src) else {
-        return;
-    };
-    let src_entries: Vec<(String, Value)> = s
-        .borrow()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for (k, sv) in src_entries {
-        let dv = d.borrow().get(&k).cloned();
-        match dv {
-            None => {
-                d.borrow_mut().insert(k, sv.deep_copy());
-            }
-            Some(dv) => {
-                if let (Value::Map(_), Value::Map(_)) = (&dv, &sv) {
-                    coalesce_tables_keep_nulls(&dv, &sv);
+    if !Rc::ptr_eq(dgm, sgm) {
+        for (k, val) in entries(sgm) {
+            let existing = dgm.borrow().get(&k).cloned();
+            match (&val, existing) {
+                (Value::Map(vm), None) => {
+                    // Go's copyMap: a shallow copy.
+                    let vv = Value::new_map(vm.borrow().clone());
+                    dgm.borrow_mut().insert(k, vv);
+                }
+                (Value::Map(vm), Some(ev @ Value::Map(_))) => {
+                    let vv = Value::new_map(vm.borrow().clone());
+                    coalesce_tables_full(&vv, &ev, true);
+                    dgm.borrow_mut().insert(k, vv);
+                }
+                (Value::Map(_), Some(_)) => {} // Helm: cannot merge a map onto a non-map.
+                (_, Some(Value::Map(_))) => {} // Helm: key is a table, skipping.
+                (_, _) => {
+                    dgm.borrow_mut().insert(k, val.clone());
                 }
             }
         }
     }
+    sub_m.borrow_mut().insert(GLOBAL_KEY.to_string(), dg);
 }
 
 /// Helm's `mergeMaps` for user values files: `over` wins, maps merge recursively, anything
@@ -550,11 +604,17 @@ mod tests {
     }
 
     #[test]
-    fn user_null_deletes_default_and_chart_null_is_dropped() {
-        let user = v("a: null\nb: {c: null, d: 2}\n");
+    fn user_null_deletes_default_and_chart_null_is_kept_by_coalesce_tables() {
+        // Helm's CoalesceTables keeps a null default (coalesceValues cleans those first).
+        let user = v("a: null\nb: {c: null, d: 2}\nnew: null\n");
         let defaults = v("a: 1\nb: {c: 1, e: 3}\nz: null\nkeep: k\n");
         coalesce_tables(&user, &defaults);
-        assert_eq!(json(&user), r#"{"b":{"d":2.0,"e":3.0},"keep":"k"}"#);
+        assert_eq!(
+            json(&user),
+            r#"{"b":{"d":2.0,"e":3.0},"keep":"k","new":null,"z":null}"#
+        );
+        let cleaned = without_nils(&user);
+        assert_eq!(json(&cleaned), r#"{"b":{"d":2.0,"e":3.0},"keep":"k"}"#);
     }
 
     #[test]

@@ -18,7 +18,9 @@ pub fn to_yaml(v: &Value) -> Option<String> {
         Value::Map(m) if !m.borrow().is_empty() => block_map(v, 0, &mut out, 0)?,
         Value::List(l) if !l.borrow().is_empty() => block_seq(v, 0, &mut out, 0)?,
         other => {
-            let s = scalar(other, 0, 0, false)?;
+            // libyaml indents the continuation lines of a root scalar by 2 (block scalars,
+            // folded plain and quoted strings alike).
+            let s = scalar(other, 2, 0, false)?;
             out.push_str(&s);
             if !s.ends_with('\n') {
                 out.push('\n');

@@ -12,6 +12,7 @@ use crate::render::value::{List, Map, Value};
 
 mod builtin;
 pub mod codec;
+pub mod gotime;
 mod helm;
 pub mod semver;
 mod sprig;

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::codec::{adler32, b64_decode, b64_encode, sha1_hex, sha256_hex};
+use super::gotime::{Civil, PLACEHOLDER_NOW};
 use super::semver::{check, Version};
 use super::{
     is_empty, str_slice, to_float64, to_int64, want_bool, want_int, want_list, want_map, want_str,
@@ -789,31 +790,50 @@ pub fn register(f: &mut Funcs) {
     f.register("uuidv4", 0, Some(0), |_| {
         s("00000000-0000-4000-8000-000000000000".into())
     });
+    // Time values are carried as Go's `Time.String()` text; `now` is a fixed instant.
     f.register("now", 0, Some(0), |_| {
-        s("2024-01-01 00:00:00 +0000 UTC".into())
+        s(Civil::from_unix(PLACEHOLDER_NOW).go_string())
     });
-    for name in [
-        "date",
-        "dateInZone",
-        "date_in_zone",
-        "htmlDate",
-        "htmlDateInZone",
-    ] {
-        f.register(name, 1, Some(3), |_| s("2024-01-01".into()));
+    for name in ["date", "dateInZone", "date_in_zone"] {
+        // Time zones other than UTC are not known to the engine: every zone formats as UTC.
+        f.register(name, 2, Some(3), |a| {
+            s(time_arg(arg(a, 1)).format(want_str(a, 0)?))
+        });
+    }
+    for name in ["htmlDate", "htmlDateInZone"] {
+        f.register(name, 1, Some(2), |a| {
+            s(time_arg(arg(a, 0)).format("2006-01-02"))
+        });
     }
     for name in [
         "dateModify",
         "date_modify",
         "mustDateModify",
         "must_date_modify",
-        "toDate",
-        "mustToDate",
     ] {
-        f.register(name, 2, Some(2), |_| {
-            s("2024-01-01 00:00:00 +0000 UTC".into())
+        let must = name.starts_with("must");
+        f.register(name, 2, Some(2), move |a| {
+            let t = time_arg(arg(a, 1));
+            match go_duration(want_str(a, 0)?) {
+                Some(ns) => {
+                    s(Civil::from_unix(t.unix() + ns.div_euclid(1_000_000_000)).go_string())
+                }
+                None if must => Err(FnError::Msg(format!(
+                    "time: invalid duration {:?}",
+                    want_str(a, 0)?
+                ))),
+                None => s(t.go_string()),
+            }
         });
     }
-    f.register("unixEpoch", 1, Some(1), |_| s("1704067200".into()));
+    for name in ["toDate", "mustToDate"] {
+        f.register(name, 2, Some(2), |_| {
+            s(Civil::from_unix(PLACEHOLDER_NOW).go_string())
+        });
+    }
+    f.register("unixEpoch", 1, Some(1), |a| {
+        s(time_arg(arg(a, 0)).unix().to_string())
+    });
     f.register("ago", 1, Some(1), |_| s("0s".into()));
     f.register("duration", 1, Some(1), |a| {
         s(format!("{}s", to_int64(arg(a, 0))))
@@ -1146,4 +1166,54 @@ impl crate::render::value::Object for SemverObj {
 #[allow(dead_code)]
 fn float_str(f: f64) -> String {
     format_float_g(f)
+}
+
+/// A time argument of Sprig's date functions: our time text, or Unix seconds; anything else
+/// is "now" (Sprig's `formatDate` default).
+fn time_arg(v: &Value) -> Civil {
+    match v {
+        Value::Str(t) => Civil::parse_go_string(t),
+        Value::Int(n) => Some(Civil::from_unix(*n)),
+        Value::Float(f) if f.is_finite() => Some(Civil::from_unix(*f as i64)),
+        _ => None,
+    }
+    .unwrap_or_else(|| Civil::from_unix(PLACEHOLDER_NOW))
+}
+
+/// Go's `time.ParseDuration` in nanoseconds (`1h30m`, `-1.5s`, `300ms`).
+fn go_duration(s: &str) -> Option<i64> {
+    let (neg, mut rest) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    if rest == "0" {
+        return Some(0);
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: f64 = 0.0;
+    while !rest.is_empty() {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let num: f64 = rest[..n].parse().ok()?;
+        rest = &rest[n..];
+        let u = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = match &rest[..u] {
+            "ns" => 1.0,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return None,
+        };
+        rest = &rest[u..];
+        total += num * unit;
+    }
+    let ns = if neg { -total } else { total };
+    (ns.abs() < 9.2e18).then_some(ns as i64)
 }
