@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of the release binary (not a timed test): start-up on one small manifest and
 # throughput on a generated corpus of 10,000 Kubernetes documents. Prints wall time (median of
-# several runs) and peak memory. Usage: bench/run.sh [DOCUMENTS]
+# several runs), CPU time and peak memory, with all rules and without the bundle (APP) rules.
+# The machine is shared: compare CPU time (user + system) as well as wall time.
+# Usage: bench/run.sh [DOCUMENTS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 docs=${1:-10000}
@@ -29,5 +31,8 @@ du -sh "$work/corpus" | awk '{print "corpus size: " $1}'
 runs=$(for _ in 1 2 3; do wall "$bin" check "$work/corpus" --format json --fail-on never; done | median)
 printf 'throughput, %s documents: %.2f s wall (median of 3)\n' "$docs" "$runs"
 /usr/bin/time -f 'peak memory: %M KiB, user %U s, system %S s' "$bin" check "$work/corpus" --format json --fail-on never >/dev/null
+printf 'rules:\n' >"$work/no-app.yaml"
+for id in APP001 APP002 APP003 APP004 APP005 APP006; do printf '  %s: false\n' "$id" >>"$work/no-app.yaml"; done
+/usr/bin/time -f 'without APP rules: %e s wall, peak memory: %M KiB, user %U s, system %S s' "$bin" check "$work/corpus" --format json --fail-on never --config "$work/no-app.yaml" >/dev/null
 one=$(wall "$bin" check "$work/corpus" --format json --fail-on never --threads 1)
 printf 'throughput with --threads 1: %.2f s wall\n' "$one"

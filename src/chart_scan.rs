@@ -812,15 +812,17 @@ fn check_document(
                     lines_of: doc.provenance.clone(),
                 });
             }
+            let value = node.to_rego();
             if ctx.options.bundles {
                 members.push(BundleMember {
                     file: doc.file.clone(),
                     node: node.clone(),
+                    value: value.clone(),
                     object: object.clone(),
                     rendered: Some(doc.clone()),
                 });
             }
-            match engine.evaluate(&Family::Kubernetes, &object.kind, node.to_rego()) {
+            match engine.evaluate(&Family::Kubernetes, &object.kind, value) {
                 Ok(raw) => {
                     for r in raw {
                         outcome

@@ -1,10 +1,18 @@
 //! Evaluate stage: compiles the embedded Rego rules once into a regorus engine, then evaluates
-//! one document with one query covering every rule that applies to it (rules declare their
-//! family and kinds in METADATA; nothing here names a rule). Each rayon worker works on its own
-//! clone. It returns raw findings (rule id, path, params) and never writes user-facing words.
+//! one document with one entry rule covering every rule that applies to it (rules declare their
+//! family and kinds in METADATA; nothing here names a rule). The entry rules are generated once
+//! and evaluated with `eval_rule`, which skips the parsing and analysis a query costs on every
+//! document. Each rayon worker works on its own clone. It returns raw findings (rule id, path,
+//! params) and never writes user-facing words.
+//!
+//! regorus 0.14 also has a register VM (RVM), about four times faster on these rules, but it
+//! departs from Rego semantics (an assignment of an undefined value does not fail a rule body,
+//! so `else` branches are skipped and extra values appear): it must not be used here until that
+//! is fixed upstream, since findings would change.
 
 use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use regorus::utils::limits::ExecutionTimerConfig;
@@ -35,13 +43,29 @@ struct RuleEntry {
     kinds: Option<Vec<String>>,
 }
 
+/// Package of the generated entry rules; no rule file may use it.
+const ENTRY_PACKAGE: &str = "cct_lint_entry";
+
+/// One entry rule: `e<n> := [data.<package>.deny, ...]` over the rules it covers.
+struct Entry {
+    /// `data.cct_lint_entry.e<n>`.
+    path: String,
+    ids: Vec<String>,
+}
+
+/// Which entry serves a document: per family, the entry of each kind some rule names, and the
+/// entry of every other kind (rules without `kinds` only).
+struct Entries {
+    list: Vec<Entry>,
+    by_kind: HashMap<(u8, String), usize>,
+    other: HashMap<u8, usize>,
+}
+
 /// A compiled rule set. Cheap to clone (regorus shares compiled modules).
 #[derive(Clone)]
 pub struct RuleEngine {
     engine: regorus::Engine,
-    rules: Vec<RuleEntry>,
-    /// Query text and rule ids per (family, kind), built on first use.
-    queries: HashMap<(u8, String), (String, Vec<String>)>,
+    entries: Arc<Entries>,
 }
 
 fn family_key(family: &Family) -> u8 {
@@ -52,6 +76,82 @@ fn family_key(family: &Family) -> u8 {
         Family::Chart => 3,
         Family::Lint => 4,
     }
+}
+
+fn timer(limit: Duration) -> ExecutionTimerConfig {
+    ExecutionTimerConfig {
+        limit,
+        check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
+    }
+}
+
+/// Groups the rules into entries: one per distinct set of applicable rules.
+fn plan_entries(rules: &[RuleEntry]) -> (Entries, String) {
+    let mut list: Vec<Entry> = Vec::new();
+    let mut by_kind = HashMap::new();
+    let mut other = HashMap::new();
+    let mut source = format!("package {ENTRY_PACKAGE}\n");
+    let mut families: Vec<&Family> = Vec::new();
+    for r in rules {
+        if !families.contains(&&r.family) {
+            families.push(&r.family);
+        }
+    }
+    for family in families {
+        let of_family: Vec<&RuleEntry> = rules.iter().filter(|r| &r.family == family).collect();
+        let mut kinds: Vec<Option<&str>> = of_family
+            .iter()
+            .flat_map(|r| r.kinds.iter().flatten().map(|k| Some(k.as_str())))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds.push(None);
+        for kind in kinds {
+            let applicable: Vec<&&RuleEntry> = of_family
+                .iter()
+                .filter(|r| match (&r.kinds, kind) {
+                    (None, _) => true,
+                    (Some(ks), Some(k)) => ks.iter().any(|x| x == k),
+                    (Some(_), None) => false,
+                })
+                .collect();
+            if applicable.is_empty() {
+                continue;
+            }
+            let ids: Vec<String> = applicable.iter().map(|r| r.id.clone()).collect();
+            let index = match list.iter().position(|e| e.ids == ids) {
+                Some(i) => i,
+                None => {
+                    let n = list.len();
+                    source.push_str(&format!(
+                        "\ne{n} := [{}]\n",
+                        applicable
+                            .iter()
+                            .map(|r| format!("data.{}.deny", r.package))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    list.push(Entry {
+                        path: format!("data.{ENTRY_PACKAGE}.e{n}"),
+                        ids,
+                    });
+                    n
+                }
+            };
+            match kind {
+                Some(k) => by_kind.insert((family_key(family), k.to_string()), index),
+                None => other.insert(family_key(family), index),
+            };
+        }
+    }
+    (
+        Entries {
+            list,
+            by_kind,
+            other,
+        },
+        source,
+    )
 }
 
 impl RuleEngine {
@@ -83,10 +183,7 @@ impl RuleEngine {
         time_limit: Duration,
     ) -> Result<Self, EvaluateError> {
         let mut engine = regorus::Engine::new();
-        engine.set_execution_timer_config(ExecutionTimerConfig {
-            limit: time_limit,
-            check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
-        });
+        engine.set_execution_timer_config(timer(time_limit));
         let wanted: Vec<&str> = catalog
             .rego_rules()
             .filter(|r| families.contains(&r.input.family) && enabled(&r.id))
@@ -108,6 +205,23 @@ impl RuleEngine {
                     message: e.to_string(),
                 })?;
         }
+        let rules: Vec<RuleEntry> = catalog
+            .rego_rules()
+            .filter(|r| families.contains(&r.input.family) && enabled(&r.id))
+            .map(|r| RuleEntry {
+                id: r.id.clone(),
+                package: r.package.clone(),
+                family: r.input.family.clone(),
+                kinds: r.input.kinds.clone(),
+            })
+            .collect();
+        let (entries, entry_source) = plan_entries(&rules);
+        engine
+            .add_policy(format!("<{ENTRY_PACKAGE}>.rego"), entry_source)
+            .map_err(|e| EvaluateError::Policy {
+                file: format!("<{ENTRY_PACKAGE}>"),
+                message: e.to_string(),
+            })?;
         let mut data = catalog.params_data();
         if let Some(all) = data.get_mut("params").and_then(|p| p.as_object_mut()) {
             for (id, overrides) in params {
@@ -129,50 +243,20 @@ impl RuleEngine {
         engine
             .eval_query("true".to_string(), false)
             .map_err(|e| EvaluateError::Eval(e.to_string()))?;
-        let rules = catalog
-            .rego_rules()
-            .filter(|r| families.contains(&r.input.family) && enabled(&r.id))
-            .map(|r| RuleEntry {
-                id: r.id.clone(),
-                package: r.package.clone(),
-                family: r.input.family.clone(),
-                kinds: r.input.kinds.clone(),
-            })
-            .collect();
         Ok(Self {
             engine,
-            rules,
-            queries: HashMap::new(),
+            entries: Arc::new(entries),
         })
     }
 
-    fn query_for(&mut self, family: &Family, kind: &str) -> (String, Vec<String>) {
-        let key = (family_key(family), kind.to_string());
-        if let Some(q) = self.queries.get(&key) {
-            return q.clone();
-        }
-        let applicable: Vec<&RuleEntry> = self
-            .rules
-            .iter()
-            .filter(|r| &r.family == family)
-            .filter(|r| {
-                r.kinds
-                    .as_ref()
-                    .is_none_or(|kinds| kinds.iter().any(|k| k == kind))
-            })
-            .collect();
-        let query = format!(
-            "[{}]",
-            applicable
-                .iter()
-                .map(|r| format!("data.{}.deny", r.package))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let ids = applicable.iter().map(|r| r.id.clone()).collect();
-        let entry = (query, ids);
-        self.queries.insert(key, entry.clone());
-        entry
+    /// The entry serving documents of this family and kind, if any rule applies.
+    fn entry_for(&self, family: &Family, kind: &str) -> Option<usize> {
+        let key = family_key(family);
+        self.entries
+            .by_kind
+            .get(&(key, kind.to_string()))
+            .or_else(|| self.entries.other.get(&key))
+            .copied()
     }
 
     /// Evaluates every applicable rule on one input document.
@@ -182,26 +266,19 @@ impl RuleEngine {
         kind: &str,
         input: regorus::Value,
     ) -> Result<Vec<RawFinding>, EvaluateError> {
-        let (query, ids) = self.query_for(family, kind);
-        if ids.is_empty() {
+        let Some(index) = self.entry_for(family, kind) else {
             return Ok(Vec::new());
-        }
+        };
         self.engine.set_input(input);
-        let results = self
+        let value = self
             .engine
-            .eval_query(query, false)
+            .eval_rule(self.entries.list[index].path.clone())
             .map_err(|e| EvaluateError::Eval(e.to_string()))?;
-        let value = results
-            .result
-            .first()
-            .and_then(|r| r.expressions.first())
-            .map(|e| e.value.clone())
-            .unwrap_or(regorus::Value::Undefined);
         let json: serde_json::Value = serde_json::to_value(&value)
             .map_err(|e| EvaluateError::Eval(format!("rule output: {e}")))?;
         let mut out = Vec::new();
         if let serde_json::Value::Array(per_rule) = json {
-            for (id, findings) in ids.iter().zip(per_rule) {
+            for (id, findings) in self.entries.list[index].ids.iter().zip(per_rule) {
                 let serde_json::Value::Array(findings) = findings else {
                     continue;
                 };

@@ -347,11 +347,13 @@ fn internal_error(
     )
 }
 
-/// A Kubernetes object kept for the bundle stage.
+/// A Kubernetes object kept for the bundle stage: its node (to locate findings) and its Rego
+/// value, converted once for the per-object rules and shared with the bundle input.
 #[derive(Clone)]
 pub(crate) struct BundleMember {
     pub(crate) file: String,
     pub(crate) node: Node,
+    pub(crate) value: regorus::Value,
     pub(crate) object: ObjectRef,
     /// For an object rendered from a chart: how to map its spans to the template.
     pub(crate) rendered: Option<std::sync::Arc<crate::chart_scan::RenderedDoc>>,
@@ -365,7 +367,7 @@ fn scan_bundle(
     catalog: &Catalog,
     options: &ScanOptions,
 ) -> Vec<Finding> {
-    let objects: Vec<regorus::Value> = members.iter().map(|m| m.node.to_rego()).collect();
+    let objects: Vec<regorus::Value> = members.iter().map(|m| m.value.clone()).collect();
     let input = regorus::Value::from(BTreeMap::from([
         (regorus::Value::from("name"), regorus::Value::from(name)),
         (
@@ -617,15 +619,17 @@ fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> Targ
             outcome
                 .inline_derogations
                 .extend(annotation_derogations(ctx.display, node, &object));
+            let value = node.to_rego();
             if ctx.options.bundles {
                 outcome.bundle_members.push(BundleMember {
                     file: ctx.display.to_string(),
                     node: node.clone(),
+                    value: value.clone(),
                     object: object.clone(),
                     rendered: None,
                 });
             }
-            match engine.evaluate(&Family::Kubernetes, &object.kind, node.to_rego()) {
+            match engine.evaluate(&Family::Kubernetes, &object.kind, value) {
                 Ok(raw) => {
                     for r in raw {
                         outcome.findings.push(locate_yaml(ctx, node, &object, r));

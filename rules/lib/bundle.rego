@@ -1,8 +1,11 @@
 # Cross-object helpers for bundle rules (APP). `input` is one bundle:
 # `{"name": "deploy/base", "objects": [<k8s object>, ...]}`, objects in file order.
 # Every path returned here is a path inside that input: `["objects", i, ...]`.
-# Where one object is read, the per-object helpers of `data.lib.k8s` are reused with
-# `with input as obj`, so the kind → pod spec table lives in one place.
+# Where one object is read, the `_of(obj)` helpers of `data.lib.k8s` are reused, so the kind →
+# pod spec table lives in one place.
+# Performance: a bundle holds hundreds of objects. Whatever a rule looks up per workload (objects
+# of a kind, autoscalers of a target) is indexed once in a rule (rules are computed once per
+# evaluation, functions at every call), so that rules stay linear in the bundle size.
 package lib.bundle
 
 objects := o if {
@@ -32,11 +35,14 @@ api_group(obj) := g if {
 
 # The objects of one kind (and API group, `*` for any) with their index.
 objects_of(k, group) := {i |
-	some i, obj in objects
-	is_object(obj)
-	kind(obj) == k
-	_group_ok(obj, group)
+	some i in object.get(_by_kind, k, set())
+	_group_ok(objects[i], group)
 }
+
+# Object indices per kind.
+_by_kind := {k: {i | some i, obj in objects; is_object(obj); kind(obj) == k} | some k in _kinds}
+
+_kinds := {kind(obj) | some obj in objects; is_object(obj)}
 
 _group_ok(_, "*") := true
 
@@ -99,12 +105,11 @@ _workload(i, obj) := {
 	"path": ["objects", i],
 	"pod_spec_path": array.concat(["objects", i], spec_path),
 	"pod_meta_path": array.concat(["objects", i], meta_path),
-	"pod_spec": pod_spec,
+	"pod_spec": data.lib.k8s.pod_spec_of(obj),
 	"labels": _object_or_empty(object.get(obj, array.concat(meta_path, ["labels"]), {})),
 } if {
-	spec_path := data.lib.k8s.pod_spec_path with input as obj
-	meta_path := data.lib.k8s.pod_meta_path with input as obj
-	pod_spec := data.lib.k8s.pod_spec with input as obj
+	spec_path := data.lib.k8s.pod_spec_path_of(obj)
+	meta_path := data.lib.k8s.pod_meta_path_of(obj)
 }
 
 workload_at[w.index] := w if some w in workloads
@@ -113,8 +118,7 @@ workload_at[w.index] := w if some w in workloads
 # `type` in containers | initContainers | ephemeralContainers.
 containers contains {"index": w.index, "container": c.container, "path": array.concat(w.path, c.path), "type": c.type} if {
 	some w in workloads
-	cs := data.lib.k8s.containers with input as w.object
-	some c in cs
+	some c in data.lib.k8s.containers_of(w.object)
 }
 
 app_containers contains c if {
@@ -172,16 +176,17 @@ targets(a, w) if {
 	a.namespace == w.namespace
 }
 
-autoscaled(w) if {
-	some a in autoscalers
-	targets(a, w)
+autoscaled(w) if _autoscaler_min[[w.kind, w.name, w.namespace]]
+
+# The highest minimum of the autoscalers of each target `[kind, name, namespace]`.
+_autoscaler_min := {t: max({a.min | some a in autoscalers; [a.kind, a.name, a.namespace] == t}) |
+	some t in {[a.kind, a.name, a.namespace] | some a in autoscalers}
 }
 
 # The fewest pods the workload runs: the autoscaler's minimum when one targets it (it owns
 # `replicas` then; the highest minimum if several do), else `replicas`. Undefined when unknown.
 min_replicas(w) := m if {
-	autoscaled(w)
-	m := max({a.min | some a in autoscalers; targets(a, w)})
+	m := _autoscaler_min[[w.kind, w.name, w.namespace]]
 } else := replicas(w.object)
 
 # --- label selectors ------------------------------------------------------------------------

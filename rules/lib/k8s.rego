@@ -9,27 +9,35 @@ workload_kinds := {
 
 is_workload if input.kind in workload_kinds
 
-pod_spec_path := ["spec"] if input.kind == "Pod"
+# The helpers below read `input`; their `_of(obj)` forms read any object (bundle rules call them
+# on each object of a bundle: `with input as obj` would be slower and the RVM compiler refuses it).
+pod_spec_path := pod_spec_path_of(input)
 
-pod_spec_path := ["spec", "jobTemplate", "spec", "template", "spec"] if input.kind == "CronJob"
+pod_spec_path_of(obj) := ["spec"] if obj.kind == "Pod"
 
-pod_spec_path := ["spec", "template", "spec"] if {
-	input.kind in workload_kinds
-	not input.kind in {"Pod", "CronJob"}
+pod_spec_path_of(obj) := ["spec", "jobTemplate", "spec", "template", "spec"] if obj.kind == "CronJob"
+
+pod_spec_path_of(obj) := ["spec", "template", "spec"] if {
+	obj.kind in workload_kinds
+	not obj.kind in {"Pod", "CronJob"}
 }
 
-pod_meta_path := ["metadata"] if input.kind == "Pod"
+pod_meta_path := pod_meta_path_of(input)
 
-pod_meta_path := ["spec", "jobTemplate", "spec", "template", "metadata"] if input.kind == "CronJob"
+pod_meta_path_of(obj) := ["metadata"] if obj.kind == "Pod"
 
-pod_meta_path := ["spec", "template", "metadata"] if {
-	input.kind in workload_kinds
-	not input.kind in {"Pod", "CronJob"}
+pod_meta_path_of(obj) := ["spec", "jobTemplate", "spec", "template", "metadata"] if obj.kind == "CronJob"
+
+pod_meta_path_of(obj) := ["spec", "template", "metadata"] if {
+	obj.kind in workload_kinds
+	not obj.kind in {"Pod", "CronJob"}
 }
 
 # Helm output often leaves `spec:` or `containers:` empty (null): treat them as absent.
-pod_spec := s if {
-	s := object.get(input, pod_spec_path, {})
+pod_spec := pod_spec_of(input)
+
+pod_spec_of(obj) := s if {
+	s := object.get(obj, pod_spec_path_of(obj), {})
 	is_object(s)
 } else := {}
 
@@ -39,9 +47,13 @@ pod_security_context_path := array.concat(pod_spec_path, ["securityContext"])
 
 container_types := ["containers", "initContainers", "ephemeralContainers"]
 
-containers contains {"container": c, "path": array.concat(pod_spec_path, [t, i]), "type": t} if {
+containers := containers_of(input)
+
+containers_of(obj) := {{"container": c, "path": array.concat(spec_path, [t, i]), "type": t} |
+	spec_path := pod_spec_path_of(obj)
+	spec := pod_spec_of(obj)
 	some t in container_types
-	some i, c in _list(object.get(pod_spec, t, []))
+	some i, c in _list(object.get(spec, t, []))
 	is_object(c)
 }
 

@@ -9,6 +9,15 @@ use super::{severity_counts, ReportInput};
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
 pub fn render(input: &ReportInput<'_>) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as [`render`] returns it, one finding at a time: a large report (90 MB for
+/// 100,000 findings) never exists as one string in memory.
+pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let [errors, warnings, notes] = severity_counts(input.findings);
     let finding_json = |f: &crate::finding::Finding| {
         let rule = input.catalog.rule(&f.rule_id);
@@ -84,16 +93,16 @@ pub fn render(input: &ReportInput<'_>) -> String {
         .strip_suffix("[]\n}")
         .or_else(|| frame.strip_suffix("[]\r\n}"))
     else {
-        return frame + "\n";
+        return out.write_all((frame + "\n").as_bytes());
     };
-    let mut text = String::with_capacity(head.len() + input.findings.len() * 900);
-    text.push_str(head);
+    out.write_all(head.as_bytes())?;
     if input.findings.is_empty() {
-        text.push_str("[]\n}\n");
-        return text;
+        return out.write_all(b"[]\n}\n");
     }
-    text.push_str("[\n");
+    out.write_all(b"[\n")?;
+    let mut text = String::new();
     for (i, f) in input.findings.iter().enumerate() {
+        text.clear();
         let one = serde_json::to_string_pretty(&finding_json(f)).unwrap_or_default();
         for (j, line) in one.lines().enumerate() {
             if j > 0 {
@@ -107,7 +116,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
         } else {
             "\n"
         });
+        out.write_all(text.as_bytes())?;
     }
-    text.push_str("  ]\n}\n");
-    text
+    out.write_all(b"  ]\n}\n")
 }

@@ -20,6 +20,7 @@ pub use audit::{render_html as audit_html, render_markdown as audit_md};
 pub use gitlab::render as gitlab;
 pub use human::render as human;
 pub use json::render as json;
+pub use json::write as write_json;
 pub use junit::render as junit;
 pub use sarif::render as sarif;
 

@@ -60,12 +60,17 @@ deny contains f if {
 }
 
 _covered(w) if {
-	some i in bundle.objects_of("PodDisruptionBudget", "policy")
-	pdb := bundle.objects[i]
-	bundle.namespace(pdb) == w.namespace
+	some pdb in object.get(_pdbs_by_namespace, w.namespace, [])
 	sel := object.get(pdb, ["spec", "selector"], null)
 	_selects(pdb, sel, w.labels)
 }
+
+# The bundle's PodDisruptionBudgets per namespace, indexed once (rather than per workload).
+_pdbs_by_namespace := {ns: [pdb | some pdb in _pdbs; bundle.namespace(pdb) == ns] |
+	some ns in {bundle.namespace(pdb) | some pdb in _pdbs}
+}
+
+_pdbs := [bundle.objects[i] | some i in bundle.objects_of("PodDisruptionBudget", "policy")]
 
 # policy/v1beta1 (removed in Kubernetes 1.25) read an empty selector as "no pod".
 _selects(pdb, sel, labels) if {

@@ -65,8 +65,13 @@ deny contains f if {
 }
 
 _selected(w) if {
-	some i in bundle.objects_of("NetworkPolicy", "networking.k8s.io")
-	np := bundle.objects[i]
-	bundle.namespace(np) == w.namespace
+	some np in object.get(_policies_by_namespace, w.namespace, [])
 	bundle.selector_matches(object.get(np, ["spec", "podSelector"], null), w.labels)
 }
+
+# The bundle's NetworkPolicies per namespace, indexed once (rather than per workload).
+_policies_by_namespace := {ns: [np | some np in _policies; bundle.namespace(np) == ns] |
+	some ns in {bundle.namespace(np) | some np in _policies}
+}
+
+_policies := [bundle.objects[i] | some i in bundle.objects_of("NetworkPolicy", "networking.k8s.io")]
