@@ -957,18 +957,7 @@ fn process_imports(c: &mut LoadedChart) -> Result<(), ChartError> {
 
 /// Helm's `Values.Table`: every dot-separated part (empty ones included) must name a table.
 fn strict_table(root: &Value, path: &str) -> Option<Value> {
-    let mut cur = root.clone();
-    for p in path.split('.') {
-        let next = match &cur {
-            Value::Map(m) => m.borrow().get(p).cloned()?,
-            _ => return None,
-        };
-        cur = next;
-    }
-    match cur {
-        v @ Value::Map(_) => Some(v),
-        _ => None,
-    }
+    crate::render::values::table_at(root, path.split('.'))
 }
 
 /// The user's values: files merged in order, then `--set` applied.

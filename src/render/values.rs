@@ -292,8 +292,13 @@ pub fn path_value(root: &Value, path: &str) -> Option<Value> {
 
 /// Helm's `Values.Table`: the table at a dotted path (None when missing or not a table).
 pub fn table(root: &Value, path: &str) -> Option<Value> {
+    table_at(root, path.split('.').filter(|p| !p.is_empty()))
+}
+
+/// The table reached by following `parts` (None when a part is missing or not a table).
+pub fn table_at<'p>(root: &Value, parts: impl Iterator<Item = &'p str>) -> Option<Value> {
     let mut cur = root.clone();
-    for p in path.split('.').filter(|p| !p.is_empty()) {
+    for p in parts {
         let next = match &cur {
             Value::Map(m) => m.borrow().get(p).cloned()?,
             _ => return None,

@@ -346,20 +346,6 @@ fn application_name(roots: &[PathBuf]) -> String {
         .unwrap_or_else(|| ".".to_string())
 }
 
-/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm), so no date crate.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 /// The report date from `CCT_LINT_REPORT_DATE` (`YYYY-MM-DD`), else from `SOURCE_DATE_EPOCH`
 /// (seconds, UTC). Malformed values are ignored rather than printed: a wrong date in an
 /// homologation file is worse than none.
@@ -374,7 +360,7 @@ pub fn report_date(explicit: Option<&str>, epoch: Option<&str>) -> Option<String
         return valid.then(|| d.to_string());
     }
     let seconds: i64 = epoch?.trim().parse().ok().filter(|s| *s >= 0)?;
-    let (y, m, d) = civil_from_days(seconds / 86_400);
+    let (y, m, d) = crate::render::funcs::gotime::civil_from_days(seconds / 86_400);
     Some(format!("{y:04}-{m:02}-{d:02}"))
 }
 
