@@ -3,7 +3,8 @@
 //! family and kinds in METADATA; nothing here names a rule). The entry rules are generated once
 //! and evaluated with `eval_rule`, which skips the parsing and analysis a query costs on every
 //! document. Each rayon worker works on its own clone. It returns raw findings (rule id, path,
-//! params) and never writes user-facing words.
+//! params) and never writes user-facing words. The `regex.*` built-ins the rules use are
+//! replaced by equivalent extensions that keep compiled regexes per thread (`regex_builtins`).
 //!
 //! regorus 0.14 also has a register VM (RVM), about four times faster on these rules, but it
 //! departs from Rego semantics (an assignment of an undefined value does not fail a rule body,
@@ -18,6 +19,14 @@ use std::time::Duration;
 use regorus::utils::limits::ExecutionTimerConfig;
 
 use crate::catalog::{Catalog, Family, RULE_FILES};
+
+mod regex_builtins;
+
+/// Installs our faster `regex.*` built-ins on an engine (see `regex_builtins`); every engine
+/// that evaluates the rules, the linter's and the Rego test runner's, uses them.
+pub fn register_builtins(engine: &mut regorus::Engine) -> Result<(), EvaluateError> {
+    regex_builtins::register(engine).map_err(|e| EvaluateError::Eval(e.to_string()))
+}
 
 /// What a rule returned: where (a path inside the input) and the message parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -184,6 +193,7 @@ impl RuleEngine {
     ) -> Result<Self, EvaluateError> {
         let mut engine = regorus::Engine::new();
         engine.set_execution_timer_config(timer(time_limit));
+        register_builtins(&mut engine)?;
         let wanted: Vec<&str> = catalog
             .rego_rules()
             .filter(|r| families.contains(&r.input.family) && enabled(&r.id))

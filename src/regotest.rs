@@ -75,6 +75,7 @@ pub fn read_dirs(dirs: &[PathBuf]) -> Result<Vec<(String, String)>, String> {
 /// Runs every test rule found in `sources`. `data` is added to the engine first (rule params).
 pub fn run(sources: &[(String, String)], data: regorus::Value) -> Result<Vec<TestOutcome>, String> {
     let mut engine = regorus::Engine::new();
+    crate::evaluate::register_builtins(&mut engine).map_err(|e| e.to_string())?;
     engine.add_data(data).map_err(|e| e.to_string())?;
     let mut tests = Vec::new();
     for (file, source) in sources {
