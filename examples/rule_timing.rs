@@ -1,5 +1,6 @@
 //! Measures evaluation time per rule over the YAML documents of a directory (profiling aid):
-//! `cargo run --release --example rule_timing -- DIR [rules]`.
+//! `cargo run --release --example rule_timing -- DIR [rules]`. The embedded rules run on the VM;
+//! a rules directory read at run time runs on the interpreter (see src/evaluate.rs).
 use cct_lint::catalog::{Catalog, Family};
 use cct_lint::evaluate::RuleEngine;
 use cct_lint::parse::yaml;

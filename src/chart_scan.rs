@@ -899,6 +899,36 @@ fn render_failure(
     finding
 }
 
+/// Every string leaf of `value` below the root as `[path, string]`, in key order: what Rego's
+/// `walk` yields for strings, which the rule VM cannot do.
+fn string_leaves(
+    value: &regorus::Value,
+    path: &mut Vec<regorus::Value>,
+    out: &mut Vec<regorus::Value>,
+) {
+    match value {
+        regorus::Value::String(_) if !path.is_empty() => out.push(regorus::Value::from(vec![
+            regorus::Value::from(path.clone()),
+            value.clone(),
+        ])),
+        regorus::Value::Object(map) => {
+            for (k, v) in map.iter() {
+                path.push(k.clone());
+                string_leaves(v, path, out);
+                path.pop();
+            }
+        }
+        regorus::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                path.push(regorus::Value::from(i));
+                string_leaves(v, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The HELM rules: Chart.yaml, the chart's values*.yaml files and the rendered images.
 fn check_chart_sources(
     target: &Target,
@@ -954,9 +984,13 @@ fn check_chart_sources(
     let values_values: Vec<regorus::Value> = values_files
         .iter()
         .map(|(file, _, root)| {
+            let values = root.to_rego();
+            let mut strings = Vec::new();
+            string_leaves(&values, &mut Vec::new(), &mut strings);
             regorus::Value::from(BTreeMap::from([
                 (key("file"), key(file)),
-                (key("values"), root.to_rego()),
+                (key("strings"), regorus::Value::from(strings)),
+                (key("values"), values),
             ]))
         })
         .collect();

@@ -1,21 +1,27 @@
-//! Evaluate stage: compiles the embedded Rego rules once into a regorus engine, then evaluates
-//! one document with one entry rule covering every rule that applies to it (rules declare their
-//! family and kinds in METADATA; nothing here names a rule). The entry rules are generated once
-//! and evaluated with `eval_rule`, which skips the parsing and analysis a query costs on every
-//! document. Each rayon worker works on its own clone. It returns raw findings (rule id, path,
-//! params) and never writes user-facing words. The `regex.*` built-ins the rules use are
-//! replaced by equivalent extensions that keep compiled regexes per thread (`regex_builtins`).
+//! Evaluate stage: compiles the embedded Rego rules once, then evaluates one document with one
+//! entry rule covering every rule that applies to it (rules declare their family and kinds in
+//! METADATA; nothing here names a rule). Each rayon worker works on its own clone. It returns raw
+//! findings (rule id, path, params) and never writes user-facing words.
 //!
-//! regorus 0.14 also has a register VM (RVM), about four times faster on these rules, but it
-//! departs from Rego semantics (an assignment of an undefined value does not fail a rule body,
-//! so `else` branches are skipped and extra values appear): it must not be used here until that
-//! is fixed upstream, since findings would change.
+//! Two regorus back-ends evaluate the same compiled policy:
+//! - the register VM (RVM), about four times faster: used for the embedded rules. It departs from
+//!   Rego semantics in places (an assignment of an undefined value does not fail a rule body, so
+//!   an `else` after it is skipped), so the test suite evaluates every rule fixture, the example
+//!   repositories and every Rego test input with both back-ends and requires identical results;
+//!   a rule that hits such a difference fails the suite instead of shipping.
+//! - the interpreter, the reference: used when custom policies are loaded (nobody has checked
+//!   them against the VM), by the Rego test runner, and when `CCT_LINT_REGO_ENGINE=interpreter`
+//!   asks for it. There the entry rules are evaluated with `eval_rule` (no query parsing per
+//!   document) and the `regex.*` built-ins are replaced by extensions that keep compiled regexes
+//!   per thread (`regex_builtins`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
+use regorus::rvm::program::Program;
+use regorus::rvm::vm::RegoVM;
 use regorus::utils::limits::ExecutionTimerConfig;
 
 use crate::catalog::{Catalog, Family, RULE_FILES};
@@ -70,10 +76,55 @@ struct Entries {
     other: HashMap<u8, usize>,
 }
 
-/// A compiled rule set. Cheap to clone (regorus shares compiled modules).
+/// Which regorus back-end evaluates documents.
+enum Backend {
+    Interpreter(Box<regorus::Engine>),
+    /// The VM is built on first use: it holds per-run state and is not `Clone`, so each clone
+    /// (one per worker) builds its own on the shared program.
+    Vm {
+        program: Arc<VmProgram>,
+        vm: Option<Box<RegoVM>>,
+    },
+}
+
+/// What a VM is made of, shared by the clones.
+struct VmProgram {
+    program: Arc<Program>,
+    policy: regorus::CompiledPolicy,
+    data: regorus::Value,
+    time_limit: Duration,
+}
+
+impl VmProgram {
+    fn vm(&self) -> Result<RegoVM, EvaluateError> {
+        let mut vm = RegoVM::new_with_policy(self.policy.clone());
+        vm.load_program(self.program.clone());
+        vm.set_data(self.data.clone())
+            .map_err(|e| EvaluateError::Eval(e.to_string()))?;
+        vm.set_execution_timer_config(Some(timer(self.time_limit)));
+        // The time limit bounds evaluation; the VM's default instruction budget (25,000) would
+        // refuse ordinary large objects (a 2,000-line ConfigMap).
+        vm.set_max_instructions(usize::MAX);
+        Ok(vm)
+    }
+}
+
+impl Clone for Backend {
+    fn clone(&self) -> Self {
+        match self {
+            Backend::Interpreter(engine) => Backend::Interpreter(engine.clone()),
+            Backend::Vm { program, .. } => Backend::Vm {
+                program: program.clone(),
+                vm: None,
+            },
+        }
+    }
+}
+
+/// A compiled rule set. Cheap to clone (compiled modules and programs are shared).
 #[derive(Clone)]
 pub struct RuleEngine {
-    engine: regorus::Engine,
+    backend: Backend,
     entries: Arc<Entries>,
 }
 
@@ -191,6 +242,19 @@ impl RuleEngine {
         families: &[Family],
         time_limit: Duration,
     ) -> Result<Self, EvaluateError> {
+        let vm = use_vm(sources);
+        Self::build(sources, catalog, params, enabled, families, time_limit, vm)
+    }
+
+    fn build(
+        sources: &[(String, String)],
+        catalog: &Catalog,
+        params: &serde_json::Map<String, serde_json::Value>,
+        enabled: &dyn Fn(&str) -> bool,
+        families: &[Family],
+        time_limit: Duration,
+        vm: bool,
+    ) -> Result<Self, EvaluateError> {
         let mut engine = regorus::Engine::new();
         engine.set_execution_timer_config(timer(time_limit));
         register_builtins(&mut engine)?;
@@ -246,15 +310,28 @@ impl RuleEngine {
             }
         }
         engine
-            .add_data(regorus::Value::from(data))
+            .add_data(regorus::Value::from(data.clone()))
             .map_err(|e| EvaluateError::Eval(e.to_string()))?;
-        // regorus prepares (analyses) its modules on the first evaluation; doing it here once means
-        // every worker's clone starts prepared instead of paying ~10 ms each.
-        engine
-            .eval_query("true".to_string(), false)
-            .map_err(|e| EvaluateError::Eval(e.to_string()))?;
+        let vm_program = if vm && !entries.list.is_empty() {
+            // A construct the VM compiler does not support (`walk`, `with`...) leaves the
+            // interpreter in charge: slower, never wrong.
+            vm_program(&mut engine, &entries, data, time_limit).ok()
+        } else {
+            None
+        };
+        let backend = match vm_program {
+            Some(program) => Backend::Vm { program, vm: None },
+            None => {
+                // regorus prepares (analyses) its modules on the first evaluation; doing it here
+                // once means every worker's clone starts prepared instead of paying ~10 ms each.
+                engine
+                    .eval_query("true".to_string(), false)
+                    .map_err(|e| EvaluateError::Eval(e.to_string()))?;
+                Backend::Interpreter(Box::new(engine))
+            }
+        };
         Ok(Self {
-            engine,
+            backend,
             entries: Arc::new(entries),
         })
     }
@@ -279,11 +356,23 @@ impl RuleEngine {
         let Some(index) = self.entry_for(family, kind) else {
             return Ok(Vec::new());
         };
-        self.engine.set_input(input);
-        let value = self
-            .engine
-            .eval_rule(self.entries.list[index].path.clone())
-            .map_err(|e| EvaluateError::Eval(e.to_string()))?;
+        let path = &self.entries.list[index].path;
+        let value = match &mut self.backend {
+            Backend::Interpreter(engine) => {
+                engine.set_input(input);
+                engine.eval_rule(path.clone())
+            }
+            Backend::Vm { program, vm } => {
+                let vm = match vm {
+                    Some(vm) => vm,
+                    None => vm.insert(Box::new(program.vm()?)),
+                };
+                vm.set_input(input);
+                vm.execute_entry_point_by_name(path)
+                    .map_err(|e| anyhow::anyhow!("{e}"))
+            }
+        }
+        .map_err(|e| EvaluateError::Eval(e.to_string()))?;
         let json: serde_json::Value = serde_json::to_value(&value)
             .map_err(|e| EvaluateError::Eval(format!("rule output: {e}")))?;
         let mut out = Vec::new();
@@ -299,6 +388,48 @@ impl RuleEngine {
         }
         Ok(out)
     }
+}
+
+/// Whether the VM evaluates these sources: only the embedded rules, which the test suite checks
+/// against the interpreter, unless `CCT_LINT_REGO_ENGINE` says otherwise.
+fn use_vm(sources: &[(String, String)]) -> bool {
+    match std::env::var("CCT_LINT_REGO_ENGINE").as_deref() {
+        Ok("interpreter") => false,
+        Ok("vm") => true,
+        _ => sources.iter().all(|(file, source)| {
+            RULE_FILES
+                .iter()
+                .any(|(f, s)| *f == file.as_str() && *s == source.as_str())
+        }),
+    }
+}
+
+/// The rules compiled for the VM, every entry an entry point, and one VM built to prove it loads.
+fn vm_program(
+    engine: &mut regorus::Engine,
+    entries: &Entries,
+    data: serde_json::Value,
+    time_limit: Duration,
+) -> Result<Arc<VmProgram>, EvaluateError> {
+    let failed = |e: &dyn std::fmt::Display| EvaluateError::Eval(format!("VM compilation: {e}"));
+    let paths: Vec<&str> = entries.list.iter().map(|e| e.path.as_str()).collect();
+    // regorus compiles for one entry point but keeps every module, so the program can then
+    // expose all the entries.
+    let first = paths.first().copied().unwrap_or_default();
+    let policy = engine
+        .compile_with_entrypoint(&first.into())
+        .map_err(|e| failed(&e))?;
+    let program =
+        regorus::languages::rego::compiler::Compiler::compile_from_policy(&policy, &paths)
+            .map_err(|e| failed(&e))?;
+    let program = Arc::new(VmProgram {
+        program,
+        policy,
+        data: regorus::Value::from(data),
+        time_limit,
+    });
+    program.vm()?;
+    Ok(program)
 }
 
 fn raw_finding(id: &str, f: &serde_json::Value) -> Result<RawFinding, EvaluateError> {
@@ -329,4 +460,104 @@ fn raw_finding(id: &str, f: &serde_json::Value) -> Result<RawFinding, EvaluateEr
         path,
         params,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FAMILIES: [Family; 4] = [
+        Family::Dockerfile,
+        Family::Kubernetes,
+        Family::Bundle,
+        Family::Chart,
+    ];
+
+    fn engine(sources: &[(String, String)]) -> RuleEngine {
+        let catalog = Catalog::embedded().expect("catalogue");
+        RuleEngine::from_sources(
+            sources,
+            &catalog,
+            &serde_json::Map::new(),
+            &|_| true,
+            &FAMILIES,
+            Duration::from_secs(10),
+        )
+        .expect("engine")
+    }
+
+    fn embedded() -> Vec<(String, String)> {
+        RULE_FILES
+            .iter()
+            .map(|(f, s)| ((*f).to_string(), (*s).to_string()))
+            .collect()
+    }
+
+    /// A built-in rule the VM cannot compile would make every scan fall back to the
+    /// interpreter, four times slower, without a word: this is where it shows.
+    #[test]
+    fn every_built_in_rule_compiles_for_the_vm() {
+        if std::env::var("CCT_LINT_REGO_ENGINE").is_ok() {
+            return;
+        }
+        let all = engine(&embedded());
+        assert!(matches!(all.backend, Backend::Vm { .. }));
+        let mut clone = all.clone();
+        let findings = clone
+            .evaluate(
+                &Family::Kubernetes,
+                "Pod",
+                regorus::Value::from_json_str(
+                    r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                        "spec": {"containers": [{"name": "c", "image": "nginx:latest"}]}}"#,
+                )
+                .expect("json"),
+            )
+            .expect("evaluates");
+        assert!(findings.iter().any(|f| f.rule_id == "K8S001"));
+    }
+
+    /// The time limit holds on both back-ends: a pod with many env vars takes far longer than
+    /// a microsecond to check.
+    #[test]
+    fn the_time_limit_stops_both_back_ends() {
+        let env: Vec<serde_json::Value> = (0..2000)
+            .map(|i| serde_json::json!({"name": format!("DB_PASSWORD_{i}"), "value": "10.0.0.1"}))
+            .collect();
+        let pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "c", "image": "nginx:1", "env": env}]}});
+        let catalog = Catalog::embedded().expect("catalogue");
+        for vm in [true, false] {
+            let mut engine = RuleEngine::build(
+                &embedded(),
+                &catalog,
+                &serde_json::Map::new(),
+                &|_| true,
+                &FAMILIES,
+                Duration::from_micros(1),
+                vm,
+            )
+            .expect("engine");
+            assert_eq!(matches!(engine.backend, Backend::Vm { .. }), vm);
+            let result = engine.evaluate(
+                &Family::Kubernetes,
+                "Pod",
+                regorus::Value::from(pod.clone()),
+            );
+            assert!(result.is_err(), "vm: {vm}: {result:?}");
+        }
+    }
+
+    #[test]
+    fn custom_policies_run_on_the_interpreter() {
+        if std::env::var("CCT_LINT_REGO_ENGINE").is_ok() {
+            return;
+        }
+        let mut sources = embedded();
+        sources.push((
+            "team/helper.rego".to_string(),
+            "package team.helper\n\nx := 1\n".to_string(),
+        ));
+        assert!(matches!(engine(&sources).backend, Backend::Interpreter(_)));
+    }
 }

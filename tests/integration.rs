@@ -833,6 +833,8 @@ fn junit_report_of_a_clean_scan_is_not_empty() {
 
 // ---------------------------------------------------------------- Helm template engine
 
+#[path = "checks/backends.rs"]
+mod check_backends;
 #[path = "checks/bundles.rs"]
 mod check_bundles;
 #[path = "checks/config.rs"]

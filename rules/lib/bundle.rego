@@ -70,9 +70,11 @@ default_namespace := ns if {
 	some ns in _explicit_namespaces
 } else := ""
 
-namespace(obj) := ns if {
-	ns := _explicit_namespace(obj)
-} else := default_namespace
+# Two definitions rather than `ns := ... } else :=`: the rule VM skips an `else` after a body
+# that ends with an undefined assignment (see src/evaluate.rs).
+namespace(obj) := _explicit_namespace(obj)
+
+namespace(obj) := default_namespace if not _explicit_namespace(obj)
 
 # --- workloads ------------------------------------------------------------------------------
 
@@ -185,9 +187,9 @@ _autoscaler_min := {t: max({a.min | some a in autoscalers; [a.kind, a.name, a.na
 
 # The fewest pods the workload runs: the autoscaler's minimum when one targets it (it owns
 # `replicas` then; the highest minimum if several do), else `replicas`. Undefined when unknown.
-min_replicas(w) := m if {
-	m := _autoscaler_min[[w.kind, w.name, w.namespace]]
-} else := replicas(w.object)
+min_replicas(w) := _autoscaler_min[[w.kind, w.name, w.namespace]]
+
+min_replicas(w) := replicas(w.object) if not _autoscaler_min[[w.kind, w.name, w.namespace]]
 
 # --- label selectors ------------------------------------------------------------------------
 

@@ -1,6 +1,10 @@
 package rules.helm.HELM002_test
 
-_in(values) := {"chart": {"name": "app"}, "images": [], "values_files": [{"file": "c/values.yaml", "values": values}]}
+_in(values) := {"chart": {"name": "app"}, "images": [], "values_files": [{
+	"file": "c/values.yaml",
+	"values": values,
+	"strings": [[path, value] | walk(values, [path, value]); is_string(value); count(path) > 0],
+}]}
 
 _f(path, key, name) := {"path": array.concat(["values_files", 0, "values"], path), "params": {"key": key, "name": name, "file": "c/values.yaml"}}
 
