@@ -253,7 +253,7 @@ pub fn apply(
                 },
                 stage: None,
                 path: Vec::new(),
-                params,
+                params: params.into(),
                 source_line: None,
                 fingerprint: String::new(),
                 suppression: None,

@@ -323,7 +323,8 @@ fn refused_inline(catalog: &Catalog, d: &Derogation) -> Finding {
         object: None,
         stage: None,
         path: Vec::new(),
-        params: std::collections::BTreeMap::from([("rules".to_string(), d.rules.join(", "))]),
+        params: std::collections::BTreeMap::from([("rules".to_string(), d.rules.join(", "))])
+            .into(),
         source_line: None,
         fingerprint: String::new(),
         suppression: None,

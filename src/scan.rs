@@ -112,7 +112,7 @@ impl FileContext<'_> {
             object: None,
             stage: None,
             path,
-            params,
+            params: params.into(),
             source_line,
             fingerprint: String::new(),
             suppression: None,

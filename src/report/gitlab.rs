@@ -139,7 +139,7 @@ mod tests {
             object: None,
             stage: None,
             path: Vec::new(),
-            params: BTreeMap::new(),
+            params: Default::default(),
             source_line: None,
             fingerprint: fingerprint.into(),
             suppression: None,
