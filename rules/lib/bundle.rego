@@ -91,12 +91,14 @@ long_running_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "
 #   pod_meta_path   ["objects", i, "spec", "template", "metadata"]
 #   pod_spec        the pod spec ({} when absent or null)
 #   labels          the pod template labels ({} when absent or null)
-workloads contains w if {
+# (An array, like the other collections of objects here: iterating a set makes the rule VM
+# compare its elements in full at each step.)
+workloads := [w |
 	some i, obj in objects
 	is_object(obj)
 	kind(obj) in data.lib.k8s.workload_kinds
 	w := _workload(i, obj)
-}
+]
 
 _workload(i, obj) := {
 	"index": i,
@@ -118,15 +120,12 @@ workload_at[w.index] := w if some w in workloads
 
 # Containers of every workload: {"index": i, "container": c, "path": [...], "type": t}, with
 # `type` in containers | initContainers | ephemeralContainers.
-containers contains {"index": w.index, "container": c.container, "path": array.concat(w.path, c.path), "type": c.type} if {
+containers := [{"index": w.index, "container": c.container, "path": array.concat(w.path, c.path), "type": c.type} |
 	some w in workloads
 	some c in data.lib.k8s.containers_of(w.object)
-}
+]
 
-app_containers contains c if {
-	some c in containers
-	c.type == "containers"
-}
+app_containers := [c | some c in containers; c.type == "containers"]
 
 # --- replicas and autoscaling ---------------------------------------------------------------
 
@@ -144,7 +143,9 @@ _replicas(r) := r if is_number(r)
 # HorizontalPodAutoscalers (any autoscaling/* version) and KEDA ScaledObjects:
 # {"index", "kind", "name", "namespace", "min"} where kind/name are the scale target's.
 # HPA `minReplicas` unset = 1; ScaledObject `minReplicaCount` unset = 0, target kind unset = Deployment.
-autoscalers contains a if {
+autoscalers := array.concat(_hpas, _scaled_objects)
+
+_hpas := [a |
 	some i, obj in objects
 	kind(obj) == "HorizontalPodAutoscaler"
 	ref := object.get(obj, ["spec", "scaleTargetRef"], null)
@@ -153,9 +154,9 @@ autoscalers contains a if {
 		"index": i, "kind": _string(object.get(ref, "kind", "")), "name": _string(object.get(ref, "name", "")),
 		"namespace": namespace(obj), "min": _min(object.get(obj, ["spec", "minReplicas"], null), 1),
 	}
-}
+]
 
-autoscalers contains a if {
+_scaled_objects := [a |
 	some i, obj in objects
 	kind(obj) == "ScaledObject"
 	api_group(obj) == "keda.sh"
@@ -165,7 +166,7 @@ autoscalers contains a if {
 		"index": i, "kind": _string(object.get(ref, "kind", "Deployment")), "name": _string(object.get(ref, "name", "")),
 		"namespace": namespace(obj), "min": _min(object.get(obj, ["spec", "minReplicaCount"], null), 0),
 	}
-}
+]
 
 _min(v, _) := v if is_number(v)
 

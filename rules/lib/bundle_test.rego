@@ -39,12 +39,12 @@ test_workloads_paths_and_labels if {
 
 test_containers_carry_full_paths if {
 	cs := data.lib.bundle.containers with input as {"objects": [{"kind": "Service"}, _deploy("api", "", 2, {})]}
-	cs == {{"index": 1, "container": {"name": "c", "image": "a:1.0"}, "path": ["objects", 1, "spec", "template", "spec", "containers", 0], "type": "containers"}}
+	cs == [{"index": 1, "container": {"name": "c", "image": "a:1.0"}, "path": ["objects", 1, "spec", "template", "spec", "containers", 0], "type": "containers"}]
 }
 
 test_no_objects if {
-	data.lib.bundle.workloads == set() with input as {"name": "x"}
-	data.lib.bundle.workloads == set() with input as {"name": "x", "objects": null}
+	data.lib.bundle.workloads == [] with input as {"name": "x"}
+	data.lib.bundle.workloads == [] with input as {"name": "x", "objects": null}
 }
 
 # --- namespaces ------------------------------------------------------------------------------

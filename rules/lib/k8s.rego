@@ -49,18 +49,17 @@ container_types := ["containers", "initContainers", "ephemeralContainers"]
 
 containers := containers_of(input)
 
-containers_of(obj) := {{"container": c, "path": array.concat(spec_path, [t, i]), "type": t} |
+# Arrays, not sets, of objects: iterating a set makes the rule VM compare its elements in
+# full (every container object) at each step.
+containers_of(obj) := [{"container": c, "path": array.concat(spec_path, [t, i]), "type": t} |
 	spec_path := pod_spec_path_of(obj)
 	spec := pod_spec_of(obj)
 	some t in container_types
 	some i, c in _list(object.get(spec, t, []))
 	is_object(c)
-}
+]
 
-app_containers contains c if {
-	some c in containers
-	c.type == "containers"
-}
+app_containers := [c | some c in containers; c.type == "containers"]
 
 # The display name of a container (an unnamed container still gets findings).
 container_name(c) := object.get(c, "name", "")

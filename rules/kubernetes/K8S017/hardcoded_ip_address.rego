@@ -58,7 +58,8 @@ _allowed := {lower(a) | some a in data.params.K8S017.allowed; is_string(a)}
 
 _ignored_patterns := {upper(p) | some p in data.params.K8S017.ignored_key_patterns; is_string(p)}
 
-# [path, key, value] of the values to read: container environment values, ConfigMap data values.
+# [path, key, value] of the values to read: container environment values, ConfigMap data values
+# that hold a `.` or a `:`.
 _values contains [array.concat(c.path, ["env", i, "value"]), e.name, v] if {
 	some c in data.lib.k8s.containers
 	env := c.container.env
@@ -78,24 +79,32 @@ _values contains [["data", key], key, value] if {
 	regex.match(`[.:]`, value)
 }
 
-# Comment lines are blanked first (their line break stays). An address must then be a whole
-# token: a maximal run of letters, digits and dots (IPv4), or of letters, digits, dots and colons
-# (IPv6), with an optional `/prefix`. So `1.2.3.4.5`, `v1.2.3.4` or `a1.2.3.4` never match and
-# `10.1.2.3:5432` does; a `/nn` suffix makes the token a CIDR range, which never matches;
-# sentence-ending dots are dropped. The tokens of both kinds are listed one per line (IPv6 ones
-# marked with a leading `!`) and one anchored pattern picks the addresses among all those lines.
-deny contains {"path": path, "params": {"key": key, "address": concat(", ", sort(found))}} if {
-	some [path, key, value] in _values
+# The same, indexed.
+_candidates := [v | some v in _values]
+
+# The tokens of each candidate, one per line: address-like runs (`10.0.0.1`, `10.0.0.0/8`) and,
+# prefixed with `!`, runs holding a `:` (IPv6), comment lines of embedded files left out.
+_tokens[i] := concat("\n", array.concat(ipv4_tokens, [concat("", ["!", t]) | some t in ipv6_tokens; contains(t, ":")])) if {
+	some i, [_, key, value] in _candidates
+	not _ignored_key(key)
 	text := regex.replace(value, `(?m)^[ \t]*(?:#|//|;|<!--).*$`, "")
 	ipv4_tokens := regex.find_n(`[0-9A-Za-z.]+(?:/[0-9]+)?`, text, -1)
 	ipv6_tokens := regex.find_n(`[0-9A-Za-z:.]+(?:/[0-9]+)?`, text, -1)
-	lines := concat("\n", array.concat(ipv4_tokens, [concat("", ["!", t]) | some t in ipv6_tokens; contains(t, ":")]))
+}
+
+# The tokens that are addresses, over the whole document at once: the address pattern is large,
+# and matching it once rather than per value is most of this rule's speed.
+_addresses := {a | some a in regex.find_n(_address_line, concat("\n", [t | some t in _tokens]), -1)}
+
+deny contains {"path": path, "params": {"key": key, "address": concat(", ", sort(found))}} if {
+	count(_addresses) > 0
+	some i, [path, key, _] in _candidates
 	found := {trim_left(trim_right(a, "."), "!") |
-		some a in regex.find_n(_address_line, lines, -1)
+		some a in split(_tokens[i], "\n")
+		a in _addresses
 		not lower(trim_left(trim_right(a, "."), "!")) in _allowed
 	}
 	count(found) > 0
-	not _ignored_key(key)
 }
 
 _ignored_key(key) if {
