@@ -252,7 +252,7 @@ pub fn apply(
                     _ => None,
                 },
                 stage: None,
-                path: Vec::new(),
+                path: Default::default(),
                 params: params.into(),
                 source_line: None,
                 fingerprint: String::new(),

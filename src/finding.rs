@@ -28,6 +28,51 @@ impl ObjectRef {
     }
 }
 
+/// The path of the node at fault as the rule returned it (`["spec", "containers", 0]`), kept
+/// as its compact JSON text: it is only ever written out (reports, fingerprints), and one string
+/// weighs a tenth of a vector of JSON values when a scan holds a hundred thousand findings.
+#[derive(Debug, Clone)]
+pub struct NodePath(Box<serde_json::value::RawValue>);
+
+impl NodePath {
+    pub fn new(path: &[serde_json::Value]) -> Self {
+        let text = serde_json::to_string(path).unwrap_or_else(|_| "[]".to_string());
+        match serde_json::value::RawValue::from_string(text) {
+            Ok(raw) => Self(raw),
+            Err(_) => Self::default(),
+        }
+    }
+
+    /// The path as compact JSON.
+    pub fn as_json(&self) -> &str {
+        self.0.get()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.as_json() == "[]"
+    }
+}
+
+impl Default for NodePath {
+    fn default() -> Self {
+        Self::new(&[])
+    }
+}
+
+impl PartialEq for NodePath {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_json() == other.as_json()
+    }
+}
+
+impl Eq for NodePath {}
+
+impl Serialize for NodePath {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
 /// The message parameters of a finding, sorted by name. A sorted vector rather than a
 /// `BTreeMap`: a map allocates a node for eleven entries where findings carry one to three, and a
 /// large scan holds a hundred thousand findings until the report is sorted.
@@ -72,7 +117,7 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
     /// Path of the node at fault inside the document, as the rule returned it.
-    pub path: Vec<serde_json::Value>,
+    pub path: NodePath,
     pub params: Params,
     /// The text of the finding's first line, for excerpts.
     #[serde(skip)]
@@ -152,7 +197,7 @@ impl Finding {
             .map(ObjectRef::display)
             .unwrap_or_default();
         let stage = self.stage.clone().unwrap_or_default();
-        let path = serde_json::to_string(&self.path).unwrap_or_default();
+        let path = self.path.as_json();
         let line = if self.path.is_empty() {
             self.span.start.line.to_string()
         } else {

@@ -322,7 +322,7 @@ fn refused_inline(catalog: &Catalog, d: &Derogation) -> Finding {
         span: d.span,
         object: None,
         stage: None,
-        path: Vec::new(),
+        path: Default::default(),
         params: std::collections::BTreeMap::from([("rules".to_string(), d.rules.join(", "))])
             .into(),
         source_line: None,

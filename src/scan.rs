@@ -13,7 +13,7 @@ use crate::catalog::{Catalog, Family, Severity};
 use crate::derogation::{self, Derogation};
 use crate::discover::{Discovery, Target, TargetKind};
 use crate::evaluate::{RawFinding, RuleEngine};
-use crate::finding::{Finding, ObjectRef};
+use crate::finding::{Finding, NodePath, ObjectRef};
 use crate::parse::dockerfile;
 use crate::parse::yaml::{self, Node, PathSegment, Value};
 use crate::span::{Position, Span};
@@ -111,7 +111,7 @@ impl FileContext<'_> {
             span,
             object: None,
             stage: None,
-            path,
+            path: NodePath::new(&path),
             params: params.into(),
             source_line,
             fingerprint: String::new(),

@@ -138,7 +138,7 @@ mod tests {
             span: Span::new(Position::new(line, 1), Position::new(line + 1, 1)),
             object: None,
             stage: None,
-            path: Vec::new(),
+            path: Default::default(),
             params: Default::default(),
             source_line: None,
             fingerprint: fingerprint.into(),

@@ -219,7 +219,7 @@ mod tests {
             span: Span::new(Position::new(line, column), Position::new(line, column + 1)),
             object: None,
             stage: None,
-            path: Vec::new(),
+            path: Default::default(),
             params: Default::default(),
             source_line: None,
             fingerprint: String::new(),
