@@ -49,6 +49,7 @@ fn main() {
             &|r| r == id,
             &[Family::Kubernetes],
             Duration::from_secs(10),
+            false,
         )
         .expect("engine");
         let t = Instant::now();
@@ -64,6 +65,7 @@ fn main() {
         &|_| true,
         &[Family::Kubernetes],
         Duration::from_secs(10),
+        false,
     )
     .expect("engine");
     let t = Instant::now();

@@ -10,8 +10,9 @@
 //!   repositories and every Rego test input with both back-ends and requires identical results;
 //!   a rule that hits such a difference fails the suite instead of shipping.
 //! - the interpreter, the reference: used when custom policies are loaded (nobody has checked
-//!   them against the VM), by the Rego test runner, and when `CCT_LINT_REGO_ENGINE=interpreter`
-//!   asks for it. There the entry rules are evaluated with `eval_rule` (no query parsing per
+//!   them against the VM), by the Rego test runner, for small scans (compiling for the VM costs
+//!   ~10 ms, more than it saves on a few documents: see `SMALL_SCAN_BYTES`), and when
+//!   `CCT_LINT_REGO_ENGINE=interpreter` asks for it. There the entry rules are evaluated with `eval_rule` (no query parsing per
 //!   document) and the `regex.*` built-ins are replaced by extensions that keep compiled regexes
 //!   per thread (`regex_builtins`).
 
@@ -57,6 +58,12 @@ struct RuleEntry {
     family: Family,
     kinds: Option<Vec<String>>,
 }
+
+/// Below this much input (and without charts, which render many documents), a scan runs on the
+/// interpreter. Measured here: compiling for the VM takes ~10 ms, the VM then saves ~0.7 ms per
+/// document, so it pays from about 15 documents (~30 KB of manifests). A pre-commit run on a
+/// few files thus starts in ~20 ms instead of ~30.
+pub const SMALL_SCAN_BYTES: u64 = 32 * 1024;
 
 /// Package of the generated entry rules; no rule file may use it.
 const ENTRY_PACKAGE: &str = "cct_lint_entry";
@@ -229,7 +236,9 @@ impl RuleEngine {
             .iter()
             .map(|(f, s)| ((*f).to_string(), (*s).to_string()))
             .collect();
-        Self::from_sources(&sources, catalog, params, enabled, families, time_limit)
+        Self::from_sources(
+            &sources, catalog, params, enabled, families, time_limit, false,
+        )
     }
 
     /// Like [`RuleEngine::new`] over explicit `(path, source)` Rego files (paths as in the
@@ -241,8 +250,9 @@ impl RuleEngine {
         enabled: &dyn Fn(&str) -> bool,
         families: &[Family],
         time_limit: Duration,
+        small_scan: bool,
     ) -> Result<Self, EvaluateError> {
-        let vm = use_vm(sources);
+        let vm = use_vm(sources, small_scan);
         Self::build(sources, catalog, params, enabled, families, time_limit, vm)
     }
 
@@ -391,16 +401,20 @@ impl RuleEngine {
 }
 
 /// Whether the VM evaluates these sources: only the embedded rules, which the test suite checks
-/// against the interpreter, unless `CCT_LINT_REGO_ENGINE` says otherwise.
-fn use_vm(sources: &[(String, String)]) -> bool {
+/// against the interpreter, and not for a small scan, unless `CCT_LINT_REGO_ENGINE` says
+/// otherwise.
+fn use_vm(sources: &[(String, String)], small_scan: bool) -> bool {
     match std::env::var("CCT_LINT_REGO_ENGINE").as_deref() {
         Ok("interpreter") => false,
         Ok("vm") => true,
-        _ => sources.iter().all(|(file, source)| {
-            RULE_FILES
-                .iter()
-                .any(|(f, s)| *f == file.as_str() && *s == source.as_str())
-        }),
+        _ => {
+            !small_scan
+                && sources.iter().all(|(file, source)| {
+                    RULE_FILES
+                        .iter()
+                        .any(|(f, s)| *f == file.as_str() && *s == source.as_str())
+                })
+        }
     }
 }
 
@@ -482,6 +496,7 @@ mod tests {
             &|_| true,
             &FAMILIES,
             Duration::from_secs(10),
+            false,
         )
         .expect("engine")
     }
@@ -546,6 +561,25 @@ mod tests {
             );
             assert!(result.is_err(), "vm: {vm}: {result:?}");
         }
+    }
+
+    #[test]
+    fn small_scans_run_on_the_interpreter() {
+        if std::env::var("CCT_LINT_REGO_ENGINE").is_ok() {
+            return;
+        }
+        let catalog = Catalog::embedded().expect("catalogue");
+        let small = RuleEngine::from_sources(
+            &embedded(),
+            &catalog,
+            &serde_json::Map::new(),
+            &|_| true,
+            &FAMILIES,
+            Duration::from_secs(10),
+            true,
+        )
+        .expect("engine");
+        assert!(matches!(small.backend, Backend::Interpreter(_)));
     }
 
     #[test]

@@ -447,6 +447,16 @@ fn main() -> ExitCode {
                 .map(|(f, s)| (f.to_string(), s.to_string()))
                 .chain(custom.sources)
                 .collect();
+            let small_scan = discovery
+                .targets
+                .iter()
+                .all(|t| t.kind != TargetKind::HelmChart)
+                && discovery
+                    .targets
+                    .iter()
+                    .map(|t| std::fs::metadata(&t.path).map_or(0, |m| m.len()))
+                    .sum::<u64>()
+                    < cct_lint::evaluate::SMALL_SCAN_BYTES;
             let engine = match RuleEngine::from_sources(
                 &sources,
                 &catalog,
@@ -454,6 +464,7 @@ fn main() -> ExitCode {
                 &|id| config.enabled(id),
                 &families,
                 Duration::from_secs(10),
+                small_scan,
             ) {
                 Ok(e) => e,
                 Err(e) => {
