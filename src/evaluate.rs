@@ -487,7 +487,7 @@ mod tests {
         Family::Chart,
     ];
 
-    fn engine(sources: &[(String, String)]) -> RuleEngine {
+    fn engine(sources: &[(String, String)], small_scan: bool) -> RuleEngine {
         let catalog = Catalog::embedded().expect("catalogue");
         RuleEngine::from_sources(
             sources,
@@ -496,7 +496,7 @@ mod tests {
             &|_| true,
             &FAMILIES,
             Duration::from_secs(10),
-            false,
+            small_scan,
         )
         .expect("engine")
     }
@@ -515,7 +515,7 @@ mod tests {
         if std::env::var("CCT_LINT_REGO_ENGINE").is_ok() {
             return;
         }
-        let all = engine(&embedded());
+        let all = engine(&embedded(), false);
         assert!(matches!(all.backend, Backend::Vm { .. }));
         let mut clone = all.clone();
         let findings = clone
@@ -568,17 +568,7 @@ mod tests {
         if std::env::var("CCT_LINT_REGO_ENGINE").is_ok() {
             return;
         }
-        let catalog = Catalog::embedded().expect("catalogue");
-        let small = RuleEngine::from_sources(
-            &embedded(),
-            &catalog,
-            &serde_json::Map::new(),
-            &|_| true,
-            &FAMILIES,
-            Duration::from_secs(10),
-            true,
-        )
-        .expect("engine");
+        let small = engine(&embedded(), true);
         assert!(matches!(small.backend, Backend::Interpreter(_)));
     }
 
@@ -592,6 +582,9 @@ mod tests {
             "team/helper.rego".to_string(),
             "package team.helper\n\nx := 1\n".to_string(),
         ));
-        assert!(matches!(engine(&sources).backend, Backend::Interpreter(_)));
+        assert!(matches!(
+            engine(&sources, false).backend,
+            Backend::Interpreter(_)
+        ));
     }
 }
