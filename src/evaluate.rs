@@ -6,15 +6,15 @@
 //! Two regorus back-ends evaluate the same compiled policy:
 //! - the register VM (RVM), about four times faster: used for the embedded rules. It departs from
 //!   Rego semantics in places (an assignment of an undefined value does not fail a rule body, so
-//!   an `else` after it is skipped), so the test suite evaluates every rule fixture, the example
-//!   repositories and every Rego test input with both back-ends and requires identical results;
-//!   a rule that hits such a difference fails the suite instead of shipping.
+//!   an `else` after it is skipped) and has no `walk` or `with`, so the test suite evaluates every
+//!   fixture (rule cases, example repositories, charts) with both back-ends and requires
+//!   identical findings: a rule that hits such a difference fails the suite instead of shipping.
 //! - the interpreter, the reference: used when custom policies are loaded (nobody has checked
 //!   them against the VM), by the Rego test runner, for small scans (compiling for the VM costs
 //!   ~10 ms, more than it saves on a few documents: see `SMALL_SCAN_BYTES`), and when
-//!   `CCT_LINT_REGO_ENGINE=interpreter` asks for it. There the entry rules are evaluated with `eval_rule` (no query parsing per
-//!   document) and the `regex.*` built-ins are replaced by extensions that keep compiled regexes
-//!   per thread (`regex_builtins`).
+//!   `CCT_LINT_REGO_ENGINE=interpreter` asks for it. There the entry rules are evaluated with
+//!   `eval_rule` (no query parsing per document) and the `regex.*` built-ins are replaced by
+//!   extensions that keep compiled regexes per thread (`regex_builtins`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroU32;
