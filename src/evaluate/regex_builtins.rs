@@ -154,47 +154,47 @@ fn regex_split(a: Vec<Value>) -> anyhow::Result<Value> {
     }))
 }
 
-/// `regex.find_n(pattern, value, n)`. As the built-in: `n` must be a number before the pattern
-/// is compiled and an integer after.
-fn find_n(a: Vec<Value>) -> anyhow::Result<Value> {
-    const NAME: &str = "regex.find_n";
-    let [pattern, value, n] = args::<3>(&a)?;
-    let pattern = string(NAME, pattern)?;
-    let value = string(NAME, value)?;
-    numeric(NAME, n)?;
+/// `(pattern, value, n)` → the first `n` matches as `matches` lists them. As in the built-ins,
+/// `n` must be a number before the pattern is compiled and an integer after.
+fn first_n(
+    name: &str,
+    a: &[Value],
+    matches: impl FnOnce(&Regex, &str, usize) -> Vec<Value>,
+) -> anyhow::Result<Value> {
+    let [pattern, value, n] = args::<3>(a)?;
+    let pattern = string(name, pattern)?;
+    let value = string(name, value)?;
+    numeric(name, n)?;
     finish(with_regex(pattern, |re| {
         let n = count_arg(n)?;
-        Ok(Value::from(
-            re.find_iter(value)
-                .map(|m| Value::from(m.as_str()))
-                .take(n)
-                .collect::<Vec<_>>(),
-        ))
+        Ok(Value::from(matches(re, value, n)))
     }))
+}
+
+/// `regex.find_n(pattern, value, n)`.
+fn find_n(a: Vec<Value>) -> anyhow::Result<Value> {
+    first_n("regex.find_n", &a, |re, value, n| {
+        re.find_iter(value)
+            .map(|m| Value::from(m.as_str()))
+            .take(n)
+            .collect()
+    })
 }
 
 /// `regex.find_all_string_submatch_n(pattern, value, n)`; unmatched groups are "".
 fn find_all_string_submatch_n(a: Vec<Value>) -> anyhow::Result<Value> {
-    const NAME: &str = "regex.find_all_string_submatch_n";
-    let [pattern, value, n] = args::<3>(&a)?;
-    let pattern = string(NAME, pattern)?;
-    let value = string(NAME, value)?;
-    numeric(NAME, n)?;
-    finish(with_regex(pattern, |re| {
-        let n = count_arg(n)?;
-        Ok(Value::from(
-            re.captures_iter(value)
-                .map(|c| {
-                    Value::from(
-                        c.iter()
-                            .map(|g| Value::from(g.map_or("", |m| m.as_str())))
-                            .collect::<Vec<_>>(),
-                    )
-                })
-                .take(n)
-                .collect::<Vec<_>>(),
-        ))
-    }))
+    first_n("regex.find_all_string_submatch_n", &a, |re, value, n| {
+        re.captures_iter(value)
+            .map(|c| {
+                Value::from(
+                    c.iter()
+                        .map(|g| Value::from(g.map_or("", |m| m.as_str())))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .take(n)
+            .collect()
+    })
 }
 
 /// Registers the extensions on `engine`, before its first evaluation (compilation copies them).

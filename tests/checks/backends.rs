@@ -2,11 +2,8 @@
 //! interpreter) must find exactly the same things on every fixture: this is what keeps a rule
 //! written in a form the VM evaluates differently from shipping.
 
-use std::process::Command;
-
 fn findings_with(engine: &str, path: &str) -> Vec<serde_json::Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_cct-lint"))
-        .env("LANG", "C")
+    let out = crate::bin()
         .env("CCT_LINT_REGO_ENGINE", engine)
         .args(["check", path, "--format", "json", "--fail-on", "never"])
         .args(["--lang", "en"])
