@@ -49,6 +49,16 @@ pub struct ValueSet {
 }
 
 impl HelmOptions {
+    /// The value sets a chart is rendered with: their names, or `[None]` for its defaults.
+    pub fn value_set_names(&self, chart: &Path) -> Vec<Option<String>> {
+        match self.settings_for(chart) {
+            Some(s) if !s.value_sets.is_empty() => {
+                s.value_sets.iter().map(|v| Some(v.name.clone())).collect()
+            }
+            _ => vec![None],
+        }
+    }
+
     fn settings_for(&self, chart: &Path) -> Option<&ChartSettings> {
         let wanted = std::fs::canonicalize(chart).unwrap_or_else(|_| chart.to_path_buf());
         self.charts

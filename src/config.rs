@@ -57,6 +57,8 @@ pub struct Config {
     pub helm: HelmOptions,
     /// The requirement list reports speak in (`framework: beta-2024 | alpha-v4`).
     pub framework: Option<Framework>,
+    /// The application's name in the audit report (`audit: {application: …}`).
+    pub application: Option<String>,
 }
 
 /// A problem in the config file, with its position.
@@ -457,6 +459,21 @@ impl Config {
                         reader.error(v.span, format!("framework must be beta-2024 or alpha-v4, not `{text}`"))
                     })?);
                 }
+                "audit" => {
+                    for field in reader.entries(v, "audit")? {
+                        match field.key.as_str() {
+                            "application" => {
+                                config.application = Some(reader.string(&field.value, "application")?)
+                            }
+                            other => {
+                                return Err(reader.error(
+                                    field.key_span,
+                                    format!("unknown key `{other}` in `audit` (expected application)"),
+                                ))
+                            }
+                        }
+                    }
+                }
                 "inline_derogations" => match v.value {
                     Value::Bool(b) => config.inline_derogations = Some(b),
                     _ => return Err(reader.error(v.span, "`inline_derogations` must be true or false")),
@@ -482,27 +499,12 @@ impl Config {
                 other => {
                     return Err(reader.error(
                         entry.key_span,
-                        format!("unknown key `{other}` (expected include, exclude, dockerfiles, max_file_size, inline_derogations, policies, helm, framework, rules, derogations)"),
+                        format!("unknown key `{other}` (expected include, exclude, dockerfiles, max_file_size, inline_derogations, policies, helm, framework, audit, rules, derogations)"),
                     ))
                 }
             }
         }
         Ok(config)
-    }
-
-    /// The config file to use: the one given, else `.cct-lint.yaml` in the first scanned
-    /// directory (or the working directory).
-    pub fn locate(explicit: Option<&Path>, roots: &[PathBuf]) -> Option<PathBuf> {
-        if let Some(p) = explicit {
-            return Some(p.to_path_buf());
-        }
-        let root = roots
-            .first()
-            .filter(|r| r.is_dir())
-            .cloned()
-            .unwrap_or_else(|| PathBuf::from("."));
-        let candidate = root.join(CONFIG_FILE_NAME);
-        candidate.is_file().then_some(candidate)
     }
 
     pub fn enabled(&self, id: &str) -> bool {
@@ -531,6 +533,10 @@ pub const STARTER: &str = r#"# cct-lint configuration. Every key is optional; `c
 # Requirement ids the reports lead with and count by: beta-2024 (EXI-*, default) or alpha-v4
 # (EX*, the older list still cited in tenders). Both ids are always in SARIF and JSON.
 # framework: beta-2024
+
+# The application's name in the audit report (default: the scanned folder's name).
+# audit:
+#   application: registre-associations
 
 # Only these paths are checked (globs, relative to the scanned directory); default: everything.
 # include: ["deploy/**", "**/Dockerfile*", "charts/**"]

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use globset::{Glob, GlobMatcher};
+use serde::Serialize;
 
 use crate::catalog::{Catalog, Severity};
 use crate::config::{parse_date, ConfigDerogation};
@@ -21,10 +22,9 @@ pub const COMMENT_MARKER: &str = "cct-lint-derogation";
 /// What a derogation covers besides its rules.
 #[derive(Debug, Clone)]
 pub enum Scope {
-    /// Config file: path globs (none = everywhere, relative to the config file's folder
-    /// `base`) and optionally an object kind and name.
+    /// Config file: path globs (none = everywhere, relative to the config file's folder)
+    /// and optionally an object kind and name.
     Config {
-        base: String,
         paths: Vec<GlobMatcher>,
         kind: Option<String>,
         name: Option<String>,
@@ -53,10 +53,6 @@ pub struct Derogation {
 impl Derogation {
     /// From a config-file entry; `file` is the config file's display path.
     pub fn from_config(d: &ConfigDerogation, file: &str) -> Self {
-        let base = match file.rsplit_once('/') {
-            Some((dir, _)) if dir != "." => format!("{dir}/"),
-            _ => String::new(),
-        };
         let paths = d
             .paths
             .iter()
@@ -65,7 +61,6 @@ impl Derogation {
         Self {
             rules: d.rules.clone(),
             scope: Scope::Config {
-                base,
                 paths,
                 kind: d.kind.clone(),
                 name: d.name.clone(),
@@ -79,7 +74,13 @@ impl Derogation {
         }
     }
 
-    fn covers(&self, finding: &Finding, catalog: &Catalog) -> bool {
+    /// `config_relative` gives a finding's file relative to the configuration file's folder.
+    fn covers(
+        &self,
+        finding: &Finding,
+        catalog: &Catalog,
+        config_relative: &dyn Fn(&str) -> String,
+    ) -> bool {
         let rule_match = self.rules.iter().any(|r| {
             r == &finding.rule_id
                 || catalog
@@ -90,17 +91,9 @@ impl Derogation {
             return false;
         }
         match &self.scope {
-            Scope::Config {
-                base,
-                paths,
-                kind,
-                name,
-            } => {
-                let relative = finding
-                    .file
-                    .strip_prefix(base.as_str())
-                    .unwrap_or(&finding.file);
-                (paths.is_empty() || paths.iter().any(|g| g.is_match(relative)))
+            Scope::Config { paths, kind, name } => {
+                let relative = config_relative(&finding.file);
+                (paths.is_empty() || paths.iter().any(|g| g.is_match(&relative)))
                     && kind.as_ref().is_none_or(|k| {
                         finding
                             .object
@@ -227,16 +220,72 @@ fn block_end(lines: &[&str], first: u32) -> u32 {
     last
 }
 
+/// What became of a derogation: the audit's register lists them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DerogationState {
+    /// Valid and covering at least one finding.
+    Active,
+    /// Past its expiry date (or with an unreadable one): it covers nothing.
+    Expired,
+    /// Valid but matching no finding.
+    Unused,
+    /// Without a justification: it covers nothing.
+    Unjustified,
+}
+
+/// One derogation of the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DerogationRecord {
+    /// `file:line` where it is written (what a suppression's `source` names).
+    pub source: String,
+    pub kind: SuppressionKind,
+    pub rules: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    pub state: DerogationState,
+    /// Indices, in the check's sorted findings, of the findings it covers.
+    pub covers: Vec<usize>,
+}
+
+/// The result of applying derogations.
+pub struct Applied {
+    /// LNT012 no justification, LNT013 expired, LNT014 unused.
+    pub diagnostics: Vec<Finding>,
+    /// Every derogation, in the order given, with its state (`covers` is left empty: the
+    /// caller fills it once findings are in their final order).
+    pub register: Vec<DerogationRecord>,
+}
+
 /// Applies derogations: marks covered findings as suppressed and returns the diagnostics about
-/// derogations themselves (LNT012 no justification, LNT013 expired, LNT014 unused).
+/// derogations themselves and the register. `config_relative` gives a finding's file relative
+/// to the configuration file's folder (config derogation paths are written that way).
 pub fn apply(
     findings: &mut [Finding],
     derogations: &[Derogation],
     catalog: &Catalog,
     today: i64,
-) -> Vec<Finding> {
+    config_relative: &dyn Fn(&str) -> String,
+) -> Applied {
     let mut diagnostics = Vec::new();
+    let mut register = Vec::new();
     for d in derogations {
+        let mut record = |state: DerogationState| {
+            register.push(DerogationRecord {
+                source: format!("{}:{}", d.file, d.span.start.line),
+                kind: d.kind,
+                rules: d.rules.clone(),
+                justification: d.justification.clone().filter(|j| !j.trim().is_empty()),
+                reference: d.reference.clone(),
+                expires: d.expires.clone(),
+                state,
+                covers: Vec::new(),
+            })
+        };
         let lnt = |rule: &str, params: BTreeMap<String, String>| -> Finding {
             let severity = catalog
                 .rule(rule)
@@ -269,6 +318,7 @@ pub fn apply(
             .is_none_or(|j| j.trim().is_empty())
         {
             diagnostics.push(lnt("LNT012", BTreeMap::from([("rules".to_string(), ids)])));
+            record(DerogationState::Unjustified);
             continue;
         }
         if let Some(expires) = &d.expires {
@@ -281,6 +331,7 @@ pub fn apply(
                             ("expires".to_string(), expires.clone()),
                         ]),
                     ));
+                    record(DerogationState::Expired);
                     continue;
                 }
                 Some(_) => {}
@@ -295,22 +346,29 @@ pub fn apply(
                             ),
                         ]),
                     ));
+                    record(DerogationState::Expired);
                     continue;
                 }
             }
         }
         let mut used = false;
         for f in findings.iter_mut() {
-            if f.suppression.is_none() && d.covers(f, catalog) {
+            if f.suppression.is_none() && d.covers(f, catalog, config_relative) {
                 f.suppression = Some(d.suppression());
                 used = true;
             }
         }
-        if !used {
+        if used {
+            record(DerogationState::Active);
+        } else {
             diagnostics.push(lnt("LNT014", BTreeMap::from([("rules".to_string(), ids)])));
+            record(DerogationState::Unused);
         }
     }
-    diagnostics
+    Applied {
+        diagnostics,
+        register,
+    }
 }
 
 #[cfg(test)]

@@ -76,6 +76,8 @@ pub struct DiscoverOptions {
     /// When not empty, only files matching one of these globs are checked (a chart is
     /// checked when its Chart.yaml matches).
     pub include: Vec<String>,
+    /// The configuration file's folder (absolute): globs are written relative to it.
+    pub base: Option<PathBuf>,
 }
 
 impl Default for DiscoverOptions {
@@ -84,6 +86,7 @@ impl Default for DiscoverOptions {
             dockerfile_globs: DOCKERFILE_GLOBS.iter().map(|s| s.to_string()).collect(),
             exclude: Vec::new(),
             include: Vec::new(),
+            base: None,
         }
     }
 }
@@ -148,16 +151,22 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
     let dockerfiles = glob_set(&options.dockerfile_globs)?;
     let exclude = glob_set(&options.exclude)?;
     let include = glob_set(&options.include)?;
-    // Globs are written relative to the scanned root (where the config file lives); the
-    // display path (relative to the working directory) is tried too.
+    // Globs are written relative to the configuration file's folder; the path relative to
+    // the scanned root and the display path (relative to the working directory) are tried too.
     let selected = |file: &Path| {
         let display = display_path(file);
         let relative = paths
             .iter()
             .find_map(|root| file.strip_prefix(root).ok())
             .map(|p| p.to_string_lossy().replace('\\', "/"));
+        let from_base = options
+            .base
+            .as_deref()
+            .and_then(|base| crate::repository::relative_to(file, base));
         let matches = |set: &GlobSet| {
-            set.is_match(&display) || relative.as_ref().is_some_and(|r| set.is_match(r))
+            set.is_match(&display)
+                || relative.as_ref().is_some_and(|r| set.is_match(r))
+                || from_base.as_ref().is_some_and(|r| set.is_match(r))
         };
         !matches(&exclude) && (options.include.is_empty() || matches(&include))
     };

@@ -249,8 +249,89 @@ pub fn rule_page(catalog: &Catalog, rule: &RuleMeta, lang: Lang) -> String {
 
 /// `cct-lint explain ID`.
 pub fn explain(catalog: &Catalog, id: &str, lang: Lang) -> Option<String> {
-    let rule = catalog.rule(&id.to_ascii_uppercase())?;
-    Some(rule_page(catalog, rule, lang))
+    let id = id.to_ascii_uppercase();
+    match catalog.rule(&id) {
+        Some(rule) => Some(rule_page(catalog, rule, lang)),
+        None => requirement_page(catalog, &id, lang),
+    }
+}
+
+/// `explain EXI-ARCH-18`: an architect asks by requirement. The requirement's text, the rules
+/// that check it (béta or alpha id), and what is left to a person.
+fn requirement_page(catalog: &Catalog, id: &str, lang: Lang) -> Option<String> {
+    let fr = lang == Lang::Fr;
+    let occurrences: Vec<_> = catalog
+        .requirements
+        .iter()
+        .chain(catalog.alpha_requirements.iter())
+        .filter(|r| r.id == id)
+        .collect();
+    let first = occurrences.first()?;
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} ({})\n", first.id, first.level);
+    for r in &occurrences {
+        if !r.theme.is_empty() {
+            let _ = writeln!(out, "**{}**\n", r.theme);
+        }
+        let _ = writeln!(out, "{}\n", r.text.trim());
+    }
+    let rules: Vec<&RuleMeta> = catalog
+        .rules
+        .values()
+        .filter(|r| r.requirements.iter().chain(r.alpha.iter()).any(|x| x == id))
+        .collect();
+    let _ = writeln!(
+        out,
+        "## {}\n",
+        if fr {
+            "Règles qui la vérifient"
+        } else {
+            "Rules that check it"
+        }
+    );
+    if rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}\n",
+            if fr {
+                "Aucune : l'exigence est entièrement à attester par une personne (le rapport d'audit la marque « manuelle »)."
+            } else {
+                "None: the requirement is entirely for a person to attest (the audit report marks it “manual”)."
+            }
+        );
+        return Some(out);
+    }
+    for rule in &rules {
+        let _ = writeln!(
+            out,
+            "- `{}` ({}) — {}",
+            rule.id,
+            rule.severity.as_str(),
+            rule.title.get(lang)
+        );
+    }
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "## {}\n",
+        if fr {
+            "Ce qui reste à attester"
+        } else {
+            "What remains manual"
+        }
+    );
+    let full = crate::report::requirement_fully_checked(id);
+    let _ = writeln!(
+        out,
+        "{}\n",
+        match (fr, full) {
+            (true, true) => "Rien de ce que l'exigence demande aux fichiers : sans constat, et si toutes les entrées ont été analysées, le rapport d'audit la dit « vérifiée — conforme ».",
+            (false, true) => "Nothing of what the requirement asks of the files: with no finding, and every input checked, the audit report says “checked — pass”.",
+            (true, false) => "Les règles n'en voient qu'une partie : le reste (organisation, conception, exploitation) est à attester ; le rapport d'audit la dit au mieux « partiellement vérifiée ».",
+            (false, false) => "The rules see only part of it: the rest (organisation, design, operations) is to be attested; the audit report says “partially checked” at best.",
+        }
+    );
+    Some(out)
 }
 
 /// Every generated documentation file: (path relative to the repository, content).

@@ -191,6 +191,13 @@ impl Finding {
     /// Computes the fingerprint from what identifies the problem rather than where it sits:
     /// rule, file, object or stage, and the path of the node (the line only when no path).
     pub fn with_fingerprint(mut self) -> Self {
+        self.fingerprint = self.fingerprint_for(&self.file);
+        self
+    }
+
+    /// The fingerprint with the file named `file` (the check names it relative to the
+    /// repository root, whatever folder the command runs in).
+    pub fn fingerprint_for(&self, file: &str) -> String {
         let object = self
             .object
             .as_ref()
@@ -203,21 +210,12 @@ impl Finding {
         } else {
             String::new()
         };
-        let mut parts = vec![
-            self.rule_id.as_str(),
-            &self.file,
-            &object,
-            &stage,
-            &path,
-            &line,
-        ];
+        let mut parts = vec![self.rule_id.as_str(), file, &object, &stage, &path, &line];
         // Only when present, so findings outside charts keep the fingerprints they always had.
         if let Some(set) = &self.value_set {
             parts.push(set);
         }
-        let hash = fnv1a(&parts);
-        self.fingerprint = format!("{hash:016x}");
-        self
+        format!("{:016x}", fnv1a(&parts))
     }
 
     /// The message in `lang`, placeholders filled from the params.

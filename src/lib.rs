@@ -4,7 +4,9 @@
 
 pub mod catalog;
 pub mod chart_scan;
+pub mod check;
 pub mod config;
+pub mod coverage;
 pub mod derogation;
 pub mod discover;
 pub mod docs;
@@ -16,6 +18,7 @@ pub mod policy;
 pub mod regotest;
 pub mod render;
 pub mod report;
+pub mod repository;
 pub mod scaffold;
 pub mod scan;
 pub mod span;

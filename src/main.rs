@@ -3,9 +3,8 @@
 //! `--fail-on`, 2 usage or internal error). It holds no linting logic of its own.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 // Rule evaluation allocates and frees small values at a high rate: mimalloc halves that cost
 // compared with the system allocator.
@@ -15,14 +14,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use cct_lint::catalog::{Catalog, Family, Lang, Severity};
-use cct_lint::config::{Config, CONFIG_FILE_NAME, STARTER};
-use cct_lint::derogation::{self, Derogation};
-use cct_lint::discover::{discover, display_path, DiscoverOptions, TargetKind};
-use cct_lint::evaluate::RuleEngine;
-use cct_lint::finding::Finding;
+use cct_lint::check;
+use cct_lint::config::{CONFIG_FILE_NAME, STARTER};
 use cct_lint::report::{self, Format, ReportInput};
-use cct_lint::scan::{scan, sort_findings, ScanOptions};
-use cct_lint::{docs, policy, regotest};
+use cct_lint::{docs, regotest};
 
 #[derive(Parser)]
 #[command(
@@ -90,7 +85,8 @@ enum Command {
         /// (default 8 MiB, or `max_file_size` in the config file).
         #[arg(long)]
         max_file_size: Option<u64>,
-        /// Configuration file (default: `.cct-lint.yaml` in the first scanned directory).
+        /// Configuration file (default: `.cct-lint.yaml` in the nearest folder from the scanned
+        /// paths up to the repository root, else in the working directory).
         #[arg(long)]
         config: Option<PathBuf>,
         /// Ignore derogations written in the scanned files (annotations, comments); each one
@@ -135,7 +131,8 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
-    /// Explain one rule: requirements, why, examples from its fixtures, remediation.
+    /// Explain one rule (requirements, why, examples from its fixtures, remediation), or one
+    /// requirement (`EXI-ARCH-18`, `EX32`): its text, the rules that check it, what stays manual.
     Explain {
         id: String,
         #[arg(long, value_enum)]
@@ -180,73 +177,6 @@ enum Command {
     },
 }
 
-/// `--values CHART=FILE` and `--set CHART=KEY=VALUE`: one value set per chart named after
-/// its files, replacing the config's sets for that chart.
-fn apply_chart_overrides(
-    helm: &mut cct_lint::chart_scan::HelmOptions,
-    values: &[String],
-    set: &[String],
-) -> Result<(), String> {
-    use cct_lint::chart_scan::{ChartSettings, ValueSet};
-    let mut per_chart: Vec<(PathBuf, ValueSet)> = Vec::new();
-    fn slot(per_chart: &mut Vec<(PathBuf, ValueSet)>, chart: &str) -> Result<usize, String> {
-        let path = PathBuf::from(chart);
-        if !path.join("Chart.yaml").is_file() {
-            return Err(format!(
-                "`{chart}` is not a chart directory (no Chart.yaml)"
-            ));
-        }
-        Ok(match per_chart.iter().position(|(p, _)| *p == path) {
-            Some(i) => i,
-            None => {
-                per_chart.push((path, ValueSet::default()));
-                per_chart.len() - 1
-            }
-        })
-    }
-    for v in values {
-        let (chart, file) = v
-            .split_once('=')
-            .ok_or_else(|| format!("--values expects CHART_DIR=FILE, not `{v}`"))?;
-        if !Path::new(file).is_file() {
-            return Err(format!("--values: no such file `{file}`"));
-        }
-        let i = slot(&mut per_chart, chart)?;
-        per_chart[i].1.files.push(PathBuf::from(file));
-    }
-    for v in set {
-        let (chart, expr) = v
-            .split_once('=')
-            .filter(|(_, e)| e.contains('='))
-            .ok_or_else(|| format!("--set expects CHART_DIR=KEY=VALUE, not `{v}`"))?;
-        let i = slot(&mut per_chart, chart)?;
-        per_chart[i].1.set.push(expr.to_string());
-    }
-    for (path, mut value_set) in per_chart {
-        let mut name: Vec<String> = value_set
-            .files
-            .iter()
-            .map(|f| cct_lint::discover::display_path(f))
-            .collect();
-        if !value_set.set.is_empty() {
-            name.push("--set".to_string());
-        }
-        value_set.name = name.join("+");
-        let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        match helm.charts.iter_mut().find(|c| {
-            std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()) == canonical
-        }) {
-            Some(chart) => chart.value_sets = vec![value_set],
-            None => helm.charts.push(ChartSettings {
-                path,
-                value_sets: vec![value_set],
-                ..ChartSettings::default()
-            }),
-        }
-    }
-    Ok(())
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum NewRuleFamily {
     Kubernetes,
@@ -281,58 +211,6 @@ fn use_color(choice: ColorChoice) -> bool {
                 && std::io::stdout().is_terminal()
         }
     }
-}
-
-/// (rule id, fingerprint) pairs of a previous `--format json` report.
-fn read_baseline(
-    path: &std::path::Path,
-) -> Result<std::collections::BTreeSet<(String, String)>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let report: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a JSON report: {e}", path.display()))?;
-    let findings = report
-        .get("findings")
-        .and_then(|f| f.as_array())
-        .ok_or_else(|| {
-            format!(
-                "{}: no `findings` array (expected a `--format json` report)",
-                path.display()
-            )
-        })?;
-    Ok(findings
-        .iter()
-        .filter_map(|f| {
-            Some((
-                f.get("rule_id")?.as_str()?.to_string(),
-                f.get("fingerprint")?.as_str()?.to_string(),
-            ))
-        })
-        .collect())
-}
-
-/// LNT015 for an inline derogation that `--no-inline-derogations` refuses.
-fn refused_inline(catalog: &Catalog, d: &Derogation) -> Finding {
-    Finding {
-        rule_id: "LNT015".to_string(),
-        severity: catalog
-            .rule("LNT015")
-            .map(|r| r.severity)
-            .unwrap_or(Severity::Warning),
-        file: d.file.clone(),
-        span: d.span,
-        object: None,
-        stage: None,
-        path: Default::default(),
-        params: std::collections::BTreeMap::from([("rules".to_string(), d.rules.join(", "))])
-            .into(),
-        source_line: None,
-        fingerprint: String::new(),
-        suppression: None,
-        in_baseline: false,
-        value_set: None,
-        related: Vec::new(),
-    }
-    .with_fingerprint()
 }
 
 fn main() -> ExitCode {
@@ -374,173 +252,43 @@ fn main() -> ExitCode {
             kube_version,
             framework,
         } => {
-            let baseline = match baseline.as_deref().map(read_baseline).transpose() {
-                Ok(b) => b.unwrap_or_default(),
-                Err(e) => {
-                    eprintln!("cct-lint: baseline: {e}");
-                    return ExitCode::from(2);
-                }
-            };
             if outputs.len() > formats.len() {
                 eprintln!("cct-lint: more --output than --format");
                 return ExitCode::from(2);
             }
-            let paths = if paths.is_empty() {
-                vec![PathBuf::from(".")]
-            } else {
-                paths
-            };
-            let config = match Config::locate(config.as_deref(), &paths) {
-                Some(path) => match Config::load(&path, &display_path(&path), &catalog) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        eprintln!("cct-lint: configuration error: {e}");
-                        return ExitCode::from(2);
-                    }
+            let request = check::Request {
+                paths,
+                config,
+                fail_on: match fail_on {
+                    FailOn::Error => Some(Severity::Error),
+                    FailOn::Warning => Some(Severity::Warning),
+                    FailOn::Note => Some(Severity::Note),
+                    FailOn::Never => None,
                 },
-                None => Config::default(),
-            };
-            let mut catalog = catalog;
-            catalog.framework = framework.or(config.framework).unwrap_or_default();
-            let mut policy_dirs = policies;
-            policy_dirs.extend(config.policies.iter().cloned());
-            let custom = match policy::load(&policy_dirs, &mut catalog) {
-                Ok(p) => p,
-                Err(e) => {
-                    eprintln!("cct-lint: policy error: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let mut discover_options = DiscoverOptions {
-                exclude: config.exclude.clone(),
-                include: config.include.clone(),
-                ..DiscoverOptions::default()
-            };
-            if let Some(globs) = &config.dockerfile_globs {
-                discover_options.dockerfile_globs = globs.clone();
-            }
-            let discovery = match discover(&paths, &discover_options) {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("cct-lint: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let mut families = Vec::new();
-            for target in &discovery.targets {
-                let needed: &[Family] = match target.kind {
-                    TargetKind::Dockerfile => &[Family::Dockerfile],
-                    TargetKind::Yaml => &[Family::Kubernetes],
-                    TargetKind::HelmChart => &[Family::Kubernetes, Family::Chart],
-                };
-                for family in needed {
-                    if !families.contains(family) {
-                        families.push(family.clone());
-                    }
-                }
-            }
-            if families.contains(&Family::Kubernetes) {
-                families.push(Family::Bundle);
-            }
-            let sources: Vec<(String, String)> = cct_lint::catalog::RULE_FILES
-                .iter()
-                .map(|(f, s)| (f.to_string(), s.to_string()))
-                .chain(custom.sources)
-                .collect();
-            let small_scan = discovery
-                .targets
-                .iter()
-                .all(|t| t.kind != TargetKind::HelmChart)
-                && discovery
-                    .targets
-                    .iter()
-                    .map(|t| std::fs::metadata(&t.path).map_or(0, |m| m.len()))
-                    .sum::<u64>()
-                    < cct_lint::evaluate::SMALL_SCAN_BYTES;
-            let engine = match RuleEngine::from_sources(
-                &sources,
-                &catalog,
-                &config.params(),
-                &|id| config.enabled(id),
-                &families,
-                Duration::from_secs(10),
-                small_scan,
-            ) {
-                Ok(e) => e,
-                Err(e) => {
-                    eprintln!("cct-lint: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let mut helm = config.helm.clone();
-            if let Err(e) = apply_chart_overrides(&mut helm, &values, &set) {
-                eprintln!("cct-lint: {e}");
-                return ExitCode::from(2);
-            }
-            if kube_version.is_some() {
-                helm.kube_version = kube_version;
-            }
-            let defaults = ScanOptions::default();
-            let options = ScanOptions {
-                helm,
                 threads,
-                max_file_size: max_file_size
-                    .or(config.max_file_size)
-                    .unwrap_or(defaults.max_file_size),
-                severity_overrides: config.severity_overrides(),
-                bundles: families.contains(&Family::Bundle),
-                ..defaults
+                max_file_size,
+                no_inline_derogations,
+                baseline,
+                policies,
+                values,
+                set,
+                kube_version,
+                framework,
             };
-            let mut result = scan(&discovery, &engine, &catalog, &options);
-            let inline_allowed =
-                !no_inline_derogations && config.inline_derogations.unwrap_or(true);
-            let config_file = config.file.clone().unwrap_or_default();
-            let mut derogations: Vec<Derogation> = config
-                .derogations
-                .iter()
-                .map(|d| Derogation::from_config(d, &config_file))
-                .collect();
-            let inline = std::mem::take(&mut result.inline_derogations);
-            let mut extra = Vec::new();
-            if inline_allowed {
-                derogations.extend(inline);
-            } else {
-                extra.extend(inline.iter().map(|d| refused_inline(&catalog, d)));
-            }
-            extra.extend(derogation::apply(
-                &mut result.findings,
-                &derogations,
-                &catalog,
-                cct_lint::config::today(),
-            ));
-            result.findings.extend(extra);
-            result
-                .findings
-                .retain(|f| config.enabled(&f.rule_id) && discovery.in_focus(&f.file));
-            for f in &mut result.findings {
-                f.in_baseline = baseline.contains(&(f.rule_id.clone(), f.fingerprint.clone()));
-            }
-            sort_findings(&mut result.findings);
-            let threshold = match fail_on {
-                FailOn::Error => Some(Severity::Error),
-                FailOn::Warning => Some(Severity::Warning),
-                FailOn::Note => Some(Severity::Note),
-                FailOn::Never => None,
+            let outcome = match check::run(&request, catalog) {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    eprintln!("cct-lint: {e}");
+                    return ExitCode::from(2);
+                }
             };
             let lang = lang_from(lang);
             for (i, format) in formats.iter().enumerate() {
                 let output = outputs.get(i);
                 let input = ReportInput {
-                    catalog: &catalog,
-                    findings: &result.findings,
-                    lang,
                     color: output.is_none() && *format == Format::Human && use_color(color),
                     show_suppressed,
-                    targets: result.targets,
-                    documents: result.documents,
-                    gate: threshold,
-                    objects: &result.objects,
-                    roots: &paths,
+                    ..ReportInput::new(&outcome, lang)
                 };
                 // The JSON report is streamed: on large scans it is the biggest thing in memory.
                 let write = |out: &mut dyn Write| -> std::io::Result<()> {
@@ -563,8 +311,7 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             }
-            let failed = threshold.is_some_and(|t| result.findings.iter().any(|f| f.severity >= t));
-            if failed {
+            if outcome.failed() {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
@@ -603,7 +350,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             None => {
-                eprintln!("cct-lint: unknown rule `{id}` (see `cct-lint rules`)");
+                eprintln!("cct-lint: unknown rule or requirement `{id}` (see `cct-lint rules`)");
                 ExitCode::from(2)
             }
         },

@@ -841,6 +841,8 @@ mod check_bundles;
 mod check_config;
 #[path = "checks/focus.rs"]
 mod check_focus;
+#[path = "checks/gate.rs"]
+mod check_gate;
 #[path = "checks/helm.rs"]
 mod check_helm;
 #[path = "checks/scaffold.rs"]
@@ -2049,6 +2051,50 @@ fn audit_reports_list_every_requirement_and_the_html_is_self_contained() {
         "never",
     ]);
     assert_eq!(again.stdout, once.stdout, "byte-identical between runs");
+}
+
+/// What it proves: where a chart does not render and no Dockerfile is present, no requirement
+/// reads "checked — pass"; the scope names the chart and why, the register lists the unused
+/// and the expired derogation, and the application name comes from the configuration.
+#[test]
+fn audit_report_never_certifies_what_was_not_checked() {
+    for (lang, file) in [
+        ("fr", "tests/snapshots/audit-unrendered.audit.fr.md"),
+        ("en", "tests/snapshots/audit-unrendered.audit.en.md"),
+    ] {
+        let out = bin()
+            .args([
+                "check",
+                "fixtures/repos/audit-unrendered",
+                "--format",
+                "audit-md",
+                "--lang",
+                lang,
+                "--fail-on",
+                "never",
+            ])
+            .env("CCT_LINT_REPORT_DATE", "2026-12-01")
+            .env(
+                "CCT_LINT_REPORT_COMMIT",
+                "0123456789abcdef0123456789abcdef01234567",
+            )
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("run cct-lint");
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        for row in text.lines().filter(|l| l.starts_with("| EXI-")) {
+            assert!(
+                !row.contains("**vérifiée — conforme**") && !row.contains("**checked — pass**"),
+                "{row}"
+            );
+        }
+        assert!(
+            text.contains("annuaire"),
+            "application name from the config"
+        );
+        assert_snapshot(file, &text);
+    }
 }
 
 #[test]

@@ -12,12 +12,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::evidence::{self, Evidence};
 use super::ReportInput;
 use crate::catalog::{Catalog, Family, Lang, Requirement};
+use crate::coverage::{Checked, Input, InputKind, Scope};
+use crate::derogation::DerogationState;
 use crate::finding::{Finding, Suppression};
+use crate::repository::GitHead;
 
 /// How much of a requirement its rules can see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +88,8 @@ const RULE_OCCURRENCE: &[(&str, usize)] = &[("EXI-ORG-16", 2), ("EXI-ORG-17", 2)
 
 /// Long enough for a meaningful sentence, short enough for a table cell.
 const SUMMARY_CHARS: usize = 140;
+/// Inputs not checked shown in a requirement's row; the scope section lists them all.
+const GAPS_PER_ROW: usize = 5;
 /// Evidence items shown in a requirement's row; the appendix lists them all.
 const EVIDENCE_PER_ROW: usize = 5;
 
@@ -99,12 +104,31 @@ pub enum Status {
     Pass,
     /// Some rules, no finding, the rest to be attested.
     Partial,
+    /// Rules cover it, no finding, but some of their inputs were missing or not checked.
+    Unchecked,
+    /// Rules cover it, but nothing they read was in the scanned tree.
+    NotInScope,
     /// No rule maps to it.
     Manual,
 }
 
-/// The status from what the rules can see and what they found.
-pub fn status(coverage: Option<Coverage>, findings: &[&Finding]) -> Status {
+/// Why a requirement's rules did not see everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gap<'a> {
+    /// No input of the kind one of its rule families reads (e.g. no Dockerfile).
+    NoInput(&'a Family),
+    /// An input that was only partly, or not, checked.
+    Unchecked(&'a Input),
+}
+
+/// The status from what the rules can see, what they read and what they found: "pass" only
+/// when every family of the requirement's rules had inputs and all of them were checked.
+pub fn status(
+    coverage: Option<Coverage>,
+    findings: &[&Finding],
+    found: usize,
+    gaps: &[Gap<'_>],
+) -> Status {
     let Some(coverage) = coverage else {
         return Status::Manual;
     };
@@ -113,6 +137,10 @@ pub fn status(coverage: Option<Coverage>, findings: &[&Finding]) -> Status {
         Status::Fail(open)
     } else if !findings.is_empty() {
         Status::Derogation(findings.len())
+    } else if found == 0 {
+        Status::NotInScope
+    } else if !gaps.is_empty() {
+        Status::Unchecked
     } else if coverage == Coverage::Full {
         Status::Pass
     } else {
@@ -131,6 +159,13 @@ pub struct Row<'a> {
     pub status: Status,
     pub findings: Vec<&'a Finding>,
     pub evidence: Vec<&'a Evidence>,
+    /// What its rules could not see.
+    pub gaps: Vec<Gap<'a>>,
+}
+
+/// Whether the rules check all a requirement asks of the files (the COVERAGE table).
+pub fn requirement_fully_checked(id: &str) -> bool {
+    coverage_of(id) == Coverage::Full
 }
 
 fn coverage_of(id: &str) -> Coverage {
@@ -146,6 +181,17 @@ fn occurrence_for_rules(id: &str) -> usize {
         .iter()
         .find(|(r, _)| *r == id)
         .map_or(1, |(_, o)| *o)
+}
+
+/// Families in the order gaps are listed: images first, then objects, then chart sources.
+fn family_order(family: &Family) -> usize {
+    match family {
+        Family::Dockerfile => 0,
+        Family::Kubernetes => 1,
+        Family::Bundle => 2,
+        Family::Chart => 3,
+        Family::Lint => 4,
+    }
 }
 
 /// The first sentence of the first paragraph, Markdown emphasis removed, cut at a word.
@@ -177,12 +223,18 @@ pub fn rows<'a>(
     catalog: &'a Catalog,
     findings: &'a [Finding],
     evidence: &'a [Evidence],
+    scope: &'a Scope,
 ) -> Vec<Row<'a>> {
     let key = |id: &str| (id.to_string(), occurrence_for_rules(id));
     let mut rules: BTreeMap<(String, usize), Vec<&str>> = BTreeMap::new();
+    let mut families: BTreeMap<(String, usize), Vec<&'a Family>> = BTreeMap::new();
     for rule in catalog.rules.values() {
         for r in &rule.requirements {
             rules.entry(key(r)).or_default().push(rule.id.as_str());
+            let f = families.entry(key(r)).or_default();
+            if !f.contains(&&rule.input.family) {
+                f.push(&rule.input.family);
+            }
         }
     }
     let mut by_req: BTreeMap<(String, usize), Vec<&Finding>> = BTreeMap::new();
@@ -201,6 +253,22 @@ pub fn rows<'a>(
             let rules = rules.remove(&k).unwrap_or_default();
             let findings = by_req.remove(&k).unwrap_or_default();
             let coverage = (!rules.is_empty()).then(|| coverage_of(&req.id));
+            let mut families = families.remove(&k).unwrap_or_default();
+            families.sort_by_key(|f| family_order(f));
+            let mut found = 0;
+            let mut gaps = Vec::new();
+            for family in families {
+                let seen = scope.for_families(std::slice::from_ref(family));
+                found += seen.found;
+                if seen.found == 0 {
+                    gaps.push(Gap::NoInput(family));
+                }
+                for input in seen.unchecked {
+                    if !gaps.contains(&Gap::Unchecked(input)) {
+                        gaps.push(Gap::Unchecked(input));
+                    }
+                }
+            }
             let duplicated = catalog
                 .requirements
                 .iter()
@@ -216,10 +284,11 @@ pub fn rows<'a>(
                 requirement: req,
                 label,
                 summary: summary_line(&req.text),
-                status: status(coverage, &findings),
+                status: status(coverage, &findings, found, &gaps),
                 rules,
                 coverage,
                 findings,
+                gaps,
                 evidence: evidence
                     .iter()
                     .filter(|e| e.requirement == req.id && e.occurrence == req.occurrence)
@@ -227,105 +296,6 @@ pub fn rows<'a>(
             }
         })
         .collect()
-}
-
-// ---------------------------------------------------------------- header
-
-/// The commit the report describes, read from the repository's files.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GitHead {
-    pub commit: String,
-    pub branch: Option<String>,
-}
-
-fn is_object_id(s: &str) -> bool {
-    (s.len() == 40 || s.len() == 64) && s.chars().all(|c| c.is_ascii_hexdigit())
-}
-
-/// The git directory of the repository holding `start`: `.git` itself, or where a `.git` file
-/// points (worktrees, submodules).
-fn git_dir(start: &Path) -> Option<PathBuf> {
-    for dir in start.ancestors() {
-        let dot = dir.join(".git");
-        if dot.is_dir() {
-            return Some(dot);
-        }
-        if dot.is_file() {
-            let content = std::fs::read_to_string(&dot).ok()?;
-            let target = Path::new(content.trim().strip_prefix("gitdir:")?.trim());
-            return Some(if target.is_absolute() {
-                target.to_path_buf()
-            } else {
-                dir.join(target)
-            });
-        }
-    }
-    None
-}
-
-fn resolve_ref(git: &Path, common: &Path, name: &str, depth: usize) -> Option<String> {
-    if depth > 5 || name.contains("..") {
-        return None;
-    }
-    for base in [git, common] {
-        if let Ok(content) = std::fs::read_to_string(base.join(name)) {
-            let content = content.trim();
-            if let Some(next) = content.strip_prefix("ref:") {
-                return resolve_ref(git, common, next.trim(), depth + 1);
-            }
-            if is_object_id(content) {
-                return Some(content.to_ascii_lowercase());
-            }
-        }
-    }
-    let packed = std::fs::read_to_string(common.join("packed-refs")).ok()?;
-    packed.lines().find_map(|line| {
-        let (id, r) = line.split_once(' ')?;
-        (r.trim() == name && is_object_id(id)).then(|| id.to_ascii_lowercase())
-    })
-}
-
-/// HEAD of the repository holding `start`, or `None` outside a repository (or before the first
-/// commit).
-pub fn git_head(start: &Path) -> Option<GitHead> {
-    let git = git_dir(start)?;
-    let common = std::fs::read_to_string(git.join("commondir"))
-        .ok()
-        .map(|c| {
-            let c = Path::new(c.trim());
-            if c.is_absolute() {
-                c.to_path_buf()
-            } else {
-                git.join(c)
-            }
-        })
-        .unwrap_or_else(|| git.clone());
-    let head = std::fs::read_to_string(git.join("HEAD")).ok()?;
-    let head = head.trim();
-    match head.strip_prefix("ref:") {
-        Some(name) => {
-            let name = name.trim();
-            Some(GitHead {
-                commit: resolve_ref(&git, &common, name, 0)?,
-                branch: name.strip_prefix("refs/heads/").map(str::to_string),
-            })
-        }
-        None => is_object_id(head).then(|| GitHead {
-            commit: head.to_ascii_lowercase(),
-            branch: None,
-        }),
-    }
-}
-
-/// `CCT_LINT_REPORT_COMMIT` (a commit id, e.g. `$CI_COMMIT_SHA` where the CI checkout has no
-/// `.git`, or a fixed id for reproducible reports) overrides what `.git` says.
-fn env_head() -> Option<GitHead> {
-    let commit = std::env::var("CCT_LINT_REPORT_COMMIT").ok()?;
-    let commit = commit.trim();
-    is_object_id(commit).then(|| GitHead {
-        commit: commit.to_ascii_lowercase(),
-        branch: None,
-    })
 }
 
 /// The directory the report is about: the first root (its directory when it is a file).
@@ -378,12 +348,13 @@ struct Summary {
     i: [usize; 3],
     /// Rows per status kind (fail, derogation, pass, partial, manual with evidence, manual
     /// without), for P then I.
-    per_status: [[usize; 2]; 6],
+    per_status: [[usize; 2]; 7],
     suppressed: usize,
     manual_with: usize,
     manual_without: usize,
     untied: usize,
-    lint: usize,
+    /// Inputs not fully checked (derogation diagnostics are not about inputs: not counted).
+    unchecked: usize,
 }
 
 struct Audit<'a> {
@@ -391,7 +362,10 @@ struct Audit<'a> {
     catalog: &'a Catalog,
     app: String,
     head: Option<GitHead>,
+    /// Whether tracked files differ from the commit (`None`: unknown).
+    modified: Option<bool>,
     date: Option<String>,
+    scope: &'a Scope,
     rows: Vec<Row<'a>>,
     evidence: &'a [Evidence],
     /// Findings whose rule names no béta requirement (platform rules, LNT diagnostics).
@@ -404,28 +378,26 @@ fn status_index(row: &Row<'_>) -> usize {
         Status::Fail(_) => 0,
         Status::Derogation(_) => 1,
         Status::Pass => 2,
-        Status::Partial => 3,
-        Status::Manual if !row.evidence.is_empty() => 4,
-        Status::Manual => 5,
+        Status::Partial | Status::Unchecked => 3,
+        Status::NotInScope => 4,
+        Status::Manual if !row.evidence.is_empty() => 5,
+        Status::Manual => 6,
     }
 }
 
-fn summarise(catalog: &Catalog, rows: &[Row<'_>], findings: &[Finding], untied: usize) -> Summary {
+fn summarise(rows: &[Row<'_>], findings: &[Finding], untied: usize, scope: &Scope) -> Summary {
     let mut s = Summary {
         p: [0; 3],
         i: [0; 3],
-        per_status: [[0; 2]; 6],
+        per_status: [[0; 2]; 7],
         suppressed: findings.iter().filter(|f| f.suppression.is_some()).count(),
         manual_with: 0,
         manual_without: 0,
         untied,
-        lint: findings
+        unchecked: scope
+            .inputs
             .iter()
-            .filter(|f| {
-                catalog
-                    .rule(&f.rule_id)
-                    .is_some_and(|r| r.input.family == Family::Lint)
-            })
+            .filter(|i| i.checked != Checked::Full)
             .count(),
     };
     for row in rows {
@@ -451,7 +423,7 @@ fn summarise(catalog: &Catalog, rows: &[Row<'_>], findings: &[Finding], untied: 
 }
 
 fn build<'a>(input: &ReportInput<'a>, evidence: &'a [Evidence]) -> Audit<'a> {
-    let rows = rows(input.catalog, input.findings, evidence);
+    let rows = rows(input.catalog, input.findings, evidence, input.scope);
     let untied: Vec<&Finding> = input
         .findings
         .iter()
@@ -463,13 +435,21 @@ fn build<'a>(input: &ReportInput<'a>, evidence: &'a [Evidence]) -> Audit<'a> {
             })
         })
         .collect();
-    let summary = summarise(input.catalog, &rows, input.findings, untied.len());
+    let summary = summarise(&rows, input.findings, untied.len(), input.scope);
     Audit {
         lang: input.lang,
         catalog: input.catalog,
-        app: application_name(input.roots),
-        head: env_head().or_else(|| application_dir(input.roots).and_then(|d| git_head(&d))),
-        date: env_date(),
+        app: input
+            .application
+            .map(str::to_string)
+            .unwrap_or_else(|| application_name(input.roots)),
+        head: input.repository.head.clone(),
+        modified: input.repository.modified,
+        date: env_date().or_else(|| {
+            let (y, m, d) = crate::render::funcs::gotime::civil_from_days(crate::config::today());
+            Some(format!("{y:04}-{m:02}-{d:02}"))
+        }),
+        scope: input.scope,
         rows,
         evidence,
         untied,
@@ -496,7 +476,15 @@ fn status_label(lang: Lang, row: &Row<'_>) -> String {
         Status::Fail(n) => format!("{} ({n})", tr(lang, "vérifiée — échec", "checked — fail")),
         Status::Derogation(n) => format!("{} ({n})", tr(lang, "dérogation", "derogation")),
         Status::Pass => tr(lang, "vérifiée — conforme", "checked — pass").to_string(),
-        Status::Partial => tr(lang, "partiellement vérifiée", "partially checked").to_string(),
+        Status::Partial | Status::Unchecked => {
+            tr(lang, "partiellement vérifiée", "partially checked").to_string()
+        }
+        Status::NotInScope => tr(
+            lang,
+            "non vérifiée — rien à analyser",
+            "not verified — nothing to check",
+        )
+        .to_string(),
         Status::Manual if row.evidence.is_empty() => {
             tr(lang, "manuelle — à attester", "manual — to be attested").to_string()
         }
@@ -516,16 +504,21 @@ fn status_class(row: &Row<'_>) -> &'static str {
         "derogation",
         "pass",
         "partial",
+        "unverified",
         "evidence",
         "manual",
     ][status_index(row)]
 }
 
-const STATUS_NAMES: [(&str, &str); 6] = [
+const STATUS_NAMES: [(&str, &str); 7] = [
     ("vérifiée — échec", "checked — fail"),
     ("dérogation", "derogation"),
     ("vérifiée — conforme", "checked — pass"),
     ("partiellement vérifiée", "partially checked"),
+    (
+        "non vérifiée — rien à analyser",
+        "not verified — nothing to check",
+    ),
     ("manuelle — éléments trouvés", "manual — evidence found"),
     ("manuelle — à attester", "manual — to be attested"),
 ];
@@ -603,7 +596,7 @@ fn details(lang: Lang, row: &Row<'_>) -> Vec<String> {
             )
             .to_string(),
         ),
-        Status::Partial => out.push(
+        Status::Partial | Status::Unchecked => out.push(
             tr(
                 lang,
                 "aucun constat des règles",
@@ -611,7 +604,29 @@ fn details(lang: Lang, row: &Row<'_>) -> Vec<String> {
             )
             .to_string(),
         ),
+        Status::NotInScope => out.push(
+            tr(
+                lang,
+                "aucun fichier du type que lisent ses règles n'a été trouvé",
+                "no file of the kind its rules read was found",
+            )
+            .to_string(),
+        ),
         Status::Manual => {}
+    }
+    if row.status != Status::NotInScope {
+        for gap in row.gaps.iter().take(GAPS_PER_ROW) {
+            out.push(gap_text(lang, gap));
+        }
+        if row.gaps.len() > GAPS_PER_ROW {
+            let more = row.gaps.len() - GAPS_PER_ROW;
+            out.push(match lang {
+                Lang::Fr => {
+                    format!("… et {more} autre(s) entrée(s) non vérifiée(s) (voir « Périmètre »)")
+                }
+                Lang::En => format!("… and {more} more input(s) not checked (see “Scope”)"),
+            });
+        }
     }
     if row.coverage == Some(Coverage::Partial) {
         out.push(
@@ -647,6 +662,66 @@ fn details(lang: Lang, row: &Row<'_>) -> Vec<String> {
         out.push(tr(lang, "à attester", "to be attested").to_string());
     }
     out
+}
+
+/// What an input is, in words: `chart \`chart\` (value set prod)`.
+fn input_name(lang: Lang, input: &Input) -> String {
+    let kind = match input.kind {
+        InputKind::Dockerfile => "Dockerfile",
+        InputKind::Manifest => tr(lang, "manifeste", "manifest"),
+        InputKind::Chart => "chart",
+        InputKind::Path => tr(lang, "chemin", "path"),
+    };
+    match &input.value_set {
+        Some(set) => format!(
+            "{kind} `{}` ({} {set})",
+            input.file,
+            tr(lang, "jeu de valeurs", "value set")
+        ),
+        None => format!("{kind} `{}`", input.file),
+    }
+}
+
+/// Why an input was not (fully) checked: its diagnostic's message.
+fn input_reason(lang: Lang, catalog: &Catalog, input: &Input) -> Option<String> {
+    match &input.checked {
+        Checked::Full => None,
+        Checked::Partial { reason } | Checked::No { reason } => Some(format!(
+            "{} ({})",
+            reason.message(catalog, lang),
+            reason.rule_id
+        )),
+    }
+}
+
+fn gap_text(lang: Lang, gap: &Gap<'_>) -> String {
+    match gap {
+        Gap::NoInput(family) => match family {
+            Family::Dockerfile => tr(
+                lang,
+                "aucun Dockerfile dans le périmètre : les images ne sont pas vérifiées",
+                "no Dockerfile in scope: images are not checked",
+            ),
+            Family::Chart => tr(
+                lang,
+                "aucun chart Helm dans le périmètre",
+                "no Helm chart in scope",
+            ),
+            _ => tr(
+                lang,
+                "aucun manifeste Kubernetes dans le périmètre",
+                "no Kubernetes manifest in scope",
+            ),
+        }
+        .to_string(),
+        Gap::Unchecked(input) => {
+            let how = match input.checked {
+                Checked::Partial { .. } => tr(lang, "vérifié en partie", "partly checked"),
+                _ => tr(lang, "non vérifié", "not checked"),
+            };
+            format!("{how}{}{}", colon(lang), input_name(lang, input))
+        }
+    }
 }
 
 fn percent(part: usize, whole: usize) -> Option<usize> {
@@ -719,15 +794,15 @@ fn summary_lines(a: &Audit<'_>) -> Vec<String> {
             ),
         });
     }
-    if s.lint > 0 {
+    if s.unchecked > 0 {
         lines.push(match lang {
             Lang::Fr => format!(
-                "Attention : **{}** diagnostic(s) LNT — des fichiers (ou des charts Helm) n'ont pas été entièrement vérifiés ; un statut « conforme » ne vaut que pour ce qui a été lu",
-                s.lint
+                "Attention : **{}** entrée(s) (fichiers, charts Helm par jeu de valeurs) n'ont pas été entièrement vérifiées (voir « Périmètre ») ; les exigences dont les règles les lisent sont au plus « partiellement vérifiées »",
+                s.unchecked
             ),
             Lang::En => format!(
-                "Warning: **{}** LNT diagnostic(s) — some files (or Helm charts) were not fully checked; a “pass” only holds for what was read",
-                s.lint
+                "Warning: **{}** input(s) (files, Helm charts per value set) were not fully checked (see “Scope”); the requirements whose rules read them are “partially checked” at most",
+                s.unchecked
             ),
         });
     }
@@ -737,8 +812,8 @@ fn summary_lines(a: &Audit<'_>) -> Vec<String> {
 fn intro(lang: Lang) -> &'static str {
     tr(
         lang,
-        "Ce rapport accompagne le dossier d'homologation. Il reprend chaque exigence de la liste béta du CCT Cloud Pi Native. « Vérifiée » ne porte que sur les Dockerfiles et manifestes Kubernetes analysés ; « partiellement vérifiée » signifie que les règles ne voient qu'une partie de l'exigence ; les éléments trouvés dans le dépôt sont des indices à confirmer, pas des preuves de conformité.",
-        "This report supports the homologation file. It lists every requirement of the CCT Cloud Pi Native béta list. “Checked” only covers the Dockerfiles and Kubernetes manifests that were read; “partially checked” means the rules see only part of the requirement; evidence found in the repository is a hint to confirm, not proof of compliance.",
+        "Ce rapport accompagne le dossier d'homologation. Il reprend chaque exigence de la liste béta du CCT Cloud Pi Native. « Vérifiée » ne porte que sur les Dockerfiles et manifestes Kubernetes analysés ; « partiellement vérifiée » signifie que les règles ne voient qu'une partie de l'exigence, ou que des entrées qu'elles lisent n'ont pas pu être vérifiées ; « non vérifiée — rien à analyser » signifie qu'aucun fichier du type que lisent ses règles n'a été trouvé ; les éléments trouvés dans le dépôt sont des indices à confirmer, pas des preuves de conformité.",
+        "This report supports the homologation file. It lists every requirement of the CCT Cloud Pi Native béta list. “Checked” only covers the Dockerfiles and Kubernetes manifests that were read; “partially checked” means the rules see only part of the requirement, or that some inputs they read could not be checked; “not verified — nothing to check” means no file of the kind its rules read was found; evidence found in the repository is a hint to confirm, not proof of compliance.",
     )
 }
 
@@ -755,7 +830,7 @@ fn header_fields(a: &Audit<'_>) -> Vec<(&'static str, String)> {
     let lang = a.lang;
     let mut fields = vec![(tr(lang, "Application", "Application"), a.app.clone())];
     if let Some(head) = &a.head {
-        let value = match &head.branch {
+        let mut value = match &head.branch {
             Some(b) => format!(
                 "`{}` ({} `{b}`)",
                 head.commit,
@@ -763,6 +838,15 @@ fn header_fields(a: &Audit<'_>) -> Vec<(&'static str, String)> {
             ),
             None => format!("`{}`", head.commit),
         };
+        match a.modified {
+            Some(true) => value.push_str(tr(
+                lang,
+                " (modifications non commitées)",
+                " (uncommitted modifications)",
+            )),
+            Some(false) => {}
+            None => {}
+        }
         fields.push(("Commit", value));
     }
     if let Some(date) = &a.date {
@@ -805,21 +889,275 @@ fn location(f: &Finding) -> String {
     format!("{}:{}", f.file, f.span.start.line)
 }
 
-/// Labels of the rows a finding's rule points at.
-fn requirement_labels(a: &Audit<'_>, f: &Finding) -> String {
-    a.rows
-        .iter()
-        .filter(|r| r.findings.iter().any(|x| std::ptr::eq(*x, f)))
-        .map(|r| r.label.clone())
-        .collect::<Vec<_>>()
-        .join(", ")
+// ---------------------------------------------------------------- sections written once
+
+/// A piece of the report, its text in Markdown inline syntax (code spans, `**`): sections
+/// built once as blocks are written by both back ends.
+enum Block {
+    Heading(String),
+    SubHeading(String),
+    Paragraph(String),
+    Table {
+        head: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
 }
 
-fn suppressed(findings: &[Finding]) -> Vec<&Finding> {
-    findings
+fn write_markdown_blocks(out: &mut String, blocks: &[Block]) {
+    for block in blocks {
+        match block {
+            Block::Heading(t) => {
+                let _ = writeln!(out, "## {}\n", md_cell(t));
+            }
+            Block::SubHeading(t) => {
+                let _ = writeln!(out, "### {}\n", md_cell(t));
+            }
+            Block::Paragraph(t) => {
+                let _ = writeln!(out, "{t}\n");
+            }
+            Block::Table { head, rows } => {
+                let head: Vec<&str> = head.iter().map(String::as_str).collect();
+                let rows: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| md_cell(c)).collect())
+                    .collect();
+                md_table(out, &head, &rows);
+            }
+        }
+    }
+}
+
+fn write_html_blocks(out: &mut String, blocks: &[Block]) {
+    for block in blocks {
+        match block {
+            Block::Heading(t) => {
+                let _ = writeln!(out, "<h2>{}</h2>", html_inline(t));
+            }
+            Block::SubHeading(t) => {
+                let _ = writeln!(out, "<h3>{}</h3>", html_inline(t));
+            }
+            Block::Paragraph(t) => {
+                let _ = writeln!(out, "<p>{}</p>", html_inline(t));
+            }
+            Block::Table { head, rows } => {
+                let head: Vec<&str> = head.iter().map(String::as_str).collect();
+                let rows: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| html_inline(c)).collect())
+                    .collect();
+                html_table(out, "", &head, &rows);
+            }
+        }
+    }
+}
+
+/// The scope: what was given, what was found and what could not be checked (and why).
+fn scope_blocks(a: &Audit<'_>) -> Vec<Block> {
+    let lang = a.lang;
+    let scope = a.scope;
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "—".to_string()
+        } else {
+            items
+                .iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let count = |kind: InputKind| scope.of_kind(kind).count();
+    let unchecked = |kind: InputKind| {
+        scope
+            .of_kind(kind)
+            .filter(|i| i.checked != Checked::Full)
+            .count()
+    };
+    let mut blocks = vec![
+        Block::Heading(tr(lang, "Périmètre", "Scope").to_string()),
+        Block::Table {
+            head: vec![String::new(), String::new()],
+            rows: vec![
+                vec![
+                    tr(lang, "Chemins analysés", "Paths checked").to_string(),
+                    list(&scope.paths),
+                ],
+                vec![
+                    tr(lang, "Inclusions", "Includes").to_string(),
+                    list(&scope.include),
+                ],
+                vec![
+                    tr(lang, "Exclusions", "Excludes").to_string(),
+                    list(&scope.exclude),
+                ],
+            ],
+        },
+    ];
+    let kinds = [
+        (InputKind::Dockerfile, "Dockerfiles", "Dockerfiles"),
+        (
+            InputKind::Manifest,
+            "Fichiers de manifestes Kubernetes",
+            "Kubernetes manifest files",
+        ),
+        (
+            InputKind::Chart,
+            "Charts Helm × jeux de valeurs",
+            "Helm charts × value sets",
+        ),
+        (
+            InputKind::Path,
+            "Chemins impossibles à parcourir",
+            "Paths that could not be walked",
+        ),
+    ];
+    blocks.push(Block::Table {
+        head: vec![
+            tr(lang, "Entrées", "Inputs").to_string(),
+            tr(lang, "Trouvées", "Found").to_string(),
+            tr(lang, "Non vérifiées entièrement", "Not fully checked").to_string(),
+        ],
+        rows: kinds
+            .iter()
+            .map(|(kind, fr, en)| {
+                vec![
+                    tr_owned(lang, fr, en).to_string(),
+                    count(*kind).to_string(),
+                    unchecked(*kind).to_string(),
+                ]
+            })
+            .collect(),
+    });
+    let charts: Vec<&Input> = scope.of_kind(InputKind::Chart).collect();
+    if !charts.is_empty() {
+        blocks.push(Block::SubHeading(
+            tr(lang, "Charts Helm rendus", "Helm charts rendered").to_string(),
+        ));
+        blocks.push(Block::Table {
+            head: vec![
+                "Chart".to_string(),
+                tr(lang, "Jeu de valeurs", "Value set").to_string(),
+                tr(lang, "Rendu", "Rendered").to_string(),
+            ],
+            rows: charts
+                .iter()
+                .map(|c| {
+                    vec![
+                        format!("`{}`", c.file),
+                        c.value_set.clone().unwrap_or_else(|| {
+                            tr(lang, "(défauts du chart)", "(chart defaults)").to_string()
+                        }),
+                        match input_reason(lang, a.catalog, c) {
+                            None => tr(lang, "oui", "yes").to_string(),
+                            Some(why) => format!("{}{}{why}", tr(lang, "non", "no"), colon(lang)),
+                        },
+                    ]
+                })
+                .collect(),
+        });
+    }
+    let not_checked: Vec<&Input> = scope
+        .inputs
         .iter()
-        .filter(|f| f.suppression.is_some())
-        .collect()
+        .filter(|i| i.checked != Checked::Full && i.kind != InputKind::Chart)
+        .collect();
+    if !not_checked.is_empty() {
+        blocks.push(Block::SubHeading(
+            tr(
+                lang,
+                "Entrées non vérifiées entièrement",
+                "Inputs not fully checked",
+            )
+            .to_string(),
+        ));
+        blocks.push(Block::Table {
+            head: vec![
+                tr(lang, "Entrée", "Input").to_string(),
+                tr(lang, "Raison", "Reason").to_string(),
+            ],
+            rows: not_checked
+                .iter()
+                .map(|i| {
+                    vec![
+                        input_name(lang, i),
+                        input_reason(lang, a.catalog, i).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    blocks
+}
+
+/// The derogation register: every derogation, active or not, with the findings it covers.
+fn register_blocks(a: &Audit<'_>, input: &ReportInput<'_>) -> Vec<Block> {
+    let lang = a.lang;
+    let mut blocks = vec![Block::Heading(
+        tr(lang, "Registre des dérogations", "Derogation register").to_string(),
+    )];
+    if input.derogations.is_empty() {
+        blocks.push(Block::Paragraph(
+            tr(lang, "Aucune dérogation.", "No derogation.").to_string(),
+        ));
+        return blocks;
+    }
+    let rows = input
+        .derogations
+        .iter()
+        .map(|d| {
+            let state = match d.state {
+                DerogationState::Active => tr(lang, "active", "active"),
+                DerogationState::Expired => {
+                    tr(lang, "expirée — ne couvre rien", "expired — covers nothing")
+                }
+                DerogationState::Unused => tr(lang, "inutilisée", "unused"),
+                DerogationState::Unjustified => tr(
+                    lang,
+                    "sans justification — ne couvre rien",
+                    "unjustified — covers nothing",
+                ),
+            };
+            let covered: Vec<String> = d
+                .covers
+                .iter()
+                .filter_map(|i| input.findings.get(*i))
+                .map(|f| {
+                    let mut text = format!("`{}` {}", location(f), f.rule_id);
+                    if let Some(set) = &f.value_set {
+                        let _ = write!(text, " ({set})");
+                    }
+                    text
+                })
+                .collect();
+            let requirements: Vec<String> = d.rules.iter().map(|r| format!("`{r}`")).collect();
+            vec![
+                format!("`{}`", d.source),
+                state.to_string(),
+                requirements.join(", "),
+                d.justification.clone().unwrap_or_else(|| "—".to_string()),
+                d.reference.clone().unwrap_or_else(|| "—".to_string()),
+                d.expires.clone().unwrap_or_else(|| "—".to_string()),
+                if covered.is_empty() {
+                    "—".to_string()
+                } else {
+                    covered.join(" ; ")
+                },
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table {
+        head: vec![
+            tr(lang, "Déclarée dans", "Declared in").to_string(),
+            tr(lang, "État", "State").to_string(),
+            tr(lang, "Règles ou exigences", "Rules or requirements").to_string(),
+            tr(lang, "Justification", "Justification").to_string(),
+            tr(lang, "Référence", "Reference").to_string(),
+            tr(lang, "Expiration", "Expiry").to_string(),
+            tr(lang, "Constats couverts", "Findings covered").to_string(),
+        ],
+        rows,
+    });
+    blocks
 }
 
 // ---------------------------------------------------------------- Markdown
@@ -924,44 +1262,8 @@ pub fn render_markdown(input: &ReportInput<'_>) -> String {
         &rows,
     );
 
-    let _ = writeln!(out, "## {}\n", tr(lang, "Dérogations", "Derogations"));
-    let derogated = suppressed(input.findings);
-    if derogated.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}\n",
-            tr(lang, "Aucune dérogation.", "No derogation.")
-        );
-    } else {
-        let rows: Vec<Vec<String>> = derogated
-            .iter()
-            .filter_map(|f| {
-                let s = f.suppression.as_ref()?;
-                Some(vec![
-                    md_cell(&f.rule_id),
-                    md_cell(&requirement_labels(&a, f)),
-                    format!("`{}`", md_cell(&location(f))),
-                    md_cell(&s.justification),
-                    md_cell(s.reference.as_deref().unwrap_or("—")),
-                    md_cell(s.expires.as_deref().unwrap_or("—")),
-                    format!("`{}`", md_cell(&s.source)),
-                ])
-            })
-            .collect();
-        md_table(
-            &mut out,
-            &[
-                tr(lang, "Règle", "Rule"),
-                tr(lang, "Exigence", "Requirement"),
-                tr(lang, "Emplacement", "Location"),
-                tr(lang, "Justification", "Justification"),
-                tr(lang, "Référence", "Reference"),
-                tr(lang, "Expiration", "Expiry"),
-                tr(lang, "Déclarée dans", "Declared in"),
-            ],
-            &rows,
-        );
-    }
+    write_markdown_blocks(&mut out, &scope_blocks(&a));
+    write_markdown_blocks(&mut out, &register_blocks(&a, input));
 
     let _ = writeln!(
         out,
@@ -1145,6 +1447,8 @@ td ul { padding-left: 1rem; }
 .partial { color: #0d47a1; border-color: #1565c0; background: #e3f2fd; }
 .evidence { color: #4a148c; border-color: #6a1b9a; background: #f3e5f5; }
 .manual { color: #424242; border-color: #757575; background: #f5f5f5; }
+.unverified { color: #5d4037; border-color: #8d6e63; background: #efebe9; }
+table.requirements td:first-child, table.requirements td:nth-child(5) code { white-space: nowrap; overflow-wrap: normal; }
 .note { color: #444; }
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
@@ -1232,6 +1536,7 @@ pub fn render_html(input: &ReportInput<'_>) -> String {
         "derogation",
         "pass",
         "partial",
+        "unverified",
         "evidence",
         "manual",
     ];
@@ -1297,45 +1602,8 @@ pub fn render_html(input: &ReportInput<'_>) -> String {
         &rows,
     );
 
-    let _ = writeln!(out, "<h2>{}</h2>", tr(lang, "Dérogations", "Derogations"));
-    let derogated = suppressed(input.findings);
-    if derogated.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p>{}</p>",
-            tr(lang, "Aucune dérogation.", "No derogation.")
-        );
-    } else {
-        let rows: Vec<Vec<String>> = derogated
-            .iter()
-            .filter_map(|f| {
-                let s = f.suppression.as_ref()?;
-                Some(vec![
-                    code(&f.rule_id),
-                    html_escape(&requirement_labels(&a, f)),
-                    code(&location(f)),
-                    html_escape(&s.justification),
-                    html_escape(s.reference.as_deref().unwrap_or("—")),
-                    html_escape(s.expires.as_deref().unwrap_or("—")),
-                    code(&s.source),
-                ])
-            })
-            .collect();
-        html_table(
-            &mut out,
-            "",
-            &[
-                tr(lang, "Règle", "Rule"),
-                tr(lang, "Exigence", "Requirement"),
-                tr(lang, "Emplacement", "Location"),
-                tr(lang, "Justification", "Justification"),
-                tr(lang, "Référence", "Reference"),
-                tr(lang, "Expiration", "Expiry"),
-                tr(lang, "Déclarée dans", "Declared in"),
-            ],
-            &rows,
-        );
-    }
+    write_html_blocks(&mut out, &scope_blocks(&a));
+    write_html_blocks(&mut out, &register_blocks(&a, input));
 
     let _ = writeln!(
         out,

@@ -168,6 +168,11 @@ mod tests {
             gate: Some(Severity::Error),
             objects: &[],
             roots: &[],
+            scope: &Default::default(),
+            derogations: &[],
+            repository: &Default::default(),
+            config_file: None,
+            application: None,
         };
         let issues: Vec<serde_json::Value> =
             serde_json::from_str(&render(&input)).expect("JSON array");

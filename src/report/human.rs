@@ -304,6 +304,15 @@ pub fn render(input: &ReportInput<'_>) -> String {
         };
         let _ = writeln!(out, "{}", style.dim(&line));
     }
+    let (failing, existing) = super::gate_counts(input);
+    if existing > 0 {
+        let line = match input.lang {
+            Lang::Fr => format!("{existing} constat(s) déjà présent(s) dans la référence (--baseline), non bloquant(s)"),
+            Lang::En => format!("{existing} finding(s) already in the baseline (--baseline), not gated"),
+        };
+        let _ = writeln!(out, "{}", style.dim(&line));
+    }
+    write_not_checked(&mut out, input, &w);
     let per_requirement = requirement_counts(input.catalog, &active);
     if !per_requirement.is_empty() {
         let label = match input.lang {
@@ -317,5 +326,72 @@ pub fn render(input: &ReportInput<'_>) -> String {
             .join(" · ");
         let _ = writeln!(out, "{label}{} {list}", w.colon);
     }
+    let config = match (input.lang, input.config_file) {
+        (Lang::Fr, Some(file)) => format!("Configuration{} {file}", w.colon),
+        (Lang::Fr, None) => {
+            "Configuration : aucun fichier .cct-lint.yaml, réglages par défaut".to_string()
+        }
+        (Lang::En, Some(file)) => format!("Configuration{} {file}", w.colon),
+        (Lang::En, None) => "Configuration: no .cct-lint.yaml file, defaults".to_string(),
+    };
+    let _ = writeln!(out, "{}", style.dim(&config));
+    let gate = super::gate_name(input.gate);
+    let verdict = match (input.lang, input.gate, failing) {
+        (Lang::Fr, None, _) => "Seuil (--fail-on never) : jamais bloquant".to_string(),
+        (Lang::En, None, _) => "Gate (--fail-on never): never fails".to_string(),
+        (Lang::Fr, Some(_), 0) => format!("Seuil (--fail-on {gate}) : franchi — aucun constat nouveau et sans dérogation à ce niveau"),
+        (Lang::En, Some(_), 0) => format!("Gate (--fail-on {gate}): passed — no new, non-derogated finding at or above {gate}"),
+        (Lang::Fr, Some(_), n) => format!("Seuil (--fail-on {gate}) : échec — {n} constat(s) nouveau(x) et sans dérogation à ce niveau ou au-dessus"),
+        (Lang::En, Some(_), n) => format!("Gate (--fail-on {gate}): failed — {n} new, non-derogated finding(s) at or above {gate}"),
+    };
+    let _ = writeln!(out, "{}", style.bold(&verdict));
     out
+}
+
+/// What could not be checked, named, so that a clean summary never hides it.
+fn write_not_checked(out: &mut String, input: &ReportInput<'_>, w: &Words) {
+    use crate::coverage::Checked;
+    const SHOWN: usize = 5;
+    let unchecked: Vec<_> = input
+        .scope
+        .inputs
+        .iter()
+        .filter(|i| i.checked != Checked::Full)
+        .collect();
+    if unchecked.is_empty() {
+        return;
+    }
+    let mut names: Vec<String> = unchecked
+        .iter()
+        .take(SHOWN)
+        .map(|i| {
+            let mut name = i.file.clone();
+            if let Some(set) = &i.value_set {
+                name.push_str(&format!(" ({} {set})", w.value_set));
+            }
+            let why = match &i.checked {
+                Checked::Partial { reason } | Checked::No { reason } => &reason.rule_id,
+                Checked::Full => "",
+            };
+            format!("{name} [{why}]")
+        })
+        .collect();
+    if unchecked.len() > SHOWN {
+        names.push(format!("+{}", unchecked.len() - SHOWN));
+    }
+    let line = match input.lang {
+        Lang::Fr => format!(
+            "Non vérifié entièrement{} {} entrée(s) — {}",
+            w.colon,
+            unchecked.len(),
+            names.join(", ")
+        ),
+        Lang::En => format!(
+            "Not fully checked{} {} input(s) — {}",
+            w.colon,
+            unchecked.len(),
+            names.join(", ")
+        ),
+    };
+    let _ = writeln!(out, "{line}");
 }

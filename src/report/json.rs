@@ -84,6 +84,7 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::
             "targets": input.targets,
             "documents": input.documents,
         },
+        "check": super::check_facts(input),
         "findings": [],
     });
     // The findings are written one at a time into the pretty-printed frame, so a report of

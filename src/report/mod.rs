@@ -13,10 +13,16 @@ mod sarif;
 use std::collections::BTreeMap;
 
 use crate::catalog::{Catalog, Framework, Lang, RuleMeta, Severity};
+use crate::check::Outcome;
+use crate::coverage::Scope;
+use crate::derogation::DerogationRecord;
 use crate::finding::Finding;
+use crate::repository::Repository;
 use crate::scan::ObjectSeen;
 
-pub use audit::{render_html as audit_html, render_markdown as audit_md};
+pub use audit::{
+    render_html as audit_html, render_markdown as audit_md, requirement_fully_checked,
+};
 pub use gitlab::render as gitlab;
 pub use human::render as human;
 pub use json::render as json;
@@ -40,14 +46,43 @@ pub struct ReportInput<'a> {
     pub objects: &'a [ObjectSeen],
     /// The paths given to `check` (where the audit report looks for evidence files).
     pub roots: &'a [std::path::PathBuf],
+    /// What was found and what was (not) checked.
+    pub scope: &'a Scope,
+    /// Every derogation with its state and the findings it covers.
+    pub derogations: &'a [DerogationRecord],
+    pub repository: &'a Repository,
+    /// The configuration file used (display path).
+    pub config_file: Option<&'a str>,
+    /// The application's name from the configuration.
+    pub application: Option<&'a str>,
 }
 
-impl ReportInput<'_> {
-    /// Whether a finding makes the gate fail (CI formats mark those as failures).
+impl<'a> ReportInput<'a> {
+    /// Everything a renderer needs from a check's outcome.
+    pub fn new(outcome: &'a Outcome, lang: Lang) -> Self {
+        Self {
+            catalog: &outcome.catalog,
+            findings: &outcome.findings,
+            lang,
+            color: false,
+            show_suppressed: false,
+            targets: outcome.targets,
+            documents: outcome.documents,
+            gate: outcome.gate,
+            objects: &outcome.objects,
+            roots: &outcome.roots,
+            scope: &outcome.scope,
+            derogations: &outcome.derogations,
+            repository: &outcome.repository,
+            config_file: outcome.config_file.as_deref(),
+            application: outcome.application.as_deref(),
+        }
+    }
+
+    /// Whether a finding makes the gate fail (CI formats mark those as failures): the same
+    /// test as the exit code's.
     pub fn fails(&self, finding: &Finding) -> bool {
-        finding.suppression.is_none()
-            && !finding.in_baseline
-            && self.gate.is_some_and(|g| finding.severity >= g)
+        crate::check::fails_gate(finding, self.gate)
     }
 }
 
@@ -76,6 +111,85 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
         Format::AuditMd => audit_md(input),
         Format::AuditHtml => audit_html(input),
     }
+}
+
+/// How many findings fail the gate, and how many the baseline holds.
+pub fn gate_counts(input: &ReportInput<'_>) -> (usize, usize) {
+    let failing = input.findings.iter().filter(|f| input.fails(f)).count();
+    let existing = input
+        .findings
+        .iter()
+        .filter(|f| f.in_baseline && f.suppression.is_none())
+        .count();
+    (failing, existing)
+}
+
+/// The gate threshold as the `--fail-on` value.
+pub fn gate_name(gate: Option<Severity>) -> &'static str {
+    match gate {
+        Some(Severity::Error) => "error",
+        Some(Severity::Warning) => "warning",
+        Some(Severity::Note) => "note",
+        None => "never",
+    }
+}
+
+/// Scope and gate facts for the machine-readable formats (JSON summary, SARIF run
+/// properties): what was found, what was not fully checked and why, and the gate's verdict.
+pub fn check_facts(input: &ReportInput<'_>) -> serde_json::Value {
+    use crate::coverage::{Checked, InputKind};
+    let kinds = [
+        ("dockerfiles", InputKind::Dockerfile),
+        ("manifests", InputKind::Manifest),
+        ("charts", InputKind::Chart),
+        ("paths", InputKind::Path),
+    ];
+    let mut inputs = serde_json::Map::new();
+    for (name, kind) in kinds {
+        let all: Vec<_> = input.scope.of_kind(kind).collect();
+        inputs.insert(
+            name.to_string(),
+            serde_json::json!({
+                "found": all.len(),
+                "not_fully_checked": all.iter().filter(|i| i.checked != Checked::Full).count(),
+            }),
+        );
+    }
+    let not_checked: Vec<serde_json::Value> = input
+        .scope
+        .inputs
+        .iter()
+        .filter_map(|i| {
+            let (status, reason) = match &i.checked {
+                Checked::Full => return None,
+                Checked::Partial { reason } => ("partial", reason),
+                Checked::No { reason } => ("not_checked", reason),
+            };
+            let mut v = serde_json::json!({
+                "kind": i.kind,
+                "file": i.file,
+                "status": status,
+                "rule_id": reason.rule_id,
+                "reason": reason.message(input.catalog, input.lang),
+            });
+            if let Some(set) = &i.value_set {
+                v["value_set"] = serde_json::json!(set);
+            }
+            Some(v)
+        })
+        .collect();
+    let (failing, existing) = gate_counts(input);
+    serde_json::json!({
+        "config_file": input.config_file,
+        "gate": {
+            "fail_on": gate_name(input.gate),
+            "failed": failing > 0,
+            "failing_findings": failing,
+            "baseline_findings": existing,
+        },
+        "inputs": inputs,
+        "not_fully_checked": not_checked,
+    })
 }
 
 /// Counts per severity, in the order error, warning, note.

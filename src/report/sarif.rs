@@ -141,6 +141,9 @@ pub fn render(input: &ReportInput<'_>) -> String {
             if let Some(set) = &f.value_set {
                 result["properties"] = json!({"valueSet": set});
             }
+            if f.in_baseline {
+                result["baselineState"] = json!("unchanged");
+            }
             if let Some(s) = &f.suppression {
                 let mut justification = s.justification.clone();
                 if let Some(r) = &s.reference {
@@ -178,6 +181,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
+            "properties": {"cctLint": super::check_facts(input)},
         }],
     });
     let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();

@@ -1,0 +1,235 @@
+//! What a check actually looked at: every input found (Dockerfile, manifest file, chart per
+//! value set, path that could not be walked) with whether it was checked fully, partly or not
+//! at all, and why. Reports use it so that nothing unchecked is reported as passing: a
+//! requirement is "pass" only when its rules had inputs and all of them were checked.
+//!
+//! It is derived from the discovered targets, the objects read and the tool's own LNT
+//! diagnostics (every input that could not be checked has one, by design). It reads no files.
+
+use serde::Serialize;
+
+use crate::catalog::Family;
+use crate::discover::{Discovery, TargetKind};
+use crate::finding::Finding;
+use crate::scan::ObjectSeen;
+
+/// The kind of an input, which decides which rule families could read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputKind {
+    Dockerfile,
+    /// A YAML file holding Kubernetes objects (or one that could not be read, so might).
+    Manifest,
+    /// A Helm chart, once per value set.
+    Chart,
+    /// A path the walk could not enter: it may hold inputs of any kind.
+    Path,
+}
+
+impl InputKind {
+    /// Whether rules of `family` read inputs of this kind.
+    pub fn feeds(self, family: &Family) -> bool {
+        match self {
+            InputKind::Dockerfile => *family == Family::Dockerfile,
+            InputKind::Manifest => matches!(family, Family::Kubernetes | Family::Bundle),
+            InputKind::Chart => {
+                matches!(family, Family::Kubernetes | Family::Bundle | Family::Chart)
+            }
+            InputKind::Path => family != &Family::Lint,
+        }
+    }
+}
+
+/// How much of an input the rules saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Checked {
+    Full,
+    /// Part of it was checked; the diagnostic says what was not.
+    Partial {
+        reason: Box<Finding>,
+    },
+    /// Nothing of it was checked (no rule saw it); the diagnostic says why.
+    No {
+        reason: Box<Finding>,
+    },
+}
+
+/// One input and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Input {
+    pub kind: InputKind,
+    /// Display path (a chart's directory for charts).
+    pub file: String,
+    /// The chart's value set, when the config names sets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_set: Option<String>,
+    #[serde(flatten)]
+    pub checked: Checked,
+}
+
+/// Everything the check looked at, in a stable order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Scope {
+    /// The paths given to `check`, as displayed.
+    pub paths: Vec<String>,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub inputs: Vec<Input>,
+}
+
+/// What a rule family could look at.
+#[derive(Debug, Default)]
+pub struct FamilyScope<'a> {
+    pub found: usize,
+    /// Inputs checked only in part or not at all.
+    pub unchecked: Vec<&'a Input>,
+}
+
+impl Scope {
+    /// The inputs rules of any of `families` read, and those not fully checked.
+    pub fn for_families(&self, families: &[Family]) -> FamilyScope<'_> {
+        let mut scope = FamilyScope::default();
+        for input in &self.inputs {
+            if families.iter().any(|f| input.kind.feeds(f)) {
+                scope.found += 1;
+                if input.checked != Checked::Full {
+                    scope.unchecked.push(input);
+                }
+            }
+        }
+        scope
+    }
+
+    /// Inputs of one kind, for the scope tables.
+    pub fn of_kind(&self, kind: InputKind) -> impl Iterator<Item = &Input> {
+        self.inputs.iter().filter(move |i| i.kind == kind)
+    }
+}
+
+/// Diagnostics meaning that nothing of the input was checked.
+const NOT_CHECKED: &[&str] = &[
+    "LNT001", "LNT003", "LNT005", "LNT006", "LNT007", "LNT008", "LNT009",
+];
+/// Diagnostics meaning that part of the input was not checked: a Dockerfile instruction that
+/// does not parse is skipped and parsing resumes; a document whose rules failed to evaluate.
+const PARTLY_CHECKED: &[&str] = &["LNT004", "LNT011"];
+
+fn in_dir(file: &str, dir: &str) -> bool {
+    dir == "." || file.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+}
+
+/// The status an input gets from the diagnostics about it.
+fn checked_from<'a>(mut lints: impl Iterator<Item = &'a Finding>) -> Checked {
+    let lints: Vec<&Finding> = lints.by_ref().collect();
+    if let Some(f) = lints
+        .iter()
+        .find(|f| NOT_CHECKED.contains(&f.rule_id.as_str()))
+    {
+        return Checked::No {
+            reason: Box::new((*f).clone()),
+        };
+    }
+    if let Some(f) = lints
+        .iter()
+        .find(|f| PARTLY_CHECKED.contains(&f.rule_id.as_str()))
+    {
+        return Checked::Partial {
+            reason: Box::new((*f).clone()),
+        };
+    }
+    Checked::Full
+}
+
+/// Builds the scope of a check from its discovery, the objects read and every finding (taken
+/// before derogations, focus and rule selection, which do not change what was read).
+/// `value_sets(chart_dir)` names the sets a chart is rendered with (`[None]` for its defaults).
+pub fn assess(
+    discovery: &Discovery,
+    objects: &[ObjectSeen],
+    findings: &[Finding],
+    value_sets: &dyn Fn(&std::path::Path) -> Vec<Option<String>>,
+) -> Vec<Input> {
+    let lints: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule_id.starts_with("LNT"))
+        .collect();
+    let charts: Vec<&str> = discovery
+        .targets
+        .iter()
+        .filter(|t| t.kind == TargetKind::HelmChart)
+        .map(|t| t.display.as_str())
+        .collect();
+    let mut inputs = Vec::new();
+    for target in &discovery.targets {
+        let own = || lints.iter().copied().filter(|f| f.file == target.display);
+        match target.kind {
+            TargetKind::Dockerfile => inputs.push(Input {
+                kind: InputKind::Dockerfile,
+                file: target.display.clone(),
+                value_set: None,
+                checked: checked_from(own()),
+            }),
+            TargetKind::Yaml => {
+                let checked = checked_from(own());
+                let holds_objects = objects.iter().any(|o| o.file == target.display);
+                // A YAML file that could not be read might have held manifests: it counts.
+                if holds_objects || checked != Checked::Full {
+                    inputs.push(Input {
+                        kind: InputKind::Manifest,
+                        file: target.display.clone(),
+                        value_set: None,
+                        checked,
+                    });
+                }
+            }
+            TargetKind::HelmChart => {
+                let in_chart = |f: &&Finding| {
+                    in_dir(&f.file, &target.display)
+                        && !charts.iter().any(|c| {
+                            *c != target.display
+                                && c.len() > target.display.len()
+                                && in_dir(&f.file, c)
+                        })
+                };
+                // A library chart renders nothing of its own: its sources are its only input.
+                let library = lints.iter().any(|f| f.rule_id == "LNT010" && in_chart(f));
+                if library {
+                    continue;
+                }
+                for set in value_sets(&target.path) {
+                    let checked = checked_from(
+                        lints
+                            .iter()
+                            .copied()
+                            .filter(in_chart)
+                            .filter(|f| f.value_set.is_none() || f.value_set == set),
+                    );
+                    inputs.push(Input {
+                        kind: InputKind::Chart,
+                        file: target.display.clone(),
+                        value_set: set,
+                        checked,
+                    });
+                }
+            }
+        }
+    }
+    for problem in &discovery.problems {
+        let reason = lints
+            .iter()
+            .find(|f| f.rule_id == "LNT007" && f.file == problem.display);
+        if let Some(reason) = reason {
+            inputs.push(Input {
+                kind: InputKind::Path,
+                file: problem.display.clone(),
+                value_set: None,
+                checked: Checked::No {
+                    reason: Box::new((*reason).clone()),
+                },
+            });
+        }
+    }
+    inputs.sort_by(|a, b| (a.kind, &a.file, &a.value_set).cmp(&(b.kind, &b.file, &b.value_set)));
+    inputs
+}

@@ -1,0 +1,276 @@
+//! Facts about the repository being checked, gathered once by the check stage so that the
+//! report stage does no I/O: its root (the folder holding `.git`, the anchor of fingerprints
+//! and baseline paths), the commit (read from `.git` files) and whether the working tree has
+//! uncommitted modifications. It never writes anything, not even git's index.
+
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+
+/// The commit the report describes, read from the repository's files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitHead {
+    pub commit: String,
+    pub branch: Option<String>,
+}
+
+fn is_object_id(s: &str) -> bool {
+    (s.len() == 40 || s.len() == 64) && s.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// The git directory of the repository holding `start`: `.git` itself, or where a `.git` file
+/// points (worktrees, submodules).
+fn git_dir(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        let dot = dir.join(".git");
+        if dot.is_dir() {
+            return Some(dot);
+        }
+        if dot.is_file() {
+            let content = std::fs::read_to_string(&dot).ok()?;
+            let target = Path::new(content.trim().strip_prefix("gitdir:")?.trim());
+            return Some(if target.is_absolute() {
+                target.to_path_buf()
+            } else {
+                dir.join(target)
+            });
+        }
+    }
+    None
+}
+
+fn resolve_ref(git: &Path, common: &Path, name: &str, depth: usize) -> Option<String> {
+    if depth > 5 || name.contains("..") {
+        return None;
+    }
+    for base in [git, common] {
+        if let Ok(content) = std::fs::read_to_string(base.join(name)) {
+            let content = content.trim();
+            if let Some(next) = content.strip_prefix("ref:") {
+                return resolve_ref(git, common, next.trim(), depth + 1);
+            }
+            if is_object_id(content) {
+                return Some(content.to_ascii_lowercase());
+            }
+        }
+    }
+    let packed = std::fs::read_to_string(common.join("packed-refs")).ok()?;
+    packed.lines().find_map(|line| {
+        let (id, r) = line.split_once(' ')?;
+        (r.trim() == name && is_object_id(id)).then(|| id.to_ascii_lowercase())
+    })
+}
+
+/// HEAD of the repository holding `start`, or `None` outside a repository (or before the first
+/// commit).
+pub fn git_head(start: &Path) -> Option<GitHead> {
+    let git = git_dir(start)?;
+    let common = std::fs::read_to_string(git.join("commondir"))
+        .ok()
+        .map(|c| {
+            let c = Path::new(c.trim());
+            if c.is_absolute() {
+                c.to_path_buf()
+            } else {
+                git.join(c)
+            }
+        })
+        .unwrap_or_else(|| git.clone());
+    let head = std::fs::read_to_string(git.join("HEAD")).ok()?;
+    let head = head.trim();
+    match head.strip_prefix("ref:") {
+        Some(name) => {
+            let name = name.trim();
+            Some(GitHead {
+                commit: resolve_ref(&git, &common, name, 0)?,
+                branch: name.strip_prefix("refs/heads/").map(str::to_string),
+            })
+        }
+        None => is_object_id(head).then(|| GitHead {
+            commit: head.to_ascii_lowercase(),
+            branch: None,
+        }),
+    }
+}
+
+/// `CCT_LINT_REPORT_COMMIT` (a commit id, e.g. `$CI_COMMIT_SHA` where the CI checkout has no
+/// `.git`, or a fixed id for reproducible reports) overrides what `.git` says.
+fn env_head() -> Option<GitHead> {
+    let commit = std::env::var("CCT_LINT_REPORT_COMMIT").ok()?;
+    let commit = commit.trim();
+    is_object_id(commit).then(|| GitHead {
+        commit: commit.to_ascii_lowercase(),
+        branch: None,
+    })
+}
+
+/// What the reports say about the repository.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Repository {
+    /// The folder holding `.git` (absolute), when the scanned paths lie in a repository.
+    pub root: Option<PathBuf>,
+    pub head: Option<GitHead>,
+    /// `Some(true)` when tracked files differ from the commit; `None` when it cannot be told
+    /// (no git executable, no repository, or the commit was given by `CCT_LINT_REPORT_COMMIT`).
+    pub modified: Option<bool>,
+}
+
+impl Repository {
+    /// Gathers the facts for the repository holding `start` (a scanned path).
+    pub fn discover(start: &Path) -> Self {
+        let absolute = absolute(start);
+        let root = repository_root(&absolute);
+        if let Some(head) = env_head() {
+            return Self {
+                root,
+                head: Some(head),
+                modified: None,
+            };
+        }
+        let head = git_head(&absolute);
+        let modified = match (&root, &head) {
+            (Some(root), Some(_)) => working_tree_modified(root),
+            _ => None,
+        };
+        Self {
+            root,
+            head,
+            modified,
+        }
+    }
+}
+
+/// `git status` on tracked files only. `GIT_OPTIONAL_LOCKS=0` keeps git from refreshing and
+/// rewriting `.git/index`: checking a tree must not write into it.
+fn working_tree_modified(root: &Path) -> Option<bool> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .ok()?;
+    out.status.success().then_some(!out.stdout.is_empty())
+}
+
+/// The nearest ancestor of `start` (itself included) that holds `.git` (a folder, or a file
+/// for worktrees and submodules).
+pub fn repository_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// `path` made absolute against the working directory, with `.` and `..` resolved lexically
+/// (no symlink resolution: the result names the path the user gave).
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `/`-separated path of `path` relative to `base` (both made absolute), or `None` when `path`
+/// is not below `base`.
+pub fn relative_to(path: &Path, base: &Path) -> Option<String> {
+    let rel = absolute(path)
+        .strip_prefix(absolute(base))
+        .ok()?
+        .to_path_buf();
+    let text = rel.to_string_lossy().replace('\\', "/");
+    Some(if text.is_empty() {
+        ".".to_string()
+    } else {
+        text
+    })
+}
+
+/// `/`-separated path of `path` from the working directory, with `..` where it lies above it
+/// (`../.cct-lint.yaml` when the configuration sits in a parent folder).
+pub fn from_working_dir(path: &Path) -> String {
+    let target = absolute(path);
+    let Ok(cwd) = std::env::current_dir() else {
+        return target.to_string_lossy().to_string();
+    };
+    let cwd = absolute(&cwd);
+    let common = target
+        .components()
+        .zip(cwd.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return target.to_string_lossy().to_string();
+    }
+    let ups = cwd.components().count() - common;
+    let mut parts: Vec<String> = vec!["..".to_string(); ups];
+    parts.extend(
+        target
+            .components()
+            .skip(common)
+            .map(|c| c.as_os_str().to_string_lossy().to_string()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_resolves_dots_lexically() {
+        assert_eq!(
+            absolute(Path::new("/a/b/../c/./d")),
+            PathBuf::from("/a/c/d")
+        );
+    }
+
+    #[test]
+    fn relative_to_is_none_outside_the_base() {
+        assert_eq!(
+            relative_to(Path::new("/r/app/x.yaml"), Path::new("/r")).as_deref(),
+            Some("app/x.yaml")
+        );
+        assert_eq!(relative_to(Path::new("/s/x.yaml"), Path::new("/r")), None);
+        assert_eq!(
+            relative_to(Path::new("/r"), Path::new("/r")).as_deref(),
+            Some(".")
+        );
+    }
+
+    #[test]
+    fn a_repository_root_is_found_from_a_sub_folder_and_its_head_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let git = dir.path().join(".git");
+        std::fs::create_dir_all(git.join("refs/heads")).expect("mkdir");
+        std::fs::write(git.join("HEAD"), "ref: refs/heads/main\n").expect("write");
+        let id = "0123456789abcdef0123456789abcdef01234567";
+        std::fs::write(git.join("refs/heads/main"), format!("{id}\n")).expect("write");
+        let sub = dir.path().join("deploy/chart");
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        assert_eq!(repository_root(&sub).as_deref(), Some(dir.path()));
+        let head = git_head(&sub).expect("head");
+        assert_eq!(head.commit, id);
+        assert_eq!(head.branch.as_deref(), Some("main"));
+    }
+}
