@@ -15,8 +15,9 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use super::evidence::{self, Evidence};
+use super::framework_ids;
 use super::ReportInput;
-use crate::catalog::{Catalog, Family, Lang, Requirement};
+use crate::catalog::{Catalog, Family, Framework, Lang, Requirement};
 use crate::coverage::{Checked, Input, InputKind, Scope};
 use crate::derogation::DerogationState;
 use crate::finding::{Finding, Suppression};
@@ -218,18 +219,38 @@ pub fn summary_line(text: &str) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
 }
 
-/// Builds the rows of the béta list, in list order.
+/// The requirement list of the catalogue's framework.
+fn listed_requirements(catalog: &Catalog) -> &[Requirement] {
+    match catalog.framework {
+        Framework::Beta2024 => &catalog.requirements,
+        Framework::AlphaV4 => &catalog.alpha_requirements,
+    }
+}
+
+/// The list's name in a sentence: `béta` or `alpha v4`.
+fn list_name(catalog: &Catalog) -> &'static str {
+    match catalog.framework {
+        Framework::Beta2024 => "béta",
+        Framework::AlphaV4 => "alpha v4",
+    }
+}
+
+/// Builds the rows of the framework's list (béta by default), in list order.
 pub fn rows<'a>(
     catalog: &'a Catalog,
     findings: &'a [Finding],
     evidence: &'a [Evidence],
     scope: &'a Scope,
 ) -> Vec<Row<'a>> {
-    let key = |id: &str| (id.to_string(), occurrence_for_rules(id));
+    let alpha = catalog.framework == Framework::AlphaV4;
+    let key = |id: &str| {
+        let occurrence = if alpha { 1 } else { occurrence_for_rules(id) };
+        (id.to_string(), occurrence)
+    };
     let mut rules: BTreeMap<(String, usize), Vec<&str>> = BTreeMap::new();
     let mut families: BTreeMap<(String, usize), Vec<&'a Family>> = BTreeMap::new();
     for rule in catalog.rules.values() {
-        for r in &rule.requirements {
+        for r in framework_ids(catalog, rule) {
             rules.entry(key(r)).or_default().push(rule.id.as_str());
             let f = families.entry(key(r)).or_default();
             if !f.contains(&&rule.input.family) {
@@ -240,19 +261,27 @@ pub fn rows<'a>(
     let mut by_req: BTreeMap<(String, usize), Vec<&Finding>> = BTreeMap::new();
     for f in findings {
         if let Some(rule) = catalog.rule(&f.rule_id) {
-            for r in &rule.requirements {
+            for r in framework_ids(catalog, rule) {
                 by_req.entry(key(r)).or_default().push(f);
             }
         }
     }
-    catalog
-        .requirements
+    let listed = listed_requirements(catalog);
+    listed
         .iter()
         .map(|req| {
             let k = (req.id.clone(), req.occurrence);
             let rules = rules.remove(&k).unwrap_or_default();
             let findings = by_req.remove(&k).unwrap_or_default();
-            let coverage = (!rules.is_empty()).then(|| coverage_of(&req.id));
+            // The coverage judgements are written for the béta list; an alpha requirement is
+            // never said to be wholly covered.
+            let coverage = (!rules.is_empty()).then(|| {
+                if alpha {
+                    Coverage::Partial
+                } else {
+                    coverage_of(&req.id)
+                }
+            });
             let mut families = families.remove(&k).unwrap_or_default();
             families.sort_by_key(|f| family_order(f));
             let mut found = 0;
@@ -269,12 +298,7 @@ pub fn rows<'a>(
                     }
                 }
             }
-            let duplicated = catalog
-                .requirements
-                .iter()
-                .filter(|r| r.id == req.id)
-                .count()
-                > 1;
+            let duplicated = listed.iter().filter(|r| r.id == req.id).count() > 1;
             let label = match (duplicated, req.theme.is_empty()) {
                 (false, _) => req.id.clone(),
                 (true, false) => format!("{} ({})", req.id, req.theme),
@@ -289,9 +313,10 @@ pub fn rows<'a>(
                 coverage,
                 findings,
                 gaps,
+                // Evidence is tied to béta requirements.
                 evidence: evidence
                     .iter()
-                    .filter(|e| e.requirement == req.id && e.occurrence == req.occurrence)
+                    .filter(|e| !alpha && e.requirement == req.id && e.occurrence == req.occurrence)
                     .collect(),
             }
         })
@@ -429,9 +454,11 @@ fn build<'a>(input: &ReportInput<'a>, evidence: &'a [Evidence]) -> Audit<'a> {
         .iter()
         .filter(|f| {
             input.catalog.rule(&f.rule_id).is_none_or(|r| {
-                !r.requirements
-                    .iter()
-                    .any(|id| input.catalog.requirements.iter().any(|q| &q.id == id))
+                !framework_ids(input.catalog, r).iter().any(|id| {
+                    listed_requirements(input.catalog)
+                        .iter()
+                        .any(|q| &q.id == id)
+                })
             })
         })
         .collect();
@@ -785,12 +812,12 @@ fn summary_lines(a: &Audit<'_>) -> Vec<String> {
     if s.untied > 0 {
         lines.push(match lang {
             Lang::Fr => format!(
-                "**{}** constat(s) ne relèvent d'aucune exigence béta (politiques de la plateforme, diagnostics de l'outil) : voir l'annexe B",
-                s.untied
+                "**{}** constat(s) ne relèvent d'aucune exigence {} (politiques de la plateforme, diagnostics de l'outil) : voir l'annexe B",
+                s.untied, list_name(a.catalog)
             ),
             Lang::En => format!(
-                "**{}** finding(s) belong to no béta requirement (platform policies, tool diagnostics): see appendix B",
-                s.untied
+                "**{}** finding(s) belong to no {} requirement (platform policies, tool diagnostics): see appendix B",
+                s.untied, list_name(a.catalog)
             ),
         });
     }
@@ -809,12 +836,13 @@ fn summary_lines(a: &Audit<'_>) -> Vec<String> {
     lines
 }
 
-fn intro(lang: Lang) -> &'static str {
+fn intro(lang: Lang, catalog: &Catalog) -> String {
     tr(
         lang,
-        "Ce rapport accompagne le dossier d'homologation. Il reprend chaque exigence de la liste béta du CCT Cloud Pi Native. « Vérifiée » ne porte que sur les Dockerfiles et manifestes Kubernetes analysés ; « partiellement vérifiée » signifie que les règles ne voient qu'une partie de l'exigence, ou que des entrées qu'elles lisent n'ont pas pu être vérifiées ; « non vérifiée — rien à analyser » signifie qu'aucun fichier du type que lisent ses règles n'a été trouvé ; les éléments trouvés dans le dépôt sont des indices à confirmer, pas des preuves de conformité.",
-        "This report supports the homologation file. It lists every requirement of the CCT Cloud Pi Native béta list. “Checked” only covers the Dockerfiles and Kubernetes manifests that were read; “partially checked” means the rules see only part of the requirement, or that some inputs they read could not be checked; “not verified — nothing to check” means no file of the kind its rules read was found; evidence found in the repository is a hint to confirm, not proof of compliance.",
+        "Ce rapport accompagne le dossier d'homologation. Il reprend chaque exigence de la liste {list} du CCT Cloud Pi Native. « Vérifiée » ne porte que sur les Dockerfiles et manifestes Kubernetes analysés ; « partiellement vérifiée » signifie que les règles ne voient qu'une partie de l'exigence, ou que des entrées qu'elles lisent n'ont pas pu être vérifiées ; « non vérifiée — rien à analyser » signifie qu'aucun fichier du type que lisent ses règles n'a été trouvé ; les éléments trouvés dans le dépôt sont des indices à confirmer, pas des preuves de conformité.",
+        "This report supports the homologation file. It lists every requirement of the CCT Cloud Pi Native {list} list. “Checked” only covers the Dockerfiles and Kubernetes manifests that were read; “partially checked” means the rules see only part of the requirement, or that some inputs they read could not be checked; “not verified — nothing to check” means no file of the kind its rules read was found; evidence found in the repository is a hint to confirm, not proof of compliance.",
     )
+    .replace("{list}", list_name(catalog))
 }
 
 fn title(lang: Lang) -> &'static str {
@@ -863,13 +891,21 @@ fn header_fields(a: &Audit<'_>) -> Vec<(&'static str, String)> {
     ));
     fields.push((
         tr(lang, "Référentiel", "Reference"),
-        match lang {
-            Lang::Fr => format!(
+        match (lang, a.catalog.framework) {
+            (Lang::Fr, Framework::Beta2024) => format!(
                 "CCT Cloud Pi Native, liste des exigences béta (23.06.2024), {} exigences",
                 a.rows.len()
             ),
-            Lang::En => format!(
+            (Lang::En, Framework::Beta2024) => format!(
                 "CCT Cloud Pi Native, béta requirements list (23.06.2024), {} requirements",
+                a.rows.len()
+            ),
+            (Lang::Fr, Framework::AlphaV4) => format!(
+                "CCT Cloud Pi Native, liste des exigences alpha v4 (26.03.2023), {} exigences ; la couverture complète n'est jugée que sur la liste béta",
+                a.rows.len()
+            ),
+            (Lang::En, Framework::AlphaV4) => format!(
+                "CCT Cloud Pi Native, alpha v4 requirements list (26.03.2023), {} requirements; full coverage is only judged on the béta list",
                 a.rows.len()
             ),
         },
@@ -1203,7 +1239,7 @@ pub fn render_markdown(input: &ReportInput<'_>) -> String {
             .map(|(k, v)| vec![k.to_string(), md_cell(&v)])
             .collect::<Vec<_>>(),
     );
-    let _ = writeln!(out, "{}\n", intro(lang));
+    let _ = writeln!(out, "{}\n", intro(lang, a.catalog));
 
     let _ = writeln!(out, "## {}\n", tr(lang, "Synthèse", "Summary"));
     for line in summary_lines(&a) {
@@ -1377,8 +1413,8 @@ fn finding_groups<'a>(a: &Audit<'a>) -> Vec<(String, Vec<&'a Finding>)> {
         groups.push((
             tr(
                 a.lang,
-                "Hors exigence béta (politiques de la plateforme, diagnostics de l'outil)",
-                "No béta requirement (platform policies, tool diagnostics)",
+                "Hors exigence de la liste (politiques de la plateforme, diagnostics de l'outil)",
+                "No requirement of the list (platform policies, tool diagnostics)",
             )
             .to_string(),
             a.untied.clone(),
@@ -1526,7 +1562,11 @@ pub fn render_html(input: &ReportInput<'_>) -> String {
         );
     }
     out.push_str("</tbody>\n</table>\n");
-    let _ = writeln!(out, "<p class=\"note\">{}</p>", html_escape(intro(lang)));
+    let _ = writeln!(
+        out,
+        "<p class=\"note\">{}</p>",
+        html_escape(&intro(lang, a.catalog))
+    );
 
     let _ = writeln!(out, "<h2>{}</h2>", tr(lang, "Synthèse", "Summary"));
     out.push_str(&html_list(&summary_lines(&a)));

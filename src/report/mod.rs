@@ -206,7 +206,7 @@ pub fn severity_counts(findings: &[Finding]) -> [usize; 3] {
 }
 
 /// The requirement ids of a rule in the catalogue's framework (béta `EXI-*` or alpha `EX*`).
-fn framework_ids<'r>(catalog: &Catalog, rule: &'r RuleMeta) -> &'r [String] {
+pub(crate) fn framework_ids<'r>(catalog: &Catalog, rule: &'r RuleMeta) -> &'r [String] {
     match catalog.framework {
         Framework::Beta2024 => &rule.requirements,
         Framework::AlphaV4 => &rule.alpha,

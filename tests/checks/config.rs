@@ -52,3 +52,34 @@ fn framework_selects_the_requirement_ids_reports_lead_with() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains(".cct-lint.yaml:2:12"), "{}", r.stderr);
 }
+
+/// The audit report speaks in the framework too: its rows are the alpha list's requirements
+/// (EX ids) and its counts are taken over that list.
+#[test]
+fn the_audit_report_follows_the_framework() {
+    let example = "fixtures/repos/registre-associations";
+    let audit = |framework: &str| {
+        run(&[
+            "check",
+            example,
+            "--format",
+            "audit-md",
+            "--lang",
+            "en",
+            "--fail-on",
+            "never",
+            "--framework",
+            framework,
+        ])
+        .stdout
+    };
+    let alpha = audit("alpha-v4");
+    assert!(alpha.contains("alpha v4 requirements list (26.03.2023), 58 requirements"));
+    assert!(alpha.lines().any(|l| l.starts_with("| EX28 |")), "{alpha}");
+    assert!(!alpha.lines().any(|l| l.starts_with("| EXI-")), "{alpha}");
+    assert!(alpha.contains("out of 28 in total"), "{alpha}");
+    let beta = audit("beta-2024");
+    assert!(beta.contains("béta requirements list (23.06.2024), 55 requirements"));
+    assert!(beta.lines().any(|l| l.starts_with("| EXI-ARCH-2 |")));
+    assert!(!beta.lines().any(|l| l.starts_with("| EX28 |")));
+}
