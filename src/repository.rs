@@ -273,4 +273,38 @@ mod tests {
         assert_eq!(head.commit, id);
         assert_eq!(head.branch.as_deref(), Some("main"));
     }
+
+    #[test]
+    fn uncommitted_modifications_are_seen_without_writing_the_index() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let git = |args: &[&str]| {
+            Command::new("git")
+                .current_dir(dir.path())
+                .args(["-c", "user.name=t", "-c", "user.email=t@t.invalid"])
+                .args(["-c", "commit.gpgsign=false"])
+                .args(args)
+                .env_remove("GIT_DIR")
+                .env_remove("GIT_WORK_TREE")
+                .env_remove("GIT_INDEX_FILE")
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false)
+        };
+        if !git(&["init", "-q"]) {
+            println!("SKIPPED: no git executable");
+            return;
+        }
+        std::fs::write(dir.path().join("a.yaml"), "a: 1\n").expect("write");
+        assert!(git(&["add", "a.yaml"]));
+        assert!(git(&["commit", "-qm", "a"]));
+        assert_eq!(working_tree_modified(dir.path()), Some(false));
+        let index = std::fs::read(dir.path().join(".git/index")).expect("index");
+        std::fs::write(dir.path().join("a.yaml"), "a: 2\n").expect("write");
+        assert_eq!(working_tree_modified(dir.path()), Some(true));
+        assert_eq!(
+            std::fs::read(dir.path().join(".git/index")).expect("index"),
+            index,
+            "git's index is left as it was"
+        );
+    }
 }

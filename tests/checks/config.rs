@@ -83,3 +83,47 @@ fn the_audit_report_follows_the_framework() {
     assert!(beta.lines().any(|l| l.starts_with("| EXI-ARCH-2 |")));
     assert!(!beta.lines().any(|l| l.starts_with("| EX28 |")));
 }
+
+/// An architect asks by requirement: `explain EXI-ARCH-18` gives its text, the rules that
+/// check it and what stays manual; an alpha id works too; an unknown id is a usage error.
+#[test]
+fn explain_takes_a_requirement_id() {
+    let r = run(&["explain", "EXI-ARCH-18", "--lang", "en"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("# EXI-ARCH-18 (P)"), "{}", r.stdout);
+    assert!(r.stdout.contains("rootless"), "{}", r.stdout);
+    for rule in ["`DF001`", "`K8S004`", "`K8S011`"] {
+        assert!(r.stdout.contains(rule), "{rule} in {}", r.stdout);
+    }
+    assert!(r.stdout.contains("## What remains manual"), "{}", r.stdout);
+    let partial = run(&["explain", "exi-arch-2", "--lang", "fr"]);
+    assert_eq!(partial.code, 0);
+    assert!(partial
+        .stdout
+        .contains("Les règles n'en voient qu'une partie"));
+    let manual = run(&["explain", "EXI-G-1", "--lang", "en"]);
+    assert!(manual.stdout.contains("entirely for a person to attest"));
+    let unknown = run(&["explain", "EXI-NOPE-1"]);
+    assert_eq!(unknown.code, 2);
+}
+
+/// The audit's date is today's by default; CCT_LINT_REPORT_DATE only overrides it.
+#[test]
+fn the_audit_report_is_dated_today_by_default() {
+    let out = crate::bin()
+        .args([
+            "check",
+            "fixtures/repos/audit-unrendered",
+            "--format",
+            "audit-md",
+            "--fail-on",
+            "never",
+        ])
+        .env_remove("CCT_LINT_REPORT_DATE")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("CCT_LINT_TODAY", "2030-01-02")
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("| Date | 2030-01-02 |"), "{text}");
+}
