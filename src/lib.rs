@@ -4,18 +4,24 @@
 
 pub mod catalog;
 pub mod chart_scan;
+pub mod check_flags;
 pub mod config;
 pub mod derogation;
 pub mod discover;
 pub mod docs;
 pub mod evaluate;
 pub mod finding;
+pub mod helm_errors;
+pub mod helm_hooks;
 pub mod kustomize;
+pub mod not_manifest;
 pub mod parse;
 pub mod policy;
+pub mod registry_survey;
 pub mod regotest;
 pub mod render;
 pub mod report;
 pub mod scaffold;
 pub mod scan;
 pub mod span;
+pub mod vcs;

@@ -121,6 +121,18 @@ enum Command {
         /// `framework`, else beta-2024).
         #[arg(long, value_enum)]
         framework: Option<cct_lint::catalog::Framework>,
+        /// Only these rules (ids or id prefixes, comma-separated); LNT diagnostics stay.
+        #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+        select: Vec<String>,
+        /// Leave these rules out (ids or id prefixes, comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+        ignore: Vec<String>,
+        /// Human output: one line per rule with its counts instead of every finding.
+        #[arg(long)]
+        statistics: bool,
+        /// Human output: the summary only.
+        #[arg(long, short = 'q')]
+        quiet: bool,
     },
     /// Write a commented starter `.cct-lint.yaml` in the current directory.
     Init {
@@ -373,6 +385,10 @@ fn main() -> ExitCode {
             set,
             kube_version,
             framework,
+            select,
+            ignore,
+            statistics,
+            quiet,
         } => {
             let baseline = match baseline.as_deref().map(read_baseline).transpose() {
                 Ok(b) => b.unwrap_or_default(),
@@ -408,6 +424,13 @@ fn main() -> ExitCode {
                 Ok(p) => p,
                 Err(e) => {
                     eprintln!("cct-lint: policy error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let filter = match cct_lint::check_flags::RuleFilter::new(&select, &ignore, &catalog) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("cct-lint: {e}");
                     return ExitCode::from(2);
                 }
             };
@@ -461,7 +484,7 @@ fn main() -> ExitCode {
                 &sources,
                 &catalog,
                 &config.params(),
-                &|id| config.enabled(id),
+                &|id| config.enabled(id) && filter.allows(&catalog, id),
                 &families,
                 Duration::from_secs(10),
                 small_scan,
@@ -514,9 +537,11 @@ fn main() -> ExitCode {
                 cct_lint::config::today(),
             ));
             result.findings.extend(extra);
-            result
-                .findings
-                .retain(|f| config.enabled(&f.rule_id) && discovery.in_focus(&f.file));
+            result.findings.retain(|f| {
+                config.enabled(&f.rule_id)
+                    && filter.allows(&catalog, &f.rule_id)
+                    && discovery.in_focus(&f.file)
+            });
             for f in &mut result.findings {
                 f.in_baseline = baseline.contains(&(f.rule_id.clone(), f.fingerprint.clone()));
             }
@@ -538,6 +563,8 @@ fn main() -> ExitCode {
                     show_suppressed,
                     targets: result.targets,
                     documents: result.documents,
+                    skipped_test_hooks: result.skipped_test_hooks,
+                    provenance: cct_lint::vcs::provenance(Path::new(".")),
                     gate: threshold,
                     objects: &result.objects,
                     roots: &paths,
@@ -548,7 +575,9 @@ fn main() -> ExitCode {
                     if *format == Format::Json {
                         report::write_json(&input, &mut out)?;
                     } else {
-                        out.write_all(report::render(*format, &input).as_bytes())?;
+                        let text =
+                            cct_lint::check_flags::render(*format, &input, statistics, quiet);
+                        out.write_all(text.as_bytes())?;
                     }
                     out.flush()
                 };
@@ -576,7 +605,19 @@ fn main() -> ExitCode {
                 eprintln!("cct-lint: {CONFIG_FILE_NAME} already exists (use --force to overwrite)");
                 return ExitCode::from(2);
             }
-            match std::fs::write(&path, STARTER) {
+            let defaults: Vec<String> = catalog
+                .rule("K8S020")
+                .and_then(|r| r.params.get("allowed_prefixes"))
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let found = cct_lint::registry_survey::survey(std::path::Path::new("."));
+            let text = cct_lint::registry_survey::starter(STARTER, &defaults, &found);
+            match std::fs::write(&path, text) {
                 Ok(()) => {
                     println!("wrote {CONFIG_FILE_NAME}");
                     ExitCode::SUCCESS

@@ -19,6 +19,7 @@ use crate::scan::ObjectSeen;
 pub use audit::{render_html as audit_html, render_markdown as audit_md};
 pub use gitlab::render as gitlab;
 pub use human::render as human;
+pub use human::summary as human_summary;
 pub use json::render as json;
 pub use json::write as write_json;
 pub use junit::render as junit;
@@ -34,6 +35,10 @@ pub struct ReportInput<'a> {
     pub show_suppressed: bool,
     pub targets: usize,
     pub documents: usize,
+    /// Helm test hooks left out of the checks (Argo CD never syncs them).
+    pub skipped_test_hooks: usize,
+    /// The git repository the scan ran in (SARIF `versionControlProvenance`).
+    pub provenance: Option<crate::vcs::Provenance>,
     /// Lowest severity that fails the gate (`--fail-on`); `None` for `never`.
     pub gate: Option<Severity>,
     /// Every Kubernetes object the scan read (evidence for the audit report).

@@ -8,6 +8,12 @@ use super::{requirements_line, ReportInput};
 use crate::catalog::{Lang, RuleMeta, Severity};
 use crate::finding::SuppressionKind;
 
+/// Where users read about the tool: the crate's `repository` (Cargo.toml), else its `homepage`.
+const INFORMATION_URI: Option<&str> = match option_env!("CARGO_PKG_REPOSITORY") {
+    Some(r) if !r.is_empty() => Some(r),
+    _ => option_env!("CARGO_PKG_HOMEPAGE"),
+};
+
 fn level(severity: Severity) -> &'static str {
     severity.as_str()
 }
@@ -165,7 +171,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
             result
         })
         .collect();
-    let sarif = json!({
+    let mut sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -180,6 +186,27 @@ pub fn render(input: &ReportInput<'_>) -> String {
             "results": results,
         }],
     });
+    let run = &mut sarif["runs"][0];
+    if let Some(uri) = INFORMATION_URI.filter(|u| !u.is_empty()) {
+        run["tool"]["driver"]["informationUri"] = json!(uri);
+    }
+    if let Some(vcs) = input
+        .provenance
+        .as_ref()
+        .filter(|v| v.repository_uri.is_some())
+    {
+        let mut entry = json!({"repositoryUri": vcs.repository_uri});
+        if let Some(r) = &vcs.revision {
+            entry["revisionId"] = json!(r);
+        }
+        if let Some(b) = &vcs.branch {
+            entry["branch"] = json!(b);
+        }
+        if vcs.top_level {
+            entry["mappedTo"] = json!({"uriBaseId": "%SRCROOT%"});
+        }
+        run["versionControlProvenance"] = json!([entry]);
+    }
     let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
     text.push('\n');
     text
