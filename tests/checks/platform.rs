@@ -396,3 +396,173 @@ fn the_action_and_the_release_workflow_are_valid_and_wired() {
         assert!(release["jobs"][job]["steps"].is_array(), "{job}");
     }
 }
+
+#[test]
+fn render_and_check_give_the_same_one_based_column_and_french_explains_helm_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chart = dir.path().join("c");
+    std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: c\nversion: 1.0.0\n",
+    )
+    .expect("write");
+    std::fs::write(
+        chart.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ required \"host is required\" .Values.host }}\n",
+    )
+    .expect("write");
+    let chart_arg = chart.to_string_lossy().to_string();
+    let render = crate::run(&["render", &chart_arg]);
+    assert_eq!(render.code, 2);
+    // Column 9 is the `r` of `required`; Helm's own text keeps Go's 0-based 8.
+    assert!(
+        render
+            .stderr
+            .contains("c/templates/cm.yaml:6:9: execution error at (c/templates/cm.yaml:6:8)"),
+        "{}",
+        render.stderr
+    );
+    let root = dir.path().to_string_lossy().to_string();
+    let r = crate::run(&[
+        "check",
+        &root,
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--lang",
+        "fr",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let f = &report["findings"][0];
+    assert_eq!(f["rule_id"], "LNT003");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(6), Some(9))
+    );
+    let message = f["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("Le chart `c` ne se génère pas : le chart s'est arrêté sur une valeur qu'il exige (`required`)"),
+        "{message}"
+    );
+    assert!(message.ends_with(
+        "Message de Helm : execution error at (c/templates/cm.yaml:6:8): host is required"
+    ));
+}
+
+fn rule_ids(args: &[&str]) -> Vec<String> {
+    let mut all = vec![
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--lang",
+        "en",
+    ];
+    all.extend_from_slice(args);
+    let r = crate::run(&all);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let mut ids: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn select_ignore_statistics_and_quiet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("Dockerfile"), "FROM debian\nEXPOSE 80\n").expect("write");
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "apiVersion: v1\nkind: Pod\nspec: [\n",
+    )
+    .expect("write");
+    let root = dir.path().to_string_lossy().to_string();
+    let all = rule_ids(&[&root]);
+    assert_eq!(all, ["DF001", "DF002", "DF004", "LNT001"]);
+    // --select keeps the named rules (ids or prefixes) and the file diagnostics.
+    assert_eq!(rule_ids(&[&root, "--select", "DF004"]), ["DF004", "LNT001"]);
+    assert_eq!(
+        rule_ids(&[&root, "--select", "df00", "--ignore", "DF002,LNT001"]),
+        ["DF001", "DF004"]
+    );
+    assert_eq!(rule_ids(&[&root, "--ignore", "DF"]), ["LNT001"]);
+    let unknown = crate::run(&["check", &root, "--select", "K9S001"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("`K9S001` names no rule"),
+        "{}",
+        unknown.stderr
+    );
+    // An ignored error no longer fails the gate.
+    assert_eq!(crate::run(&["check", &root, "--select", "DF002"]).code, 1);
+    assert_eq!(
+        crate::run(&[
+            "check",
+            &root,
+            "--select",
+            "DF002",
+            "--ignore",
+            "DF002,LNT001"
+        ])
+        .code,
+        0
+    );
+
+    let stats = crate::run(&[
+        "check",
+        &root,
+        "--statistics",
+        "--lang",
+        "en",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(stats.code, 1);
+    let lines: Vec<&str> = stats.stdout.lines().collect();
+    assert_eq!(
+        lines[0], "1  DF001    error         final-stage-runs-as-root",
+        "{}",
+        stats.stdout
+    );
+    assert_eq!(lines.len(), 4 + 2, "{}", stats.stdout);
+    assert!(
+        !stats.stdout.contains("-->"),
+        "no individual finding: {}",
+        stats.stdout
+    );
+    assert!(
+        lines[4].starts_with("4 finding(s): 4 error(s)"),
+        "{}",
+        stats.stdout
+    );
+
+    let quiet = crate::run(&["check", &root, "-q", "--lang", "en", "--color", "never"]);
+    assert_eq!(quiet.code, 1);
+    assert!(
+        quiet.stdout.starts_with("4 finding(s): 4 error(s)"),
+        "{}",
+        quiet.stdout
+    );
+    assert!(!quiet.stdout.contains("-->"));
+    // Other formats are not shaped by --quiet.
+    let json = crate::run(&[
+        "check",
+        &root,
+        "-q",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(report["findings"].as_array().map(Vec::len), Some(4));
+}
