@@ -84,3 +84,7 @@ _stage(index, name, image, parent, final, rest) := {
 }
 
 _one(image, rest) := {"args": [], "stages": [_stage(0, null, image, null, true, rest)]}
+
+test_fail_one_finding_per_instruction if {
+	_deny(_one("nginx:1.27", [_i("EXPOSE", ["80", "8080", "443/tcp"])])) == {_f(0, 1, "#1", "80, 443/tcp")}
+}
