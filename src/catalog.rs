@@ -94,6 +94,15 @@ pub struct RuleMeta {
     #[serde(default)]
     pub title: Text,
     pub message: Text,
+    /// Code Climate category for GitLab Code Quality (`Security`, `Bug Risk`, `Performance`,
+    /// `Style`, `Compatibility`, `Clarity`, `Complexity`, `Duplication`); built-in rules take
+    /// theirs from the table of report/gitlab.rs.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Other wordings of the message, chosen by a finding's `variant` param (a rule names the
+    /// case it found; the words stay in METADATA, in both languages).
+    #[serde(default)]
+    pub variants: BTreeMap<String, Text>,
     #[serde(default)]
     pub why: Text,
     pub remediation: Text,
@@ -377,6 +386,20 @@ pub fn validate_rule(meta: &RuleMeta) -> Result<(), String> {
             "{}: message placeholders differ between en and fr",
             meta.id
         ));
+    }
+    for (name, text) in &meta.variants {
+        if text.en.trim().is_empty() || text.fr.trim().is_empty() {
+            return Err(format!(
+                "{}: variant `{name}` must exist in en and fr",
+                meta.id
+            ));
+        }
+        if placeholders(&text.en) != placeholders(&text.fr) {
+            return Err(format!(
+                "{}: variant `{name}` placeholders differ between en and fr",
+                meta.id
+            ));
+        }
     }
     Ok(())
 }

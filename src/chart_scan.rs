@@ -28,6 +28,8 @@ pub struct HelmOptions {
     /// `.Capabilities.KubeVersion` (Helm v4's default when absent).
     pub kube_version: Option<String>,
     pub charts: Vec<ChartSettings>,
+    /// Check Helm test hooks too (left out by default: Argo CD never syncs them).
+    pub check_test_hooks: bool,
 }
 
 /// Settings of one chart directory.
@@ -797,6 +799,10 @@ fn check_document(
     }
     for document in &stream.documents {
         for (node, object) in objects(&document.root) {
+            if crate::scan::skip_test_hook(ctx.options, node) {
+                outcome.skipped_test_hooks += 1;
+                continue;
+            }
             outcome.documents += 1;
             let head = doc.map_span(yaml::locate(node, &[]).span);
             outcome.objects.push(ObjectSeen {
@@ -900,10 +906,13 @@ fn render_failure(
         display: &display,
         lines,
     };
-    let params = BTreeMap::from([
+    let mut params = BTreeMap::from([
         ("chart".to_string(), chart_name.to_string()),
         ("detail".to_string(), error.message.clone()),
     ]);
+    if let Some(variant) = crate::helm_errors::variant(&error.message) {
+        params.insert("variant".to_string(), variant.to_string());
+    }
     let mut finding = ctx.finding("LNT003", span, Vec::new(), params);
     finding.value_set = set_name;
     finding

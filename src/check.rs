@@ -37,6 +37,9 @@ pub struct Request {
     pub set: Vec<String>,
     pub kube_version: Option<String>,
     pub framework: Option<Framework>,
+    /// `--select` / `--ignore`: rule ids or id prefixes.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
 }
 
 /// A problem with the request itself (flags, configuration, policies): exit code 2.
@@ -51,6 +54,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub targets: usize,
     pub documents: usize,
+    /// Helm test objects left out (`helm.sh/hook: test`).
+    pub skipped_test_hooks: usize,
     pub objects: Vec<ObjectSeen>,
     /// What was found and what was (not) checked.
     pub scope: Scope,
@@ -291,6 +296,8 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
     policy_dirs.extend(config.policies.iter().cloned());
     let custom = crate::policy::load(&policy_dirs, &mut catalog)
         .map_err(|e| UsageError(format!("policy error: {e}")))?;
+    let filter = crate::check_flags::RuleFilter::new(&request.select, &request.ignore, &catalog)
+        .map_err(UsageError)?;
     let mut discover_options = DiscoverOptions {
         exclude: config.exclude.clone(),
         include: config.include.clone(),
@@ -321,7 +328,7 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
         &sources,
         &catalog,
         &config.params(),
-        &|id| config.enabled(id),
+        &|id| config.enabled(id) && filter.allows(&catalog, id),
         &families,
         Duration::from_secs(10),
         small_scan,
@@ -389,9 +396,11 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
     );
     extra.extend(applied.diagnostics);
     result.findings.extend(extra);
-    result
-        .findings
-        .retain(|f| config.enabled(&f.rule_id) && discovery.in_focus(&f.file));
+    result.findings.retain(|f| {
+        config.enabled(&f.rule_id)
+            && filter.allows(&catalog, &f.rule_id)
+            && discovery.in_focus(&f.file)
+    });
 
     // Fingerprints name files relative to the repository root (else the configuration's
     // folder, else the working directory), so that a baseline written from one folder matches
@@ -427,6 +436,7 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
         findings: result.findings,
         targets: result.targets,
         documents: result.documents,
+        skipped_test_hooks: result.skipped_test_hooks,
         objects: result.objects,
         scope,
         gate: request.fail_on,

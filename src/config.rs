@@ -211,6 +211,10 @@ impl Reader<'_> {
             let v = &entry.value;
             match entry.key.as_str() {
                 "kube_version" => helm.kube_version = Some(self.string(v, "kube_version")?),
+                "check_test_hooks" => match v.value {
+                    Value::Bool(b) => helm.check_test_hooks = b,
+                    _ => return Err(self.error(v.span, "`check_test_hooks` must be true or false")),
+                },
                 "charts" => {
                     for chart in self.entries(v, "charts")? {
                         let path = self.existing_path(&chart.value, &chart.key, true).map_err(
@@ -232,7 +236,7 @@ impl Reader<'_> {
                 other => {
                     return Err(self.error(
                         entry.key_span,
-                        format!("unknown key `{other}` in helm (expected kube_version, charts)"),
+                        format!("unknown key `{other}` in helm (expected kube_version, check_test_hooks, charts)"),
                     ))
                 }
             }

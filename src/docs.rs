@@ -77,9 +77,14 @@ fn family_label(rule: &RuleMeta) -> String {
 /// `cct-lint rules`: one line per rule.
 pub fn catalog_table(catalog: &Catalog, lang: Lang) -> String {
     let mut out = String::new();
+    // "avertissement" is wider than "SEVERITY": the column follows the widest word.
+    let width = match lang {
+        Lang::Fr => 13,
+        Lang::En => 8,
+    };
     let _ = writeln!(
         out,
-        "{:<8} {:<8} {:<36} {:<28} {}",
+        "{:<8} {:<width$} {:<36} {:<28} {}",
         "ID",
         match lang {
             Lang::Fr => "SÉVÉRITÉ",
@@ -101,15 +106,26 @@ pub fn catalog_table(catalog: &Catalog, lang: Lang) -> String {
     for rule in catalog.rules.values() {
         let _ = writeln!(
             out,
-            "{:<8} {:<8} {:<36} {:<28} {}",
+            "{:<8} {:<width$} {:<36} {:<28} {}",
             rule.id,
-            rule.severity.as_str(),
+            severity_word(rule.severity, lang),
             rule.name,
             rule.requirements.join(","),
             rule.title.get(lang)
         );
     }
     out
+}
+
+/// A severity in the reader's language (the JSON and SARIF keep the English keywords).
+pub fn severity_word(severity: crate::catalog::Severity, lang: Lang) -> &'static str {
+    use crate::catalog::Severity;
+    match (lang, severity) {
+        (Lang::Fr, Severity::Error) => "erreur",
+        (Lang::Fr, Severity::Warning) => "avertissement",
+        (Lang::Fr, Severity::Note) => "note",
+        (_, s) => s.as_str(),
+    }
 }
 
 /// `cct-lint rules --format markdown`, also committed as docs/rules/README.md.
@@ -139,7 +155,7 @@ pub fn catalog_markdown(catalog: &Catalog, lang: Lang) -> String {
             out,
             "| {link} | `{}` | {} | {} | {} |",
             rule.name,
-            rule.severity.as_str(),
+            severity_word(rule.severity, lang),
             requirements_line(catalog, rule),
             rule.title.get(lang)
         );
@@ -166,13 +182,15 @@ pub fn rule_page(catalog: &Catalog, rule: &RuleMeta, lang: Lang) -> String {
     let fr = lang == Lang::Fr;
     let mut out = String::new();
     let _ = writeln!(out, "# {} — {}\n", rule.id, rule.title.get(lang));
+    // French typography puts a space before the colon.
+    let colon = if fr { " :" } else { ":" };
     let _ = writeln!(
         out,
-        "- {}: `{}`\n- {}: {}\n- {}: {}\n- {}: `{}`\n",
+        "- {}{colon} `{}`\n- {}{colon} {}\n- {}{colon} {}\n- {}{colon} `{}`\n",
         if fr { "nom" } else { "name" },
         rule.name,
         if fr { "sévérité" } else { "severity" },
-        rule.severity.as_str(),
+        severity_word(rule.severity, lang),
         if fr { "exigences" } else { "requirements" },
         requirements_line(catalog, rule),
         if fr { "entrée" } else { "input" },

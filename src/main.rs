@@ -117,6 +117,18 @@ enum Command {
         /// `framework`, else beta-2024).
         #[arg(long, value_enum)]
         framework: Option<cct_lint::catalog::Framework>,
+        /// Only these rules (ids or id prefixes, comma-separated); LNT diagnostics stay.
+        #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+        select: Vec<String>,
+        /// Leave these rules out (ids or id prefixes, comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+        ignore: Vec<String>,
+        /// Human output: one line per rule with its counts instead of every finding.
+        #[arg(long)]
+        statistics: bool,
+        /// Human output: the summary only.
+        #[arg(long, short = 'q')]
+        quiet: bool,
     },
     /// Write a commented starter `.cct-lint.yaml` in the current directory.
     Init {
@@ -257,6 +269,10 @@ fn main() -> ExitCode {
             set,
             kube_version,
             framework,
+            select,
+            ignore,
+            statistics,
+            quiet,
         } => {
             if outputs.len() > formats.len() {
                 eprintln!("cct-lint: more --output than --format");
@@ -280,6 +296,8 @@ fn main() -> ExitCode {
                 set,
                 kube_version,
                 framework,
+                select,
+                ignore,
             };
             let outcome = match check::run(&request, catalog) {
                 Ok(outcome) => outcome,
@@ -302,7 +320,9 @@ fn main() -> ExitCode {
                     if *format == Format::Json {
                         report::write_json(&input, &mut out)?;
                     } else {
-                        out.write_all(report::render(*format, &input).as_bytes())?;
+                        let text =
+                            cct_lint::check_flags::render(*format, &input, statistics, quiet);
+                        out.write_all(text.as_bytes())?;
                     }
                     out.flush()
                 };
@@ -333,7 +353,19 @@ fn main() -> ExitCode {
                 eprintln!("cct-lint: {CONFIG_FILE_NAME} already exists (use --force to overwrite)");
                 return ExitCode::from(2);
             }
-            match std::fs::write(&path, STARTER) {
+            let defaults: Vec<String> = catalog
+                .rule("K8S020")
+                .and_then(|r| r.params.get("allowed_prefixes"))
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let found = cct_lint::registry_survey::survey(std::path::Path::new("."));
+            let text = cct_lint::registry_survey::starter(STARTER, &defaults, &found);
+            match std::fs::write(&path, text) {
                 Ok(()) => {
                     println!("wrote {CONFIG_FILE_NAME}");
                     ExitCode::SUCCESS

@@ -1,7 +1,8 @@
 //! Facts about the repository being checked, gathered once by the check stage so that the
 //! report stage does no I/O: its root (the folder holding `.git`, the anchor of fingerprints
-//! and baseline paths), the commit (read from `.git` files) and whether the working tree has
-//! uncommitted modifications. It never writes anything, not even git's index.
+//! and baseline paths), the commit and the `origin` remote (read from `.git` files, worktrees
+//! and packed refs included) and whether the working tree has uncommitted modifications. It
+//! never writes anything, not even git's index, and never reaches the network.
 
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
@@ -64,17 +65,7 @@ fn resolve_ref(git: &Path, common: &Path, name: &str, depth: usize) -> Option<St
 /// commit).
 pub fn git_head(start: &Path) -> Option<GitHead> {
     let git = git_dir(start)?;
-    let common = std::fs::read_to_string(git.join("commondir"))
-        .ok()
-        .map(|c| {
-            let c = Path::new(c.trim());
-            if c.is_absolute() {
-                c.to_path_buf()
-            } else {
-                git.join(c)
-            }
-        })
-        .unwrap_or_else(|| git.clone());
+    let common = common_dir(&git);
     let head = std::fs::read_to_string(git.join("HEAD")).ok()?;
     let head = head.trim();
     match head.strip_prefix("ref:") {
@@ -90,6 +81,28 @@ pub fn git_head(start: &Path) -> Option<GitHead> {
             branch: None,
         }),
     }
+}
+
+/// Where refs and config live: the git directory itself, or a worktree's common directory.
+fn common_dir(git: &Path) -> PathBuf {
+    std::fs::read_to_string(git.join("commondir"))
+        .ok()
+        .map(|c| {
+            let c = Path::new(c.trim());
+            if c.is_absolute() {
+                c.to_path_buf()
+            } else {
+                git.join(c)
+            }
+        })
+        .unwrap_or_else(|| git.to_path_buf())
+}
+
+/// The URL of the remote `origin` (else the first remote), credentials removed.
+pub fn remote_url(start: &Path) -> Option<String> {
+    let git = git_dir(start)?;
+    let config = std::fs::read_to_string(common_dir(&git).join("config")).ok()?;
+    configured_remote(&config).map(|u| without_credentials(&u))
 }
 
 /// `CCT_LINT_REPORT_COMMIT` (a commit id, e.g. `$CI_COMMIT_SHA` where the CI checkout has no
@@ -112,6 +125,10 @@ pub struct Repository {
     /// `Some(true)` when tracked files differ from the commit; `None` when it cannot be told
     /// (no git executable, no repository, or the commit was given by `CCT_LINT_REPORT_COMMIT`).
     pub modified: Option<bool>,
+    /// The `origin` remote's URL, credentials removed (SARIF `versionControlProvenance`).
+    pub remote: Option<String>,
+    /// The working directory is the repository root, so report paths are relative to it.
+    pub root_is_working_dir: bool,
 }
 
 impl Repository {
@@ -119,11 +136,18 @@ impl Repository {
     pub fn discover(start: &Path) -> Self {
         let absolute = absolute(start);
         let root = repository_root(&absolute);
+        let remote = remote_url(&absolute);
+        let root_is_working_dir = match (&root, std::env::current_dir()) {
+            (Some(root), Ok(cwd)) => *root == absolute_path(&cwd),
+            _ => false,
+        };
         if let Some(head) = env_head() {
             return Self {
                 root,
                 head: Some(head),
                 modified: None,
+                remote,
+                root_is_working_dir,
             };
         }
         let head = git_head(&absolute);
@@ -135,6 +159,8 @@ impl Repository {
             root,
             head,
             modified,
+            remote,
+            root_is_working_dir,
         }
     }
 }
@@ -167,6 +193,10 @@ pub fn repository_root(start: &Path) -> Option<PathBuf> {
 /// `path` made absolute against the working directory, with `.` and `..` resolved lexically
 /// (no symlink resolution: the result names the path the user gave).
 pub fn absolute(path: &Path) -> PathBuf {
+    absolute_path(path)
+}
+
+fn absolute_path(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
@@ -233,9 +263,75 @@ pub fn from_working_dir(path: &Path) -> String {
     }
 }
 
+/// `url` of `[remote "origin"]`, else of the first remote section.
+fn configured_remote(config: &str) -> Option<String> {
+    let mut section = String::new();
+    let mut found: Vec<(String, String)> = Vec::new();
+    for line in config.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            section = line.to_string();
+            continue;
+        }
+        if let Some(name) = section
+            .strip_prefix("[remote \"")
+            .and_then(|s| s.strip_suffix("\"]"))
+        {
+            if let Some((key, value)) = line.split_once('=') {
+                if key.trim() == "url" {
+                    found.push((name.to_string(), value.trim().to_string()));
+                }
+            }
+        }
+    }
+    found
+        .iter()
+        .find(|(name, _)| name == "origin")
+        .or(found.first())
+        .map(|(_, url)| url.clone())
+}
+
+/// `https://user:token@host/path` → `https://host/path`: CI clones carry tokens in the URL.
+/// The scp-like form `git@host:team/app.git` becomes the URI `ssh://host/team/app.git`.
+fn without_credentials(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return match url.split_once(':') {
+            Some((authority, path)) if !authority.contains('/') && !path.starts_with('/') => {
+                let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+                format!("ssh://{host}/{path}")
+            }
+            _ => url.to_string(),
+        };
+    };
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if path.is_empty() && !rest.contains('/') {
+        format!("{scheme}://{host}")
+    } else {
+        format!("{scheme}://{host}/{path}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_are_removed_from_remote_urls() {
+        assert_eq!(
+            without_credentials("https://gitlab-ci-token:glcbt-abc@forge.example/team/app.git"),
+            "https://forge.example/team/app.git"
+        );
+        assert_eq!(
+            without_credentials("https://forge.example/team/app.git"),
+            "https://forge.example/team/app.git"
+        );
+        assert_eq!(
+            without_credentials("git@forge.example:team/app.git"),
+            "ssh://forge.example/team/app.git"
+        );
+        assert_eq!(without_credentials("/srv/git/app.git"), "/srv/git/app.git");
+    }
 
     #[test]
     fn absolute_resolves_dots_lexically() {
@@ -306,5 +402,37 @@ mod tests {
             index,
             "git's index is left as it was"
         );
+    }
+
+    #[test]
+    fn the_remote_and_a_packed_or_detached_head_are_read_from_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let git = dir.path().join(".git");
+        std::fs::create_dir_all(&git).expect("mkdir");
+        std::fs::create_dir_all(dir.path().join("deploy")).expect("mkdir");
+        let commit = "0123456789abcdef0123456789abcdef01234567";
+        std::fs::write(git.join("HEAD"), "ref: refs/heads/main\n").expect("write");
+        std::fs::write(
+            git.join("config"),
+            "[core]\n\tbare = false\n[remote \"upstream\"]\n\turl = https://a.example/x.git\n[remote \"origin\"]\n\turl = https://ci:secret@forge.example/team/app.git\n",
+        )
+        .expect("write");
+        std::fs::write(
+            git.join("packed-refs"),
+            format!("# pack-refs\n{commit} refs/heads/main\n"),
+        )
+        .expect("write");
+        let deploy = dir.path().join("deploy");
+        assert_eq!(
+            remote_url(&deploy).as_deref(),
+            Some("https://forge.example/team/app.git")
+        );
+        let head = git_head(&deploy).expect("head");
+        assert_eq!(
+            (head.commit.as_str(), head.branch.as_deref()),
+            (commit, Some("main"))
+        );
+        std::fs::write(git.join("HEAD"), format!("{commit}\n")).expect("write");
+        assert_eq!(git_head(&deploy).expect("head").branch, None);
     }
 }

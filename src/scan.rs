@@ -54,6 +54,8 @@ pub struct ScanResult {
     pub objects: Vec<ObjectSeen>,
     /// Derogations written in the scanned files (annotations and comments).
     pub inline_derogations: Vec<Derogation>,
+    /// Helm test hooks left out (see `helm_hooks`).
+    pub skipped_test_hooks: usize,
 }
 
 /// A Kubernetes object met during the scan.
@@ -75,6 +77,8 @@ pub(crate) struct TargetOutcome {
     pub(crate) bundle_members: Vec<BundleMember>,
     /// Bundles of their own (a chart per value set), evaluated apart from the folder's.
     pub(crate) own_bundles: Vec<(String, Vec<BundleMember>)>,
+    /// Helm test hooks left out (see `helm_hooks`).
+    pub(crate) skipped_test_hooks: usize,
 }
 
 /// Builds findings for one file, with the catalogue's severity and the file's lines at hand.
@@ -185,6 +189,15 @@ pub fn scan(
             findings: vec![internal_error(catalog, options, &target.display, panic)],
             ..TargetOutcome::default()
         });
+        if target.kind == TargetKind::Yaml
+            && !kustomize.claimed.contains(&target.display)
+            && outcome.findings.iter().any(|f| f.rule_id == "LNT001")
+        {
+            // Read again only for a file that does not parse: rare, and small enough to read.
+            if let Ok(text) = read_text(&target.path, options.max_file_size) {
+                crate::not_manifest::demote(&mut outcome.findings, &text, catalog, options);
+            }
+        }
         if kustomize.patches.contains(&target.display) {
             // A kustomize patch is a partial object: only problems with the file itself count.
             outcome.findings.retain(|f| f.rule_id.starts_with("LNT"));
@@ -312,6 +325,7 @@ pub fn scan(
     }
     for outcome in outcomes.into_iter().flatten() {
         result.documents += outcome.documents;
+        result.skipped_test_hooks += outcome.skipped_test_hooks;
         result.findings.extend(outcome.findings);
         result.objects.extend(outcome.objects);
         result.inline_derogations.extend(outcome.inline_derogations);
@@ -495,8 +509,8 @@ impl ReadProblem {
                 "LNT006",
                 start_of_file(),
                 BTreeMap::from([
-                    ("size".to_string(), size.to_string()),
-                    ("limit".to_string(), options.max_file_size.to_string()),
+                    ("size".to_string(), mebibytes(size)),
+                    ("limit".to_string(), mebibytes(options.max_file_size)),
                 ]),
             ),
             ReadProblem::Unreadable(detail) => (
@@ -520,6 +534,39 @@ impl ReadProblem {
     }
 }
 
+/// A size as people read it: `8 MiB`, `12.5 MiB`, `300 KiB`, `512 bytes`.
+fn mebibytes(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    let one_decimal = |value: f64| {
+        let text = format!("{value:.1}");
+        text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+    };
+    if bytes >= MIB {
+        format!("{} MiB", one_decimal(bytes as f64 / MIB as f64))
+    } else if bytes >= KIB {
+        format!("{} KiB", one_decimal(bytes as f64 / KIB as f64))
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// UTF-16 text (with a byte-order mark, or ASCII text with every other byte zero): read as
+/// bytes it looks binary, but it is text in an encoding Kubernetes and Docker do not read.
+fn utf16_text(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    let pairs: Vec<&[u8]> = bytes.chunks_exact(2).take(256).collect();
+    if pairs.len() < 4 {
+        return false;
+    }
+    let ascii = |b: u8| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7F).contains(&b);
+    let le = pairs.iter().filter(|p| ascii(p[0]) && p[1] == 0).count();
+    let be = pairs.iter().filter(|p| p[0] == 0 && ascii(p[1])).count();
+    le.max(be) * 10 >= pairs.len() * 9
+}
+
 pub(crate) fn read_text(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
     let size = std::fs::metadata(path)
         .map_err(|e| ReadProblem::Unreadable(e.to_string()))?
@@ -528,6 +575,12 @@ pub(crate) fn read_text(path: &Path, max_size: u64) -> Result<String, ReadProble
         return Err(ReadProblem::TooLarge(size));
     }
     let bytes = std::fs::read(path).map_err(|e| ReadProblem::Unreadable(e.to_string()))?;
+    if utf16_text(&bytes) {
+        return Err(ReadProblem::NotText {
+            span: start_of_file(),
+            detail: "UTF-16 text, not supported (save the file as UTF-8)".to_string(),
+        });
+    }
     if let Some(nul) = bytes.iter().take(8192).position(|&b| b == 0) {
         return Err(ReadProblem::NotText {
             span: utf8_error_position(&bytes, nul),
@@ -610,6 +663,10 @@ fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> Targ
     }
     for document in &stream.documents {
         for (node, object) in objects(&document.root) {
+            if skip_test_hook(ctx.options, node) {
+                outcome.skipped_test_hooks += 1;
+                continue;
+            }
             outcome.documents += 1;
             outcome.objects.push(ObjectSeen {
                 file: ctx.display.to_string(),
@@ -645,6 +702,11 @@ fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> Targ
         }
     }
     outcome
+}
+
+/// Whether a Helm test hook is left out of the checks (the default).
+pub(crate) fn skip_test_hook(options: &ScanOptions, object: &Node) -> bool {
+    !options.helm.check_test_hooks && crate::helm_hooks::is_test_only(object)
 }
 
 /// `cct-lint/derogation.<ID>: "justification; reference=...; expires=..."` annotations.
@@ -716,7 +778,11 @@ fn scan_dockerfile(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -
                     {
                         n.as_u64()
                             .and_then(|i| parsed.stages.get(i as usize))
-                            .map(|s| s.name.clone().unwrap_or_else(|| format!("#{}", s.index)))
+                            .map(|s| {
+                                s.name
+                                    .clone()
+                                    .unwrap_or_else(|| format!("#{}", s.index + 1))
+                            })
                     }
                     _ => None,
                 };
@@ -730,4 +796,49 @@ fn scan_dockerfile(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -
             .push(ctx.lint("LNT011", start_of_file(), e.to_string())),
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_written_in_binary_units() {
+        assert_eq!(mebibytes(8 * 1024 * 1024), "8 MiB");
+        assert_eq!(mebibytes(13_107_200), "12.5 MiB");
+        assert_eq!(mebibytes(4000), "3.9 KiB");
+        assert_eq!(mebibytes(512), "512 bytes");
+    }
+
+    #[test]
+    fn utf16_text_is_told_apart_from_binary_content() {
+        let le: Vec<u8> = "apiVersion: v1\nkind: Pod\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "apiVersion: v1\nkind: Pod\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert!(utf16_text(&le));
+        assert!(utf16_text(&be));
+        assert!(utf16_text(&[0xFF, 0xFE, b'a', 0]));
+        assert!(!utf16_text(b"apiVersion: v1\n"));
+        assert!(!utf16_text(&[
+            0x7F, b'E', b'L', b'F', 0, 0, 1, 0, 0, 0, 2, 3
+        ]));
+        let dir = std::env::temp_dir().join(format!("cct-lint-utf16-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let file = dir.join("pod.yaml");
+        std::fs::write(&file, &le).expect("write");
+        let detail = match read_text(&file, 1 << 20) {
+            Err(ReadProblem::NotText { detail, .. }) => detail,
+            _ => String::new(),
+        };
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(
+            detail,
+            "UTF-16 text, not supported (save the file as UTF-8)"
+        );
+    }
 }

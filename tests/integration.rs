@@ -584,6 +584,15 @@ fn example_report(format: &str, lang: &str) -> String {
         "never",
     ]);
     assert_eq!(r.code, 1, "the example repository has errors: {}", r.stderr);
+    if format == "sarif" {
+        // The commit and remote of the checkout running the tests change: left out here,
+        // tested on a repository of its own (checks/platform.rs).
+        let mut sarif: serde_json::Value = serde_json::from_str(&r.stdout).expect("SARIF");
+        if let Some(run) = sarif["runs"][0].as_object_mut() {
+            run.remove("versionControlProvenance");
+        }
+        return serde_json::to_string_pretty(&sarif).expect("SARIF text") + "\n";
+    }
     r.stdout
 }
 
@@ -845,6 +854,8 @@ mod check_focus;
 mod check_gate;
 #[path = "checks/helm.rs"]
 mod check_helm;
+#[path = "checks/platform.rs"]
+mod check_platform;
 #[path = "checks/scaffold.rs"]
 mod check_scaffold;
 #[path = "render/features.rs"]
@@ -1082,6 +1093,71 @@ fn init_writes_a_valid_starter_config() {
         "{}",
         String::from_utf8_lossy(&check.stderr)
     );
+}
+
+#[test]
+fn init_lists_the_registries_the_repository_uses_and_the_list_works_uncommented() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: gcr.io/team/a:1.0\n    - name: b\n      image: harbor.apps.c6.numerique-interieur.com/team/b:1.0\n",
+    )
+    .expect("write");
+    let r = bin()
+        .current_dir(dir.path())
+        .args(["init"])
+        .output()
+        .expect("run");
+    assert_eq!(r.status.code(), Some(0));
+    let config = std::fs::read_to_string(dir.path().join(".cct-lint.yaml")).expect("config");
+    assert!(
+        config.contains("#       - \"gcr.io/\"  # 1 image, not allowed by default"),
+        "{config}"
+    );
+    assert!(
+        config.contains("\"harbor.apps.*.numerique-interieur.com/\"  # default; used here by harbor.apps.c6.numerique-interieur.com: 1 image"),
+        "{config}"
+    );
+    let k8s020 = |dir: &Path| {
+        let out = bin()
+            .current_dir(dir)
+            .args(["check", ".", "--format", "json", "--fail-on", "never"])
+            .output()
+            .expect("run");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule_id"] == "K8S020")
+            .map(|f| {
+                f["params"]["registry"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(k8s020(dir.path()), vec!["gcr.io".to_string()]);
+    // Uncommenting the K8S020 block as written allows the registries it lists.
+    let uncommented: String = config
+        .lines()
+        .map(|l| {
+            let k = l.trim_start();
+            let uncomment = k.starts_with("# K8S020:")
+                || k.starts_with("#   params:")
+                || k.starts_with("#     allowed_prefixes:")
+                || k.starts_with("#       - ");
+            if uncomment {
+                l.replacen("# ", "", 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.path().join(".cct-lint.yaml"), uncommented).expect("write");
+    assert_eq!(k8s020(dir.path()), Vec::<String>::new());
 }
 
 #[test]
@@ -1491,11 +1567,11 @@ fn check_help() -> String {
 
 /// Action inputs that are not a `cct-lint check` flag of the same name.
 const ACTION_ONLY_INPUTS: &[&str] = &[
-    "paths",             // the positional PATHS
-    "sarif-file",        // `--format sarif --output <sarif-file>`
-    "install",           // skip installation, use the cct-lint on PATH
-    "build-from-source", // cargo install --path the action's checkout
-    "version",           // cargo install cct-lint --version
+    "paths",       // the positional PATHS
+    "sarif-file",  // `--format sarif --output <sarif-file>`
+    "install",     // skip installation, use the cct-lint on PATH
+    "version",     // download that release's binary (ci/action-install.sh)
+    "release-url", // where that release's files are
 ];
 
 /// Replaces the `${{ inputs.X }}` and `${{ steps.ID.outputs.NAME }}` expressions of `text`.

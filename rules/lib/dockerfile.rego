@@ -16,7 +16,8 @@ instruction_path(stage_index, instruction_index) := ["stages", stage_index, "ins
 # Name of a stage for messages: its AS name, else its index.
 stage_label(s) := s.name if is_string(s.name)
 
-stage_label(s) := sprintf("#%d", [s.index]) if not is_string(s.name)
+# Unnamed stages by their 1-based ordinal, as people count them (`#1` is the first FROM).
+stage_label(s) := sprintf("#%d", [s.index + 1]) if not is_string(s.name)
 
 # The stage of index `i`.
 stage(i) := s if {

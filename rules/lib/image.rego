@@ -82,5 +82,13 @@ pinned(ref) if {
 	not regex.match(`^[^@]*:latest(@|$)`, ref)
 }
 
+# True when the tag is written as `latest` (and no digest pins the image): a tag, but not a version.
+latest(ref) if regex.match(`^[^@]*:latest$`, ref)
+
+# `{"variant": "latest"}` for a `latest` tag, to choose the message that says so; `{}` otherwise.
+latest_variant(ref) := {"variant": "latest"} if latest(ref)
+
+latest_variant(ref) := {} if not latest(ref)
+
 # A reference that still holds an unresolved variable (`$TAG`, `${TAG}`, Helm leftovers) cannot be judged.
 unresolved(ref) if contains(ref, "$")

@@ -79,7 +79,8 @@ pub struct RenderedChart {
 }
 
 /// A chart that could not be loaded or rendered; `file` is a path on disk or a template name,
-/// `line` is 1-based and `column` as Helm prints it (0 when unknown).
+/// `line` and `column` are 1-based, as `check` reports them (0 when unknown; Helm's own
+/// message keeps Go's 0-based column).
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 #[error("{}", self.located())]
 pub struct ChartError {
@@ -110,6 +111,8 @@ impl ChartError {
             self.message.clone()
         } else if self.line == 0 {
             format!("{}: {}", self.file, self.message)
+        } else if self.column == 0 {
+            format!("{}:{}: {}", self.file, self.line, self.message)
         } else {
             format!(
                 "{}:{}:{}: {}",
@@ -1103,7 +1106,12 @@ fn template_error(e: &crate::render::TemplateError, name: &str) -> ChartError {
         _ => e.helm_message(),
     };
     let file = if e.file.is_empty() { name } else { &e.file };
-    ChartError::new(message, file, e.line, e.col)
+    // Go counts columns from 0 (and gives none for parse errors); reports count from 1.
+    let column = match e.kind {
+        ErrorKind::Parse => 0,
+        _ => e.col + 1,
+    };
+    ChartError::new(message, file, e.line, column)
 }
 
 /// Renders a loaded chart (dependencies, values, templates).

@@ -34,13 +34,49 @@ fn severity(catalog: &Catalog, rule: Option<&RuleMeta>, f: &Finding) -> &'static
     }
 }
 
-/// Code Climate categories: the tool's own diagnostics are a risk of not being checked, every
-/// CCT rule is a security or platform-conformity matter.
-fn categories(rule: Option<&RuleMeta>) -> &'static str {
-    match rule {
-        Some(r) if r.input.family == Family::Lint => "Bug Risk",
-        _ => "Security",
+/// Code Climate category of each built-in rule, after what the rule is about (documented in
+/// README, "GitLab CI"). A rule's METADATA `category` wins; the tool's own diagnostics are a
+/// risk of not being checked (`Bug Risk`); a custom rule without one is `Security`.
+const CATEGORIES: &[(&str, &[&str])] = &[
+    // Privileges, secrets, exposure, attack surface.
+    (
+        "Security",
+        &[
+            "APP003", "DF001", "DF002", "DF003", "DF007", "DF008", "DF009", "HELM002", "K8S003",
+            "K8S004", "K8S005", "K8S006", "K8S011", "K8S014", "K8S015", "K8S016", "K8S018",
+            "K8S019",
+        ],
+    ),
+    // What breaks or makes the application unavailable: unpinned images, probes, single
+    // replicas, state, backups.
+    (
+        "Bug Risk",
+        &[
+            "APP001", "APP002", "APP005", "APP006", "DF004", "DF005", "HELM003", "K8S001",
+            "K8S002", "K8S007", "K8S008", "K8S012", "K8S013", "K8S017", "K8S023", "K8S024",
+            "K8S025",
+        ],
+    ),
+    // Resource requests and limits.
+    ("Performance", &["K8S009"]),
+    // What the platform refuses although the application would run elsewhere.
+    ("Compatibility", &["DF006", "K8S020", "K8S021", "K8S022"]),
+    // Conventions: labels, values-driven images, metrics declaration.
+    ("Style", &["APP004", "HELM001", "K8S010"]),
+];
+
+fn categories(rule: Option<&RuleMeta>, rule_id: &str) -> String {
+    if let Some(category) = rule.and_then(|r| r.category.as_deref()) {
+        return category.to_string();
     }
+    if rule.is_some_and(|r| r.input.family == Family::Lint) {
+        return "Bug Risk".to_string();
+    }
+    CATEGORIES
+        .iter()
+        .find(|(_, ids)| ids.contains(&rule_id))
+        .map_or("Security", |(category, _)| category)
+        .to_string()
 }
 
 /// The rule's explanation in Markdown, shown by GitLab where it renders `content.body`.
@@ -105,7 +141,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 "type": "issue",
                 "check_name": f.rule_id,
                 "description": format!("{}: {}", f.rule_id, f.message(input.catalog, input.lang)),
-                "categories": [categories(rule)],
+                "categories": [categories(rule, &f.rule_id)],
                 "severity": severity(input.catalog, rule, f),
                 "fingerprint": fingerprint,
                 "location": {
@@ -164,6 +200,7 @@ mod tests {
             color: false,
             targets: 1,
             documents: 1,
+            skipped_test_hooks: 0,
             show_suppressed: false,
             gate: Some(Severity::Error),
             objects: &[],
@@ -196,5 +233,45 @@ mod tests {
             issues[0]["location"]["lines"],
             json!({"begin": 3, "end": 3})
         );
+    }
+
+    #[test]
+    fn categories_follow_the_nature_of_each_rule() {
+        let mut catalog = Catalog::embedded().expect("catalogue");
+        let valid = [
+            "Security",
+            "Bug Risk",
+            "Performance",
+            "Compatibility",
+            "Style",
+        ];
+        let mut unlisted = Vec::new();
+        for rule in catalog.rego_rules() {
+            if !CATEGORIES
+                .iter()
+                .any(|(_, ids)| ids.contains(&rule.id.as_str()))
+            {
+                unlisted.push(rule.id.clone());
+            }
+            assert!(valid.contains(&categories(Some(rule), &rule.id).as_str()));
+        }
+        assert!(
+            unlisted.is_empty(),
+            "rules without a category: {unlisted:?}"
+        );
+        let of = |catalog: &Catalog, id: &str| categories(catalog.rule(id), id);
+        assert_eq!(of(&catalog, "K8S004"), "Security");
+        assert_eq!(of(&catalog, "K8S016"), "Security");
+        assert_eq!(of(&catalog, "K8S007"), "Bug Risk");
+        assert_eq!(of(&catalog, "K8S023"), "Bug Risk");
+        assert_eq!(of(&catalog, "K8S009"), "Performance");
+        assert_eq!(of(&catalog, "K8S010"), "Style");
+        assert_eq!(of(&catalog, "LNT001"), "Bug Risk");
+        assert_eq!(categories(None, "TEAM001"), "Security");
+        // METADATA wins over the table.
+        if let Some(rule) = catalog.rules.get_mut("K8S010") {
+            rule.category = Some("Clarity".to_string());
+        }
+        assert_eq!(of(&catalog, "K8S010"), "Clarity");
     }
 }

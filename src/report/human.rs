@@ -181,8 +181,9 @@ fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &W
     }
     let _ = writeln!(
         out,
-        "{}: {}",
+        "{}{} {}",
         style.severity(f.severity, &head),
+        w.colon,
         style.bold(&message)
     );
     let widest = f
@@ -270,6 +271,16 @@ pub fn render(input: &ReportInput<'_>) -> String {
         }
         write_finding(&mut out, input, &style, &w, f);
     }
+    out.push_str(&summary(input));
+    out
+}
+
+/// The closing lines of the human report: counts per severity, derogated and skipped, per
+/// requirement. `--quiet` prints only these.
+pub fn summary(input: &ReportInput<'_>) -> String {
+    let style = Style { on: input.color };
+    let w = words(input.lang);
+    let mut out = String::new();
     let active: Vec<Finding> = input
         .findings
         .iter()
@@ -295,6 +306,14 @@ pub fn render(input: &ReportInput<'_>) -> String {
         ),
     };
     let _ = writeln!(out, "{}", style.bold(&summary));
+    if input.skipped_test_hooks > 0 {
+        let n = input.skipped_test_hooks;
+        let line = match input.lang {
+            Lang::Fr => format!("{n} objet(s) de test Helm (`helm.sh/hook: test`) non vérifié(s) : Argo CD ne les déploie pas (`helm: {{check_test_hooks: true}}` pour les vérifier)"),
+            Lang::En => format!("{n} Helm test object(s) (`helm.sh/hook: test`) not checked: Argo CD never syncs them (`helm: {{check_test_hooks: true}}` checks them)"),
+        };
+        let _ = writeln!(out, "{}", style.dim(&line));
+    }
     if suppressed > 0 {
         let line = match (input.lang, input.show_suppressed) {
             (Lang::Fr, false) => format!("{suppressed} constat(s) couvert(s) par une dérogation (--show-suppressed pour les voir)"),

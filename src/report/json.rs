@@ -83,6 +83,7 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::
             "suppressed": input.findings.iter().filter(|f| f.suppression.is_some()).count(),
             "targets": input.targets,
             "documents": input.documents,
+            "skipped_test_hooks": input.skipped_test_hooks,
         },
         "check": super::check_facts(input),
         "findings": [],

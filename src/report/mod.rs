@@ -25,6 +25,7 @@ pub use audit::{
 };
 pub use gitlab::render as gitlab;
 pub use human::render as human;
+pub use human::summary as human_summary;
 pub use json::render as json;
 pub use json::write as write_json;
 pub use junit::render as junit;
@@ -40,6 +41,8 @@ pub struct ReportInput<'a> {
     pub show_suppressed: bool,
     pub targets: usize,
     pub documents: usize,
+    /// Helm test hooks left out of the checks (Argo CD never syncs them).
+    pub skipped_test_hooks: usize,
     /// Lowest severity that fails the gate (`--fail-on`); `None` for `never`.
     pub gate: Option<Severity>,
     /// Every Kubernetes object the scan read (evidence for the audit report).
@@ -68,6 +71,7 @@ impl<'a> ReportInput<'a> {
             show_suppressed: false,
             targets: outcome.targets,
             documents: outcome.documents,
+            skipped_test_hooks: outcome.skipped_test_hooks,
             gate: outcome.gate,
             objects: &outcome.objects,
             roots: &outcome.roots,

@@ -8,6 +8,12 @@ use super::{requirements_line, ReportInput};
 use crate::catalog::{Lang, RuleMeta, Severity};
 use crate::finding::SuppressionKind;
 
+/// Where users read about the tool: the crate's `repository` (Cargo.toml), else its `homepage`.
+const INFORMATION_URI: Option<&str> = match option_env!("CARGO_PKG_REPOSITORY") {
+    Some(r) if !r.is_empty() => Some(r),
+    _ => option_env!("CARGO_PKG_HOMEPAGE"),
+};
+
 fn level(severity: Severity) -> &'static str {
     severity.as_str()
 }
@@ -168,7 +174,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
             result
         })
         .collect();
-    let sarif = json!({
+    let mut sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -184,6 +190,24 @@ pub fn render(input: &ReportInput<'_>) -> String {
             "properties": {"cctLint": super::check_facts(input)},
         }],
     });
+    let run = &mut sarif["runs"][0];
+    if let Some(uri) = INFORMATION_URI.filter(|u| !u.is_empty()) {
+        run["tool"]["driver"]["informationUri"] = json!(uri);
+    }
+    let repository = input.repository;
+    if let Some(uri) = &repository.remote {
+        let mut entry = json!({"repositoryUri": uri});
+        if let Some(head) = &repository.head {
+            entry["revisionId"] = json!(head.commit);
+            if let Some(b) = &head.branch {
+                entry["branch"] = json!(b);
+            }
+        }
+        if repository.root_is_working_dir {
+            entry["mappedTo"] = json!({"uriBaseId": "%SRCROOT%"});
+        }
+        run["versionControlProvenance"] = json!([entry]);
+    }
     let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
     text.push('\n');
     text

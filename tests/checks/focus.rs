@@ -16,7 +16,11 @@ fn a_named_file_is_judged_with_its_folder_and_alone_reported() {
     std::fs::write(deploy.join("api.yaml"), DEPLOYMENT).expect("write");
     std::fs::write(deploy.join("pdb.yaml"), PDB).expect("write");
     // A broken sibling: not touched, so not reported.
-    std::fs::write(deploy.join("broken.yaml"), "a: [\n").expect("write");
+    std::fs::write(
+        deploy.join("broken.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\ndata: [\n",
+    )
+    .expect("write");
     let api = deploy.join("api.yaml").display().to_string();
     let findings = json_findings(&[&api]);
     let files: std::collections::BTreeSet<&str> =

@@ -12,24 +12,47 @@
 #   message:
 #     en: Final stage `{stage}` runs as `{user}` (base image `{image}`)
 #     fr: L'étape finale `{stage}` s'exécute en tant que `{user}` (image de base `{image}`)
+#   variants:
+#     unknown_user:
+#       en: Final stage `{stage}` sets no `USER`, and the default user of its base image `{image}` is not known
+#       fr: L'étape finale `{stage}` ne définit aucun `USER`, et l'utilisateur par défaut de son image de base `{image}` n'est pas connu
 #   why:
 #     en: >-
 #       EXI-ARCH-18 (alpha EX32) requires rootless images, and production refuses containers that
 #       need root. The user of the final image is the last `USER` of the final stage or of the
-#       stages it derives from through `FROM <stage>`; without any, the base image's default
-#       applies, which is root for `scratch` and for almost every base image. Only a base whose
-#       tag says `nonroot` (e.g. `gcr.io/distroless/static:nonroot`, `:debug-nonroot`) is
-#       trusted without a `USER`; `root`, `0`, `root:*` and `0:*` are root, and a `USER ${VAR}`
-#       is judged on its resolved value (a variable with no known value is not judged).
+#       stages it derives from through `FROM <stage>`; `root`, `0`, `root:*` and `0:*` are root,
+#       and a `USER ${VAR}` is judged on its resolved value (a variable with no known value is not
+#       judged). Without any `USER`, the base image's default user applies. It is root for
+#       `scratch`, for the Docker official images (`debian`, `node`, `python`...) and for the UBI
+#       base images (`ubi`, `ubi-minimal`, `ubi-micro`): the finding then says the stage runs as
+#       root. A small table lists base images known to run as a non-root user, trusted without a
+#       `USER`: a tag holding `nonroot` (distroless `:nonroot`, `:debug-nonroot`, Chainguard
+#       `:latest-nonroot`), `nginxinc/nginx-unprivileged` (uid 101), `bitnami/*` except
+#       `bitnami/minideb` (uid 1001), Chainguard `cgr.dev/chainguard/*` except `wolfi-base` and the
+#       `-dev` tags (uid 65532), the UBI language runtimes `ubi*/nodejs-*`, `python-*`, `php-*`,
+#       `ruby-*`, `perl-*`, `go-toolset`, `dotnet-*` (uid 1001) and `openjdk-*` (uid 185),
+#       `quay.io/keycloak/keycloak` (uid 1000) and .NET `chiseled` images (uid 1654). For any other
+#       base image the user is not known: the finding says so, with the same severity, since only
+#       a `USER` in the Dockerfile makes the image rootless whatever its base.
 #     fr: >-
 #       L'exigence EXI-ARCH-18 (alpha EX32) impose des images rootless, et la production refuse
 #       les conteneurs qui requièrent root. L'utilisateur de l'image finale est le dernier `USER`
-#       de l'étape finale ou des étapes dont elle dérive par `FROM <étape>` ; à défaut,
-#       l'utilisateur par défaut de l'image de base s'applique, c'est-à-dire root pour `scratch`
-#       et pour presque toutes les images de base. Seule une base dont le tag indique `nonroot`
-#       (par exemple `gcr.io/distroless/static:nonroot`, `:debug-nonroot`) est admise sans
-#       `USER` ; `root`, `0`, `root:*` et `0:*` désignent root, et un `USER ${VAR}` est jugé sur
-#       sa valeur résolue (une variable sans valeur connue n'est pas jugée).
+#       de l'étape finale ou des étapes dont elle dérive par `FROM <étape>` ; `root`, `0`,
+#       `root:*` et `0:*` désignent root, et un `USER ${VAR}` est jugé sur sa valeur résolue (une
+#       variable sans valeur connue n'est pas jugée). Sans aucun `USER`, l'utilisateur par défaut
+#       de l'image de base s'applique. C'est root pour `scratch`, pour les images officielles
+#       Docker (`debian`, `node`, `python`...) et pour les images de base UBI (`ubi`,
+#       `ubi-minimal`, `ubi-micro`) : le constat dit alors que l'étape s'exécute en root. Une
+#       petite table liste les images de base connues pour s'exécuter avec un utilisateur non
+#       root, admises sans `USER` : un tag contenant `nonroot` (distroless `:nonroot`,
+#       `:debug-nonroot`, Chainguard `:latest-nonroot`), `nginxinc/nginx-unprivileged` (uid 101),
+#       `bitnami/*` sauf `bitnami/minideb` (uid 1001), Chainguard `cgr.dev/chainguard/*` sauf
+#       `wolfi-base` et les tags `-dev` (uid 65532), les runtimes de langage UBI `ubi*/nodejs-*`,
+#       `python-*`, `php-*`, `ruby-*`, `perl-*`, `go-toolset`, `dotnet-*` (uid 1001) et
+#       `openjdk-*` (uid 185), `quay.io/keycloak/keycloak` (uid 1000) et les images .NET
+#       `chiseled` (uid 1654). Pour toute autre image de base l'utilisateur n'est pas connu : le
+#       constat le dit, avec la même sévérité, car seul un `USER` dans le Dockerfile rend l'image
+#       rootless quelle que soit sa base.
 #   remediation:
 #     en: Add `USER 1001` (a numeric non-root uid, optionally `1001:0`) as the last `USER` of the final stage, after the steps that need root.
 #     fr: Ajoutez `USER 1001` (un uid numérique non root, éventuellement `1001:0`) comme dernier `USER` de l'étape finale, après les étapes qui requièrent root.
@@ -48,12 +71,24 @@ deny contains f if {
 	}
 }
 
+# No USER, and the base image is known to run as root.
 deny contains f if {
 	count(_user_keys) == 0
-	not _nonroot_base
+	_root_base
 	f := {
 		"path": ["stages", dockerfile.final_stage_index],
 		"params": {"stage": _final_label, "user": "root", "image": _base_image},
+	}
+}
+
+# No USER, and the base image's default user is not known.
+deny contains f if {
+	count(_user_keys) == 0
+	not _root_base
+	not _nonroot_base
+	f := {
+		"path": ["stages", dockerfile.final_stage_index],
+		"params": {"stage": _final_label, "user": "root", "image": _base_image, "variant": "unknown_user"},
 	}
 }
 
@@ -100,10 +135,65 @@ _base_image := "" if {
 	not _base.scratch == true
 }
 
+_parsed := data.lib.image.parse(_base_image)
+
+_repository := lower(_parsed.repository)
+
+_tag := lower(_parsed.tag)
+
+# `scratch`, the Docker official images and the UBI base images run as root.
+_root_base if _base.scratch == true
+
+_root_base if {
+	not _base.scratch == true
+	_parsed.registry == "docker.io"
+	startswith(_repository, "library/")
+}
+
+_root_base if {
+	not _base.scratch == true
+	_parsed.registry in _redhat_registries
+	regex.match(`^ubi[0-9]+(/ubi[0-9]*(-minimal|-micro|-init)?)?$`, _repository)
+}
+
+_redhat_registries := {"registry.access.redhat.com", "registry.redhat.io"}
+
 # A base image whose tag says it runs as non-root (`nonroot`, `debug-nonroot`, `latest-nonroot`).
 _nonroot_base if {
 	not _base.scratch == true
-	tag := lower(data.lib.image.parse(_base_image).tag)
-	some token in regex.split("[-_.]", tag)
+	some token in regex.split("[-_.]", _tag)
 	token == "nonroot"
 }
+
+# The table of base images known to run as a non-root user (see `why`): registry, repository
+# pattern, and optionally a tag the image must have, a repository or a tag it must not have.
+_nonroot_base if {
+	not _base.scratch == true
+	some entry in _rootless_images
+	_parsed.registry in entry.registries
+	regex.match(entry.repository, _repository)
+	_tag_required(entry)
+	not _matches(entry, "except_repository", _repository)
+	not _matches(entry, "except_tag", _tag)
+}
+
+_tag_required(entry) if not entry.tag
+
+_tag_required(entry) if regex.match(entry.tag, _tag)
+
+_matches(entry, field, value) if regex.match(entry[field], value)
+
+_rootless_images := [
+	# uid 101
+	{"registries": {"docker.io"}, "repository": `^nginxinc/nginx-unprivileged$`},
+	# uid 1001
+	{"registries": {"docker.io"}, "repository": `^bitnami/`, "except_repository": `^bitnami/minideb$`},
+	# uid 65532; wolfi-base and the -dev variants may run as root
+	{"registries": {"cgr.dev"}, "repository": `^chainguard/`, "except_repository": `^chainguard/wolfi-base$`, "except_tag": `(^|-)dev$`},
+	# uid 1001 (185 for openjdk)
+	{"registries": _redhat_registries, "repository": `^ubi[0-9]+/(nodejs|python|php|ruby|perl|go-toolset|dotnet|openjdk)(-|$)`},
+	# uid 1000
+	{"registries": {"quay.io"}, "repository": `^keycloak/keycloak$`},
+	# uid 1654 (app)
+	{"registries": {"mcr.microsoft.com"}, "repository": `^dotnet/`, "tag": `chiseled`},
+]

@@ -36,19 +36,24 @@ package rules.dockerfile.DF002
 
 import data.lib.dockerfile
 
+# One finding per EXPOSE instruction, listing its privileged ports.
 deny contains f if {
 	some i in dockerfile.final_chain
 	stage := dockerfile.stage(i)
 	some j, inst in stage.instructions
 	inst.keyword == "EXPOSE"
-	some spec in inst.expanded
+	ports := [spec | some spec in inst.expanded; _privileged(spec)]
+	count(ports) > 0
+	f := {
+		"path": ["stages", i, "instructions", j],
+		"params": {"stage": dockerfile.stage_label(dockerfile.final_stage), "port": concat(", ", ports)},
+	}
+}
+
+_privileged(spec) if {
 	low := _low_port(spec)
 	low >= 1
 	low <= _max_port
-	f := {
-		"path": ["stages", i, "instructions", j],
-		"params": {"stage": dockerfile.stage_label(dockerfile.final_stage), "port": spec},
-	}
 }
 
 _max_port := data.params.DF002.max_privileged_port

@@ -7,25 +7,25 @@ _deny(inp) := d if {
 _f(stage, j, label, port) := {"path": ["stages", stage, "instructions", j], "params": {"stage": label, "port": port}}
 
 test_fail_port_80 if {
-	_deny(_one("nginx:1.27", [_i("EXPOSE", ["80"])])) == {_f(0, 1, "#0", "80")}
+	_deny(_one("nginx:1.27", [_i("EXPOSE", ["80"])])) == {_f(0, 1, "#1", "80")}
 }
 
 test_fail_two_ports_two_findings if {
 	inp := _one("nginx:1.27", [_i("EXPOSE", ["80/tcp"]), _run("true"), _i("EXPOSE", ["443/udp", "8443"])])
-	_deny(inp) == {_f(0, 1, "#0", "80/tcp"), _f(0, 3, "#0", "443/udp")}
+	_deny(inp) == {_f(0, 1, "#1", "80/tcp"), _f(0, 3, "#1", "443/udp")}
 }
 
 test_fail_1024_is_privileged if {
-	_deny(_one("nginx:1.27", [_i("EXPOSE", ["1024"])])) == {_f(0, 1, "#0", "1024")}
+	_deny(_one("nginx:1.27", [_i("EXPOSE", ["1024"])])) == {_f(0, 1, "#1", "1024")}
 }
 
 test_fail_range_low_end if {
-	_deny(_one("nginx:1.27", [_i("EXPOSE", ["1000-2000/tcp"])])) == {_f(0, 1, "#0", "1000-2000/tcp")}
+	_deny(_one("nginx:1.27", [_i("EXPOSE", ["1000-2000/tcp"])])) == {_f(0, 1, "#1", "1000-2000/tcp")}
 }
 
 test_fail_port_from_arg_default if {
 	expose := object.union(_i("EXPOSE", ["$PORT"]), {"expanded": ["80"]})
-	_deny(_one("nginx:1.27", [_i("ARG", ["PORT=80"]), expose])) == {_f(0, 2, "#0", "80")}
+	_deny(_one("nginx:1.27", [_i("ARG", ["PORT=80"]), expose])) == {_f(0, 2, "#1", "80")}
 }
 
 test_fail_expose_in_parent_stage if {
@@ -58,7 +58,7 @@ test_pass_threshold_param if {
 	d == set()
 	d2 := data.rules.dockerfile.DF002.deny with input as _one("nginx:1.27", [_i("EXPOSE", ["2000"])])
 		with data.params.DF002 as {"max_privileged_port": 2048}
-	d2 == {_f(0, 1, "#0", "2000")}
+	d2 == {_f(0, 1, "#1", "2000")}
 }
 
 # ---- input builders ----
@@ -84,3 +84,7 @@ _stage(index, name, image, parent, final, rest) := {
 }
 
 _one(image, rest) := {"args": [], "stages": [_stage(0, null, image, null, true, rest)]}
+
+test_fail_one_finding_per_instruction if {
+	_deny(_one("nginx:1.27", [_i("EXPOSE", ["80", "8080", "443/tcp"])])) == {_f(0, 1, "#1", "80, 443/tcp")}
+}

@@ -36,8 +36,15 @@ import data.lib.dockerfile
 
 _final_label := dockerfile.stage_label(dockerfile.final_stage)
 
-# A package manager installs an SSH server.
+# One finding per instruction, naming everything it brings in.
 deny contains f if {
+	some h in _hits
+	items := sort({x.item | some x in _hits; x.i == h.i; x.j == h.j})
+	f := {"path": ["stages", h.i, "instructions", h.j], "params": {"stage": _final_label, "item": concat(", ", items)}}
+}
+
+# A package manager installs an SSH server.
+_hits contains f if {
 	some i in dockerfile.final_chain
 	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword == "RUN"
@@ -46,21 +53,21 @@ deny contains f if {
 	regex.match(dockerfile.package_install, lseg)
 	some pkg in dockerfile.shell_tokens(lseg)
 	_ssh_package(lseg, pkg)
-	f := {"path": ["stages", i, "instructions", j], "params": {"stage": _final_label, "item": pkg}}
+	f := {"i": i, "j": j, "item": pkg}
 }
 
 # A command starts or enables an SSH daemon.
-deny contains f if {
+_hits contains f if {
 	some i in dockerfile.final_chain
 	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword in {"RUN", "CMD", "ENTRYPOINT"}
 	some seg in dockerfile.shell_segments(inst)
 	regex.match(_sshd_re, lower(seg))
-	f := {"path": ["stages", i, "instructions", j], "params": {"stage": _final_label, "item": _short(seg)}}
+	f := {"i": i, "j": j, "item": _short(seg)}
 }
 
 # Port 22 is exposed (alone or inside a range).
-deny contains f if {
+_hits contains f if {
 	some i in dockerfile.final_chain
 	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword == "EXPOSE"
@@ -70,7 +77,7 @@ deny contains f if {
 	bounds := split(port, "-")
 	_number(bounds[0]) <= 22
 	_number(bounds[count(bounds) - 1]) >= 22
-	f := {"path": ["stages", i, "instructions", j], "params": {"stage": _final_label, "item": concat(" ", ["EXPOSE", spec])}}
+	f := {"i": i, "j": j, "item": concat(" ", ["EXPOSE", spec])}
 }
 
 _sshd_re := concat("", [

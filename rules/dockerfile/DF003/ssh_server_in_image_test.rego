@@ -8,12 +8,12 @@ _f(stage, j, label, item) := {"path": ["stages", stage, "instructions", j], "par
 
 test_fail_apt_openssh_server if {
 	inp := _one("debian:12", [_run("apt-get update && apt-get install -y --no-install-recommends openssh-server=1:9.2p1-2 curl")])
-	_deny(inp) == {_f(0, 1, "#0", "openssh-server=1:9.2p1-2")}
+	_deny(inp) == {_f(0, 1, "#1", "openssh-server=1:9.2p1-2")}
 }
 
 test_fail_apk_openssh_and_dropbear_two_findings if {
 	inp := _one("alpine:3.20", [_run("apk add --no-cache openssh"), _run("apk add dropbear bash")])
-	_deny(inp) == {_f(0, 1, "#0", "openssh"), _f(0, 2, "#0", "dropbear")}
+	_deny(inp) == {_f(0, 1, "#1", "openssh"), _f(0, 2, "#1", "dropbear")}
 }
 
 test_fail_yum_and_sshd_cmd if {
@@ -23,24 +23,23 @@ test_fail_yum_and_sshd_cmd if {
 		object.union(_i("CMD", ["/usr/sbin/sshd", "-D"]), {"form": "json"}),
 	])
 	_deny(inp) == {
-		_f(0, 1, "#0", "openssh-server"),
-		_f(0, 2, "#0", "EXPOSE 22/tcp"),
-		_f(0, 3, "#0", "/usr/sbin/sshd -D"),
+		_f(0, 1, "#1", "openssh-server"),
+		_f(0, 2, "#1", "EXPOSE 22/tcp"),
+		_f(0, 3, "#1", "/usr/sbin/sshd -D"),
 	}
 }
 
-test_fail_heredoc_install_and_service_start if {
+test_fail_heredoc_install_and_service_start_one_finding_per_instruction if {
 	run := object.union(_run("<<EOF"), {"heredocs": [{"name": "EOF", "content": "set -e\napt-get install -y \\\n  openssh-server\nsystemctl enable ssh\n"}]})
 	inp := _one("ubuntu:24.04", [run, _i("ENTRYPOINT", ["service ssh start && exec app"])])
 	_deny(inp) == {
-		_f(0, 1, "#0", "openssh-server"),
-		_f(0, 1, "#0", "systemctl enable ssh"),
-		_f(0, 2, "#0", "service ssh start"),
+		_f(0, 1, "#1", "openssh-server, systemctl enable ssh"),
+		_f(0, 2, "#1", "service ssh start"),
 	}
 }
 
 test_fail_expose_range_with_22 if {
-	_deny(_one("debian:12", [_i("EXPOSE", ["20-25"])])) == {_f(0, 1, "#0", "EXPOSE 20-25")}
+	_deny(_one("debian:12", [_i("EXPOSE", ["20-25"])])) == {_f(0, 1, "#1", "EXPOSE 20-25")}
 }
 
 test_fail_installed_in_parent_stage if {

@@ -12,6 +12,10 @@
 #   message:
 #     en: Base image `{image}` of stage `{stage}` has no version tag or digest
 #     fr: L'image de base `{image}` de l'étape `{stage}` n'a ni tag de version ni digest
+#   variants:
+#     latest:
+#       en: "Base image `{image}` of stage `{stage}` is tagged `latest`, which is not a version: it names whatever was pushed last"
+#       fr: "L'image de base `{image}` de l'étape `{stage}` a le tag `latest`, qui n'est pas une version : il désigne la dernière image poussée"
 #   why:
 #     en: >-
 #       EXI-ARCH-27 requires an explicit version for every image and proscribes `latest`: a
@@ -50,7 +54,7 @@ deny contains f if {
 	not data.lib.image.pinned(image)
 	f := {
 		"path": ["stages", stage.index, "instructions", 0],
-		"params": {"image": image, "stage": dockerfile.stage_label(stage)},
+		"params": object.union({"image": image, "stage": dockerfile.stage_label(stage)}, data.lib.image.latest_variant(image)),
 	}
 }
 

@@ -6,8 +6,10 @@ _deny(inp) := d if {
 
 _f(stage, label, image) := {"path": ["stages", stage, "instructions", 0], "params": {"image": image, "stage": label}}
 
+_latest(stage, label, image) := {"path": ["stages", stage, "instructions", 0], "params": {"image": image, "stage": label, "variant": "latest"}}
+
 test_fail_no_tag if {
-	_deny(_one("nginx", [])) == {_f(0, "#0", "nginx")}
+	_deny(_one("nginx", [])) == {_f(0, "#1", "nginx")}
 }
 
 test_fail_latest_and_registry_port_two_findings if {
@@ -15,14 +17,14 @@ test_fail_latest_and_registry_port_two_findings if {
 		_stage(0, "build", "golang:latest", null, false, []),
 		_stage(1, "run", "registry.example.org:5000/team/app", null, true, []),
 	]}
-	_deny(inp) == {_f(0, "build", "golang:latest"), _f(1, "run", "registry.example.org:5000/team/app")}
+	_deny(inp) == {_latest(0, "build", "golang:latest"), _f(1, "run", "registry.example.org:5000/team/app")}
 }
 
 test_fail_arg_default_latest if {
 	inp := {"args": [{"name": "TAG", "value": "latest"}], "stages": [
 		object.union(_stage(0, null, "python:latest", null, true, []), {"from": {"image": "python:latest", "raw": "python:${TAG}", "stage": null, "scratch": false, "platform": null}}),
 	]}
-	_deny(inp) == {_f(0, "#0", "python:latest")}
+	_deny(inp) == {_latest(0, "#1", "python:latest")}
 }
 
 test_pass_version_tag_and_digest if {

@@ -6,7 +6,7 @@ _deny(inp) := d if {
 
 _f(stage, label, image) := {"path": ["stages", stage, "instructions", 0], "params": {"stage": label, "image": image}}
 
-_fires(image) if _deny(_one(image, [])) == {_f(0, "#0", image)}
+_fires(image) if _deny(_one(image, [])) == {_f(0, "#1", image)}
 
 _passes(image) if _deny(_one(image, [])) == set()
 
@@ -89,7 +89,7 @@ test_pass_param_override if {
 	d == set()
 	d2 := data.rules.dockerfile.DF005.deny with input as _one("ubuntu:lunar", [])
 		with data.params.DF005 as {"debian_rolling_tags": ["sid"], "ubuntu_non_lts_codenames": ["lunar"]}
-	d2 == {_f(0, "#0", "ubuntu:lunar")}
+	d2 == {_f(0, "#1", "ubuntu:lunar")}
 }
 
 # ---- input builders ----

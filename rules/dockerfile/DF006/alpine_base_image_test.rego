@@ -6,7 +6,7 @@ _deny(inp) := d if {
 
 _f(stage, label, image) := {"path": ["stages", stage, "instructions", 0], "params": {"stage": label, "image": image}}
 
-_fires(image) if _deny(_one(image, [])) == {_f(0, "#0", image)}
+_fires(image) if _deny(_one(image, [])) == {_f(0, "#1", image)}
 
 _passes(image) if _deny(_one(image, [])) == set()
 

@@ -41,8 +41,15 @@ import data.lib.dockerfile
 
 _final_label := dockerfile.stage_label(dockerfile.final_stage)
 
-# A command names sudo, su-exec or gosu (install, call, download...).
+# One finding per instruction, naming everything it brings in.
 deny contains f if {
+	some h in _hits
+	items := sort({x.item | some x in _hits; x.i == h.i; x.j == h.j})
+	f := {"path": ["stages", h.i, "instructions", h.j], "params": {"stage": _final_label, "tool": concat(", ", items)}}
+}
+
+# A command names sudo, su-exec or gosu (install, call, download...).
+_hits contains f if {
 	some i in dockerfile.final_chain
 	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword in {"RUN", "CMD", "ENTRYPOINT"}
@@ -51,21 +58,21 @@ deny contains f if {
 	not regex.match(dockerfile.package_removal, lseg)
 	some token in dockerfile.shell_tokens(lseg)
 	tool := _tool(token)
-	f := {"path": ["stages", i, "instructions", j], "params": {"stage": _final_label, "tool": tool}}
+	f := {"i": i, "j": j, "item": tool}
 }
 
 # A COPY or ADD brings one of them in (`COPY --from=tianon/gosu /gosu /usr/local/bin/`).
-deny contains f if {
+_hits contains f if {
 	some i in dockerfile.final_chain
 	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword in {"COPY", "ADD"}
 	some arg in inst.expanded
 	tool := _tool(lower(arg))
-	f := {"path": ["stages", i, "instructions", j], "params": {"stage": _final_label, "tool": tool}}
+	f := {"i": i, "j": j, "item": tool}
 }
 
 # A chmod sets the setuid bit.
-deny contains f if {
+_hits contains f if {
 	some i in dockerfile.final_chain
 	some j, inst in dockerfile.stage(i).instructions
 	inst.keyword == "RUN"
@@ -73,7 +80,7 @@ deny contains f if {
 	regex.match(concat("", [dockerfile.command_prefix, `([^ \t]*/)?chmod[ \t]`]), lower(seg))
 	some mode in dockerfile.shell_tokens(seg)
 	_setuid(mode)
-	f := {"path": ["stages", i, "instructions", j], "params": {"stage": _final_label, "tool": concat(" ", ["chmod", mode])}}
+	f := {"i": i, "j": j, "item": concat(" ", ["chmod", mode])}
 }
 
 # `sudo`, `/usr/local/bin/gosu`, `gosu=1.14-1`, `sudo-1.9.5`: the tool's name.

@@ -7,11 +7,11 @@ _deny(inp) := d if {
 _f(stage, j, label, tool) := {"path": ["stages", stage, "instructions", j], "params": {"stage": label, "tool": tool}}
 
 test_fail_installs if {
-	_deny(_one("debian:12", [_run("apt-get update && apt-get install -y --no-install-recommends sudo curl")])) == {_f(0, 1, "#0", "sudo")}
-	_deny(_one("alpine:3.20", [_run("apk add --no-cache su-exec=0.2-r3")])) == {_f(0, 1, "#0", "su-exec")}
-	_deny(_one("rockylinux:9", [_run("dnf install -y gosu")])) == {_f(0, 1, "#0", "gosu")}
-	_deny(_one("registry.access.redhat.com/ubi9/ubi-minimal:9.4", [_run("microdnf install -y sudo")])) == {_f(0, 1, "#0", "sudo")}
-	_deny(_one("centos:7", [_run("yum install -y sudo-1.8.23")])) == {_f(0, 1, "#0", "sudo")}
+	_deny(_one("debian:12", [_run("apt-get update && apt-get install -y --no-install-recommends sudo curl")])) == {_f(0, 1, "#1", "sudo")}
+	_deny(_one("alpine:3.20", [_run("apk add --no-cache su-exec=0.2-r3")])) == {_f(0, 1, "#1", "su-exec")}
+	_deny(_one("rockylinux:9", [_run("dnf install -y gosu")])) == {_f(0, 1, "#1", "gosu")}
+	_deny(_one("registry.access.redhat.com/ubi9/ubi-minimal:9.4", [_run("microdnf install -y sudo")])) == {_f(0, 1, "#1", "sudo")}
+	_deny(_one("centos:7", [_run("yum install -y sudo-1.8.23")])) == {_f(0, 1, "#1", "sudo")}
 }
 
 test_fail_setuid_and_gosu_two_findings if {
@@ -21,10 +21,9 @@ test_fail_setuid_and_gosu_two_findings if {
 		object.union(_i("ENTRYPOINT", ["gosu", "app", "/docker-entrypoint.sh"]), {"form": "json"}),
 	])
 	_deny(inp) == {
-		_f(0, 1, "#0", "chmod u+s"),
-		_f(0, 2, "#0", "chmod 4755"),
-		_f(0, 2, "#0", "chmod +s"),
-		_f(0, 3, "#0", "gosu"),
+		_f(0, 1, "#1", "chmod u+s"),
+		_f(0, 2, "#1", "chmod +s, chmod 4755"),
+		_f(0, 3, "#1", "gosu"),
 	}
 }
 
@@ -33,12 +32,12 @@ test_fail_download_and_copy if {
 		_run("curl -fsSL -o /usr/local/bin/gosu https://github.com/tianon/gosu/releases/download/1.17/gosu-amd64 && chmod +x /usr/local/bin/gosu"),
 		_i("COPY", ["--from=tianon/gosu:1.17", "/gosu", "/usr/local/bin/"]),
 	])
-	_deny(inp) == {_f(0, 1, "#0", "gosu"), _f(0, 2, "#0", "gosu")}
+	_deny(inp) == {_f(0, 1, "#1", "gosu"), _f(0, 2, "#1", "gosu")}
 }
 
 test_fail_heredoc_body if {
 	run := object.union(_run("<<EOF"), {"heredocs": [{"name": "EOF", "content": "set -eux\napt-get install -y \\\n  sudo\necho 'app ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/app\n"}]})
-	_deny(_one("ubuntu:24.04", [run])) == {_f(0, 1, "#0", "sudo")}
+	_deny(_one("ubuntu:24.04", [run])) == {_f(0, 1, "#1", "sudo")}
 }
 
 test_fail_in_parent_stage if {

@@ -4,7 +4,7 @@ _deny(inp) := d if {
 	d := data.rules.dockerfile.DF009.deny with input as inp
 }
 
-_f(j, command) := {"path": ["stages", 0, "instructions", j], "params": {"stage": "#0", "command": command}}
+_f(j, command) := {"path": ["stages", 0, "instructions", j], "params": {"stage": "#1", "command": command}}
 
 _fires(cmd, command) if _deny(_one("debian:12", [_run(cmd)])) == {_f(1, command)}
 

@@ -14,6 +14,10 @@
 #   message:
 #     en: "Image `{image}` of container `{container}` has no version tag or digest"
 #     fr: "L'image `{image}` du conteneur `{container}` n'a ni tag de version ni digest"
+#   variants:
+#     latest:
+#       en: "Image `{image}` of container `{container}` is tagged `latest`, which is not a version: it names whatever was pushed last"
+#       fr: "L'image `{image}` du conteneur `{container}` a le tag `latest`, qui n'est pas une version : il désigne la dernière image poussée"
 #   why:
 #     en: >-
 #       EXI-ARCH-27 requires an explicit version for every image and forbids `latest`; the
@@ -51,6 +55,6 @@ deny contains f if {
 	not data.lib.image.pinned(image)
 	f := {
 		"path": array.concat(c.path, ["image"]),
-		"params": {"image": image, "container": data.lib.k8s.container_name(c.container)},
+		"params": object.union({"image": image, "container": data.lib.k8s.container_name(c.container)}, data.lib.image.latest_variant(image)),
 	}
 }

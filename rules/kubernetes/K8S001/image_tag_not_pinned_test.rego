@@ -12,7 +12,7 @@ test_fail_no_tag if {
 }
 
 test_fail_latest_tag if {
-	data.rules.kubernetes.K8S001.deny == {{"path": _image_path(0), "params": {"image": "nginx:latest", "container": "web"}}} with input as _deploy({"containers": [{"name": "web", "image": "nginx:latest"}]})
+	data.rules.kubernetes.K8S001.deny == {{"path": _image_path(0), "params": {"image": "nginx:latest", "container": "web", "variant": "latest"}}} with input as _deploy({"containers": [{"name": "web", "image": "nginx:latest"}]})
 }
 
 test_fail_registry_port_without_tag if {
@@ -21,7 +21,7 @@ test_fail_registry_port_without_tag if {
 
 test_fail_two_containers_and_init if {
 	data.rules.kubernetes.K8S001.deny == {
-		{"path": _image_path(0), "params": {"image": "nginx:latest", "container": "web"}},
+		{"path": _image_path(0), "params": {"image": "nginx:latest", "container": "web", "variant": "latest"}},
 		{"path": _image_path(1), "params": {"image": "ghcr.io/org/sidecar", "container": "sidecar"}},
 		{"path": ["spec", "template", "spec", "initContainers", 0, "image"], "params": {"image": "busybox", "container": "wait"}},
 	} with input as _deploy({
@@ -44,7 +44,7 @@ test_fail_cronjob if {
 
 test_fail_pod_unnamed_container if {
 	pod := {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"image": "redis:latest"}]}}
-	data.rules.kubernetes.K8S001.deny == {{"path": ["spec", "containers", 0, "image"], "params": {"image": "redis:latest", "container": ""}}} with input as pod
+	data.rules.kubernetes.K8S001.deny == {{"path": ["spec", "containers", 0, "image"], "params": {"image": "redis:latest", "container": "", "variant": "latest"}}} with input as pod
 }
 
 test_pass_version_tags if {

@@ -11,8 +11,8 @@
 #     kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig]
 #   title_fr: Le securityContext impose un utilisateur, un groupe ou une capability
 #   message:
-#     en: "Security context imposes `{field}: {value}`"
-#     fr: "Le securityContext impose `{field}: {value}`"
+#     en: "Security context `{context}` imposes {settings}"
+#     fr: "Le securityContext `{context}` impose {settings}"
 #   why:
 #     en: >-
 #       EXI-ARCH-26 forbids deployments from imposing security-context elements such as
@@ -20,7 +20,9 @@
 #       random UID and its own group range, so a fixed identity either conflicts with the
 #       platform's security constraints or makes the image depend on a UID it will not get. The
 #       rule reports, at pod and container level, `runAsUser`, `runAsGroup`, `fsGroup`, a
-#       non-empty `supplementalGroups` and a non-empty `capabilities.add`. Settings that only
+#       non-empty `supplementalGroups` and a non-empty `capabilities.add`, once per
+#       `securityContext` block: the finding lists every imposed setting of the block and
+#       points at the block (at the setting itself when it is the only one). Settings that only
 #       restrict the container and match the platform's restricted profile are tolerated:
 #       `runAsNonRoot: true`, `allowPrivilegeEscalation: false`, `readOnlyRootFilesystem`,
 #       `capabilities.drop` and `seccompProfile`. Privileged settings (root, privileged mode,
@@ -32,7 +34,9 @@
 #       qu'une identité figée entre en conflit avec les contraintes de sécurité de la plateforme
 #       ou rend l'image dépendante d'un UID qu'elle n'obtiendra pas. La règle signale, au niveau
 #       du pod et du conteneur, `runAsUser`, `runAsGroup`, `fsGroup`, un `supplementalGroups` non
-#       vide et un `capabilities.add` non vide. Les réglages qui ne font que restreindre le
+#       vide et un `capabilities.add` non vide, une fois par bloc `securityContext` : le constat
+#       liste tous les réglages imposés du bloc et pointe sur le bloc (sur le réglage lui-même
+#       quand il est le seul). Les réglages qui ne font que restreindre le
 #       conteneur et correspondent au profil restreint de la plateforme sont tolérés :
 #       `runAsNonRoot: true`, `allowPrivilegeEscalation: false`, `readOnlyRootFilesystem`,
 #       `capabilities.drop` et `seccompProfile`. Les réglages privilégiés (root, mode privilégié,
@@ -47,32 +51,30 @@
 #       groupe 0 et modifiables par le groupe).
 package rules.kubernetes.K8S003
 
-# Pod-level settings.
+# One finding per securityContext block, listing what it imposes.
 deny contains f if {
 	base := data.lib.k8s.pod_security_context_path
 	sc := object.get(input, base, null)
 	is_object(sc)
-	some key in ["runAsUser", "runAsGroup", "fsGroup", "supplementalGroups"]
-	_imposed(sc[key])
-	f := _finding(array.concat(base, [key]), sc[key])
+	imposed := [[[key], sc[key]] |
+		some key in ["runAsUser", "runAsGroup", "fsGroup", "supplementalGroups"]
+		_imposed(sc[key])
+	]
+	count(imposed) > 0
+	f := _finding(base, imposed)
 }
 
-# Container-level identity.
 deny contains f if {
 	some c in data.lib.k8s.containers
 	sc := c.container.securityContext
 	is_object(sc)
-	some key in ["runAsUser", "runAsGroup"]
-	_imposed(sc[key])
-	f := _finding(array.concat(c.path, ["securityContext", key]), sc[key])
-}
-
-# Container-level added capabilities.
-deny contains f if {
-	some c in data.lib.k8s.containers
-	add := c.container.securityContext.capabilities.add
-	_imposed(add)
-	f := _finding(array.concat(c.path, ["securityContext", "capabilities", "add"]), add)
+	identity := [[[key], sc[key]] |
+		some key in ["runAsUser", "runAsGroup"]
+		_imposed(sc[key])
+	]
+	imposed := array.concat(identity, _added(object.get(sc, ["capabilities", "add"], null)))
+	count(imposed) > 0
+	f := _finding(array.concat(c.path, ["securityContext"]), imposed)
 }
 
 _imposed(v) if {
@@ -80,14 +82,31 @@ _imposed(v) if {
 	not is_array(v)
 }
 
+# Two functions rather than a comprehension over the optional value: with the comprehension,
+# regorus's VM lost the findings of blocks without `capabilities.add` (the back-end test).
+_added(add) := [[["capabilities", "add"], add]] if _imposed(add)
+
+_added(add) := [] if not _imposed(add)
+
 _imposed(v) if {
 	is_array(v)
 	count(v) > 0
 }
 
-_finding(path, value) := {"path": path, "params": {"field": _field(path), "value": _text(value)}}
+# Located on the block, or on the setting when it is the block's only one.
+_finding(block, imposed) := {
+	"path": _location(block, imposed),
+	"params": {
+		"context": _field(block),
+		"settings": concat(", ", [sprintf("`%s: %s`", [concat(".", pair[0]), _text(pair[1])]) | some pair in imposed]),
+	},
+}
 
-# `spec.template.spec.containers[0].securityContext.runAsUser`, as the API server writes it.
+_location(block, imposed) := array.concat(block, imposed[0][0]) if count(imposed) == 1
+
+_location(block, imposed) := block if count(imposed) > 1
+
+# `spec.template.spec.containers[0].securityContext`, as the API server writes it.
 _field(path) := concat("", [_segment(i, p) | some i, p in path])
 
 _segment(0, p) := p if is_string(p)

@@ -11,8 +11,8 @@
 #     kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig]
 #   title_fr: Le pod ou le conteneur obtient les droits root ou une élévation de privilèges
 #   message:
-#     en: "`{field}: {value}` grants privileges a rootless container must not have"
-#     fr: "`{field}: {value}` accorde des privilèges qu'un conteneur rootless ne doit pas avoir"
+#     en: "`{context}` grants privileges a rootless container must not have: {settings}"
+#     fr: "`{context}` accorde des privilèges qu'un conteneur rootless ne doit pas avoir : {settings}"
 #   why:
 #     en: >-
 #       EXI-ARCH-18 (alpha EX32) requires containers that run rootless and need no privilege
@@ -22,7 +22,10 @@
 #       `hostIPC: true` on the pod, and every dangerous capability in `capabilities.add`
 #       (`SYS_ADMIN`, `NET_ADMIN`, `ALL`, `SYS_PTRACE`, `NET_RAW`, `SYS_MODULE`,
 #       `DAC_READ_SEARCH`... compared without case and with or without the `CAP_` prefix; the list
-#       is the `dangerous_capabilities` parameter). `allowPrivilegeEscalation: false` and
+#       is the `dangerous_capabilities` parameter). One finding per place lists all its settings:
+#       per security context (pod or container; located on the block, or on the setting when it
+#       is the only one) and per pod for the host namespaces (located on the first one).
+#       `allowPrivilegeEscalation: false` and
 #       `runAsNonRoot: true` are what the platform expects. Imposing any user, group or capability
 #       is also reported, as a warning, by K8S003.
 #     fr: >-
@@ -33,7 +36,10 @@
 #       `hostIPC: true` sur le pod, et chaque capability dangereuse de `capabilities.add`
 #       (`SYS_ADMIN`, `NET_ADMIN`, `ALL`, `SYS_PTRACE`, `NET_RAW`, `SYS_MODULE`,
 #       `DAC_READ_SEARCH`... comparées sans tenir compte de la casse, avec ou sans le préfixe
-#       `CAP_` ; la liste est le paramètre `dangerous_capabilities`).
+#       `CAP_` ; la liste est le paramètre `dangerous_capabilities`). Un constat par endroit
+#       liste tous ses réglages : par securityContext (du pod ou du conteneur ; placé sur le bloc,
+#       ou sur le réglage quand il est le seul) et par pod pour les espaces de noms de l'hôte
+#       (placé sur le premier).
 #       `allowPrivilegeEscalation: false` et `runAsNonRoot: true` sont ce qu'attend la plateforme.
 #       Imposer un utilisateur, un groupe ou une capability est aussi signalé, en avertissement,
 #       par K8S003.
@@ -56,11 +62,12 @@ _dangerous := {_cap(c) | some c in data.params.K8S004.dangerous_capabilities; is
 # `cap_sys_admin`, `CAP_SYS_ADMIN` and `SYS_ADMIN` name the same capability.
 _cap(name) := trim_prefix(upper(trim_space(name)), "CAP_")
 
-# Host namespaces of the pod.
+# Host namespaces of the pod, one finding located on the first.
 deny contains f if {
-	some key in ["hostNetwork", "hostPID", "hostIPC"]
-	data.lib.k8s.pod_spec[key] == true
-	f := _finding(array.concat(data.lib.k8s.pod_spec_path, [key]), true)
+	base := data.lib.k8s.pod_spec_path
+	imposed := [[[key], "true"] | some key in ["hostNetwork", "hostPID", "hostIPC"]; data.lib.k8s.pod_spec[key] == true]
+	count(imposed) > 0
+	f := _finding(base, array.concat(base, imposed[0][0]), imposed)
 }
 
 # Root identity in the pod security context.
@@ -68,37 +75,51 @@ deny contains f if {
 	base := data.lib.k8s.pod_security_context_path
 	sc := object.get(input, base, null)
 	is_object(sc)
-	some key, value in _root_settings
-	sc[key] == value
-	f := _finding(array.concat(base, [key]), value)
+	imposed := [[[key], sprintf("%v", [value])] | some key in ["runAsNonRoot", "runAsUser"]; value := _root_settings[key]; sc[key] == value]
+	count(imposed) > 0
+	f := _finding(base, _location(base, imposed), imposed)
 }
 
-# Root identity and privileges in a container security context.
+# Root identity, privileges and dangerous added capabilities in a container security context.
 deny contains f if {
 	some c in data.lib.k8s.containers
 	sc := c.container.securityContext
 	is_object(sc)
-	some key, value in _container_settings
-	sc[key] == value
-	f := _finding(array.concat(c.path, ["securityContext", key]), value)
+	base := array.concat(c.path, ["securityContext"])
+	settings := [[[key], sprintf("%v", [value])] |
+		some key in ["privileged", "allowPrivilegeEscalation", "runAsNonRoot", "runAsUser"]
+		value := _container_settings[key]
+		sc[key] == value
+	]
+	caps := [[["capabilities", "add", i], cap] | some i, cap in _added(sc); is_string(cap); _cap(cap) in _dangerous]
+	imposed := array.concat(settings, caps)
+	count(imposed) > 0
+	f := _finding(base, _location(base, imposed), imposed)
 }
 
-# Dangerous added capabilities, one finding per list item.
-deny contains f if {
-	some c in data.lib.k8s.containers
-	add := c.container.securityContext.capabilities.add
+_added(sc) := add if {
+	add := object.get(sc, ["capabilities", "add"], [])
 	is_array(add)
-	some i, cap in add
-	is_string(cap)
-	_cap(cap) in _dangerous
-	f := _finding(array.concat(c.path, ["securityContext", "capabilities", "add", i]), cap)
 }
+
+_added(sc) := [] if not is_array(object.get(sc, ["capabilities", "add"], []))
+
+_location(base, imposed) := array.concat(base, imposed[0][0]) if count(imposed) == 1
+
+_location(base, imposed) := base if count(imposed) > 1
+
+_finding(base, path, imposed) := {"path": path, "params": {
+	"context": _field(base),
+	"settings": concat(", ", [_setting(pair) | some pair in imposed]),
+}}
+
+_setting(pair) := sprintf("capability `%s`", [pair[1]]) if pair[0][0] == "capabilities"
+
+_setting(pair) := sprintf("`%s: %s`", [pair[0][0], pair[1]]) if pair[0][0] != "capabilities"
 
 _root_settings := {"runAsNonRoot": false, "runAsUser": 0}
 
 _container_settings := object.union(_root_settings, {"privileged": true, "allowPrivilegeEscalation": true})
-
-_finding(path, value) := {"path": path, "params": {"field": _field(path), "value": sprintf("%v", [value])}}
 
 # `spec.template.spec.containers[0].securityContext.privileged`, as the API server writes it.
 _field(path) := concat("", [_segment(i, p) | some i, p in path])

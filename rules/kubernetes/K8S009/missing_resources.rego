@@ -22,10 +22,10 @@
 #       scheduler place pods without overcommitting nodes, limits keep one pod from starving its
 #       neighbours. Every container is checked, init containers included (ephemeral containers
 #       cannot take resources). Kubernetes copies limits into missing requests only on bare
-#       Pods, not on the templates the policy checks, so all four values must be written. The
-#       finding lands on the deepest block that exists: the container when it has no
-#       `resources`, `resources` when `requests` or `limits` is missing, `requests` or `limits`
-#       when it lacks `cpu` or `memory`.
+#       Pods, not on the templates the policy checks, so all four values must be written. One
+#       finding per container lists every missing value; it lands on the container when it has
+#       no `resources`, on `requests` or `limits` when only that section lacks values, and on
+#       `resources` otherwise.
 #     fr: >-
 #       La politique `need-containers-ressources` de la plateforme refuse en production tout
 #       conteneur sans `requests.cpu`, `requests.memory`, `limits.cpu` et `limits.memory`, et
@@ -35,9 +35,9 @@
 #       conteneurs sont vérifiés, conteneurs init compris (les conteneurs éphémères ne prennent
 #       pas de ressources). Kubernetes ne recopie les limits dans les requests manquantes que sur
 #       les Pods nus, pas sur les modèles que vérifie la politique : les quatre valeurs doivent
-#       être écrites. Le constat porte sur le bloc existant le plus profond : le conteneur s'il
-#       n'a pas de `resources`, `resources` s'il manque `requests` ou `limits`, `requests` ou
-#       `limits` s'il y manque `cpu` ou `memory`.
+#       être écrites. Un constat par conteneur liste toutes les valeurs manquantes ; il porte sur
+#       le conteneur s'il n'a pas de `resources`, sur `requests` ou `limits` quand seule cette
+#       section est incomplète, et sur `resources` sinon.
 #   remediation:
 #     en: >-
 #       Write the four values measured for the container, e.g. `resources: {requests: {cpu:
@@ -66,26 +66,36 @@ deny contains f if {
 	f := _finding(c.path, c.container, _all)
 }
 
-# `resources` without `requests` or without `limits`.
+# `resources` incomplete: one finding per container listing every missing value, on the
+# section that lacks them when only one does, else on `resources`.
 deny contains f if {
 	some c in _containers
 	r := c.container.resources
 	is_object(r)
-	missing := [concat(".", [s, x]) | some s in _sections; not is_object(r[s]); some x in _resources]
+	missing := [m | some m in _all; not _has(r, m)]
 	count(missing) > 0
-	f := _finding(array.concat(c.path, ["resources"]), c.container, missing)
+	sections := {split(m, ".")[0] | some m in missing}
+	f := _finding(_location(c.path, r, sections), c.container, missing)
 }
 
-# `requests` or `limits` without `cpu` or `memory`.
-deny contains f if {
-	some c in _containers
-	some s in _sections
-	section := c.container.resources[s]
-	is_object(section)
-	missing := [concat(".", [s, x]) | some x in _resources; not _set(section[x])]
-	count(missing) > 0
-	f := _finding(array.concat(c.path, ["resources", s]), c.container, missing)
+_has(r, m) if {
+	parts := split(m, ".")
+	_set(r[parts[0]][parts[1]])
 }
+
+_location(path, r, sections) := array.concat(path, ["resources", s]) if {
+	count(sections) == 1
+	some s in sections
+	is_object(r[s])
+}
+
+_location(path, r, sections) := array.concat(path, ["resources"]) if {
+	count(sections) == 1
+	some s in sections
+	not is_object(r[s])
+}
+
+_location(path, _, sections) := array.concat(path, ["resources"]) if count(sections) > 1
 
 _set(v) if {
 	v != null

@@ -12,8 +12,12 @@
 #     kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig]
 #   title_fr: Le pod n'a pas les labels app, env et tier de la plateforme
 #   message:
-#     en: "Pod labels `{labels}` do not meet the platform's label check (expected: {expected})"
-#     fr: "Les labels de pod `{labels}` ne satisfont pas le contrôle de labels de la plateforme (attendu : {expected})"
+#     en: "Pod label `{labels}` has a value the platform's label check refuses (allowed: {expected})"
+#     fr: "Le label de pod `{labels}` a une valeur que le contrôle de labels de la plateforme refuse (valeurs admises : {expected})"
+#   variants:
+#     missing:
+#       en: "Pod lacks the labels {labels} required by the platform (required: {expected})"
+#       fr: "Il manque au pod les labels {labels} exigés par la plateforme (exigés : {expected})"
 #   why:
 #     en: >-
 #       The platform's `check-labels` policy refuses in production a pod that does not carry the
@@ -80,7 +84,7 @@ _present(name) if {
 deny contains f if {
 	data.lib.k8s.is_workload
 	count(_missing) > 0
-	f := {"path": _missing_location, "params": {"labels": concat(", ", _missing), "expected": concat(", ", _required)}}
+	f := {"path": _missing_location, "params": {"labels": _quoted(_missing), "expected": _quoted(_required), "variant": "missing"}}
 }
 
 # A label whose value is outside its allowed list.
@@ -101,6 +105,8 @@ _missing_location := _labels_path if {
 } else := _meta_path if {
 	is_object(object.get(input, _meta_path, null))
 } else := array.slice(_meta_path, 0, count(_meta_path) - 1)
+
+_quoted(names) := concat(", ", [sprintf("`%s`", [n]) | some n in names])
 
 _text(v) := v if is_string(v)
 

@@ -70,3 +70,46 @@ test_fail_custom_prefixes if {
 	} with input as _deploy(cs, [])
 		with data.params.K8S020 as {"allowed_prefixes": ["harbor.apps.dso.interieur.gouv.fr/team"]}
 }
+
+_defaults := {"allowed_prefixes": ["docker.io/", "harbor.io/", "registry.redhat.io/", "quay.io/", "bitnami/", "ghcr.io/", "harbor.apps.*.numerique-interieur.com/"]}
+
+test_pass_offer_harbor_hosts_by_pattern if {
+	cs := [
+		{"name": "a", "image": "harbor.apps.c6.numerique-interieur.com/mi-tuto/app:master"},
+		{"name": "b", "image": "harbor.apps.dso.numerique-interieur.com/console/api:9.1.0"},
+		{"name": "c", "image": "HARBOR.apps.Dso.numerique-interieur.com/console/web:9.1.0"},
+	]
+	data.rules.kubernetes.K8S020.deny == set() with input as _deploy(cs, [])
+		with data.params.K8S020 as _defaults
+}
+
+test_fail_pattern_matches_exactly_one_label if {
+	cs := [
+		{"name": "a", "image": "harbor.apps.numerique-interieur.com/team/app:1.0"},
+		{"name": "b", "image": "harbor.apps.a.b.numerique-interieur.com/team/app:1.0"},
+		{"name": "c", "image": "harbor.apps.c6.numerique-interieur.com.evil.example/team/app:1.0"},
+		{"name": "d", "image": "harbor.apps.x/y.numerique-interieur.com/app:1.0"},
+	]
+	data.rules.kubernetes.K8S020.deny == {
+		_f(["spec", "template", "spec", "containers", 0, "image"], "harbor.apps.numerique-interieur.com/team/app:1.0", "a", "harbor.apps.numerique-interieur.com"),
+		_f(["spec", "template", "spec", "containers", 1, "image"], "harbor.apps.a.b.numerique-interieur.com/team/app:1.0", "b", "harbor.apps.a.b.numerique-interieur.com"),
+		_f(["spec", "template", "spec", "containers", 2, "image"], "harbor.apps.c6.numerique-interieur.com.evil.example/team/app:1.0", "c", "harbor.apps.c6.numerique-interieur.com.evil.example"),
+		_f(["spec", "template", "spec", "containers", 3, "image"], "harbor.apps.x/y.numerique-interieur.com/app:1.0", "d", "harbor.apps.x"),
+	} with input as _deploy(cs, [])
+		with data.params.K8S020 as _defaults
+}
+
+test_pattern_with_repository_and_regex_characters if {
+	cs := [
+		{"name": "a", "image": "registry.example.com/team-a/app:1.0"},
+		{"name": "b", "image": "registry.example.com/team-a/sub/app:1.0"},
+		{"name": "c", "image": "registryxexample.com/team-a/app:1.0"},
+		{"name": "d", "image": "aab.example/app:1"},
+	]
+	data.rules.kubernetes.K8S020.deny == {
+		_f(["spec", "template", "spec", "containers", 1, "image"], "registry.example.com/team-a/sub/app:1.0", "b", "registry.example.com"),
+		_f(["spec", "template", "spec", "containers", 2, "image"], "registryxexample.com/team-a/app:1.0", "c", "registryxexample.com"),
+		_f(["spec", "template", "spec", "containers", 3, "image"], "aab.example/app:1", "d", "aab.example"),
+	} with input as _deploy(cs, [])
+		with data.params.K8S020 as {"allowed_prefixes": ["registry.example.com/*/app", "a+b.example/*"]}
+}
