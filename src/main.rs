@@ -117,6 +117,9 @@ enum Command {
         /// Kubernetes version for `.Capabilities.KubeVersion` when rendering charts.
         #[arg(long)]
         kube_version: Option<String>,
+        /// A chart dependency found nowhere offline is an error (LNT016), not a warning.
+        #[arg(long)]
+        require_dependencies: bool,
         /// Requirement ids the reports lead with and count by (default: the config's
         /// `framework`, else beta-2024).
         #[arg(long, value_enum)]
@@ -330,6 +333,7 @@ fn refused_inline(catalog: &Catalog, d: &Derogation) -> Finding {
         suppression: None,
         in_baseline: false,
         value_set: None,
+        value_sets: Vec::new(),
         related: Vec::new(),
     }
     .with_fingerprint()
@@ -372,6 +376,7 @@ fn main() -> ExitCode {
             values,
             set,
             kube_version,
+            require_dependencies,
             framework,
         } => {
             let baseline = match baseline.as_deref().map(read_baseline).transpose() {
@@ -480,6 +485,7 @@ fn main() -> ExitCode {
             if kube_version.is_some() {
                 helm.kube_version = kube_version;
             }
+            helm.require_dependencies |= require_dependencies;
             let defaults = ScanOptions::default();
             let options = ScanOptions {
                 helm,
@@ -541,6 +547,7 @@ fn main() -> ExitCode {
                     gate: threshold,
                     objects: &result.objects,
                     roots: &paths,
+                    charts: &result.charts,
                 };
                 // The JSON report is streamed: on large scans it is the biggest thing in memory.
                 let write = |out: &mut dyn Write| -> std::io::Result<()> {
@@ -622,10 +629,25 @@ fn main() -> ExitCode {
                 kube_version,
                 values_files: values,
                 set,
-                api_versions: Vec::new(),
+                // As Helm's engine (and `helm lint`): without a dependency found nowhere.
+                dependencies: std::sync::Arc::new(cct_lint::render::chart::DependencySearch {
+                    allow_missing: true,
+                    ..Default::default()
+                }),
+                ..cct_lint::render::RenderOptions::default()
             };
             match cct_lint::render::render_chart(&chart, &options) {
                 Ok(rendered) => {
+                    for d in rendered
+                        .dependencies
+                        .iter()
+                        .filter(|d| d.resolved.is_none())
+                    {
+                        eprintln!(
+                            "cct-lint: warning: {}: dependency `{}` not in charts/: rendered without it (vendor it with `helm dependency build`)",
+                            d.chart, d.name
+                        );
+                    }
                     let text = if json {
                         let map: serde_json::Map<String, serde_json::Value> = rendered
                             .templates

@@ -145,6 +145,7 @@ mod tests {
             suppression: None,
             in_baseline: false,
             value_set: None,
+            value_sets: Vec::new(),
             related: Vec::new(),
         }
     }
@@ -168,6 +169,7 @@ mod tests {
             gate: Some(Severity::Error),
             objects: &[],
             roots: &[],
+            charts: &[],
         };
         let issues: Vec<serde_json::Value> =
             serde_json::from_str(&render(&input)).expect("JSON array");

@@ -40,6 +40,8 @@ pub struct ReportInput<'a> {
     pub objects: &'a [ObjectSeen],
     /// The paths given to `check` (where the audit report looks for evidence files).
     pub roots: &'a [std::path::PathBuf],
+    /// How each chart rendered with each value set.
+    pub charts: &'a [crate::chart_scan::ChartCoverage],
 }
 
 impl ReportInput<'_> {
