@@ -67,6 +67,9 @@ pub enum ChartStatus {
     Rendered,
     /// Rendered without some dependency (listed in `missing`).
     RenderedWithoutDependencies,
+    /// Did not render without its missing dependencies; rendered with other versions of them
+    /// found offline (the `resolved` entries with `satisfies: false`).
+    RenderedWithOtherVersions,
     /// Did not render (`reason`); nothing of it was checked but its sources.
     NotRendered,
     /// A library chart: renders nothing of its own, checked through the charts using it.
@@ -78,6 +81,7 @@ impl ChartStatus {
         match self {
             ChartStatus::Rendered => "rendered",
             ChartStatus::RenderedWithoutDependencies => "rendered_without_dependencies",
+            ChartStatus::RenderedWithOtherVersions => "rendered_with_other_versions",
             ChartStatus::NotRendered => "not_rendered",
             ChartStatus::Library => "library",
         }
@@ -97,6 +101,8 @@ pub struct CoveredDependency {
     pub source: &'static str,
     /// Chart directory or archive (display path).
     pub path: String,
+    /// `version` satisfies `constraint` (false: another version, see LNT018).
+    pub satisfies: bool,
 }
 
 /// Settings of one chart directory.
@@ -642,6 +648,7 @@ pub(crate) fn prepare(
         tree,
         folders,
         allow_missing: true,
+        other_versions: false,
     });
     let apps = crate::argo::applications(discovery, catalog, options);
     for (chart, set) in apps.sets {
@@ -767,7 +774,9 @@ pub(crate) fn scan_chart(
                 dependencies: options.helm.dependency_search.clone(),
             };
             let set_name = set.map(|s| s.name.clone());
-            match render::render_chart(&target.path, &render_options) {
+            let rendered = render::render_chart(&target.path, &render_options)
+                .or_else(|error| with_other_versions(target, &render_options, error));
+            match rendered {
                 Ok(rendered) => {
                     outcome.findings.extend(missing_dependency_findings(
                         target,
@@ -965,11 +974,9 @@ fn check_rendered(
             );
         }
     }
-    let name = match &set_name {
-        Some(set) => format!("{} [{}]", target.display, set),
-        None => target.display.clone(),
-    };
-    outcome.own_bundles.push((name, members));
+    // Named after the chart alone: the value set is on each finding, and a bundle finding
+    // identical under several sets is then one finding listing them.
+    outcome.own_bundles.push((target.display.clone(), members));
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1050,6 +1057,36 @@ fn check_document(
     }
 }
 
+/// A chart that does not render without its missing dependencies is rendered again with the
+/// highest version of each found offline, when some exists (stated by LNT018 and the
+/// coverage); otherwise the first error stands.
+fn with_other_versions(
+    target: &Target,
+    options: &RenderOptions,
+    error: render::ChartError,
+) -> Result<render::RenderedChart, render::ChartError> {
+    if error.missing.is_empty() || options.dependencies.other_versions {
+        return Err(error);
+    }
+    let mut search = (*options.dependencies).clone();
+    search.other_versions = true;
+    let again = RenderOptions {
+        dependencies: Arc::new(search),
+        ..options.clone()
+    };
+    match render::render_chart(&target.path, &again) {
+        Ok(rendered)
+            if rendered
+                .dependencies
+                .iter()
+                .any(|d| d.resolved.as_ref().is_some_and(|r| !r.satisfies)) =>
+        {
+            Ok(rendered)
+        }
+        _ => Err(error),
+    }
+}
+
 /// The coverage of one render: `reason` is the render error when it failed.
 fn coverage(
     target: &Target,
@@ -1075,15 +1112,18 @@ fn coverage(
                 version: r.version.clone(),
                 source: r.source.as_str(),
                 path: display_in_chart(target, &r.path),
+                satisfies: r.satisfies,
             })
         })
         .collect();
     resolved.sort();
     resolved.dedup();
+    let substituted = resolved.iter().any(|d| !d.satisfies);
     let status = match (&reason, missing.is_empty()) {
         (Some(_), _) => ChartStatus::NotRendered,
-        (None, true) => ChartStatus::Rendered,
         (None, false) => ChartStatus::RenderedWithoutDependencies,
+        (None, true) if substituted => ChartStatus::RenderedWithOtherVersions,
+        (None, true) => ChartStatus::Rendered,
     };
     ChartCoverage {
         chart_dir: target.display.clone(),
@@ -1095,8 +1135,9 @@ fn coverage(
     }
 }
 
-/// LNT016 for each enabled dependency found nowhere, at its entry in Chart.yaml (or
-/// requirements.yaml): a warning, an error with `require_dependencies`.
+/// LNT016 for each enabled dependency found nowhere, LNT018 for each taken in a version
+/// outside its constraint, at its entry in Chart.yaml (or requirements.yaml): warnings, errors
+/// with `require_dependencies`.
 fn missing_dependency_findings(
     target: &Target,
     dependencies: &[render::chart::DependencyReport],
@@ -1105,7 +1146,14 @@ fn missing_dependency_findings(
     options: &ScanOptions,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    for d in dependencies.iter().filter(|d| d.resolved.is_none()) {
+    for d in dependencies {
+        let other = match &d.resolved {
+            None => None,
+            Some(r) if !r.satisfies && r.source != render::chart::DependencySource::Vendored => {
+                Some(r)
+            }
+            Some(_) => continue,
+        };
         let display = display_in_chart(target, &d.file);
         let text = std::fs::read_to_string(&d.file).unwrap_or_default();
         let lines: Vec<&str> = text.split('\n').collect();
@@ -1125,12 +1173,20 @@ fn missing_dependency_findings(
         } else {
             d.version.clone()
         };
-        let params = BTreeMap::from([
+        let mut params = BTreeMap::from([
             ("chart".to_string(), chart),
             ("dependency".to_string(), d.name.clone()),
             ("version".to_string(), version),
         ]);
-        let mut finding = ctx.finding("LNT016", span, Vec::new(), params);
+        let rule = match other {
+            None => "LNT016",
+            Some(r) => {
+                params.insert("used".to_string(), r.version.clone());
+                params.insert("path".to_string(), display_in_chart(target, &r.path));
+                "LNT018"
+            }
+        };
+        let mut finding = ctx.finding(rule, span, Vec::new(), params);
         if options.helm.require_dependencies {
             finding.severity = crate::catalog::Severity::Error;
         }

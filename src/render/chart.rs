@@ -74,6 +74,9 @@ pub struct DependencySearch {
     pub folders: Vec<PathBuf>,
     /// Render without a dependency found nowhere (Helm's engine does; `helm template` refuses).
     pub allow_missing: bool,
+    /// Last resort, for a chart that cannot render without a dependency: when no version
+    /// satisfies the constraint, take the highest version found (tree, then folders).
+    pub other_versions: bool,
 }
 
 /// A chart directory of the scanned tree, with its Chart.yaml name and version.
@@ -115,6 +118,9 @@ pub struct ResolvedDependency {
     /// Chart directory or archive.
     pub path: PathBuf,
     pub version: String,
+    /// The version satisfies the declared constraint (else: taken with
+    /// [`DependencySearch::other_versions`]).
+    pub satisfies: bool,
 }
 
 /// A dependency of a rendered (sub)chart and where it came from (`resolved: None`: found
@@ -945,6 +951,7 @@ fn find_dependency(
                         source: DependencySource::FileRepository,
                         path: dir,
                         version,
+                        satisfies: true,
                     };
                     return Ok(Some((loaded, resolved)));
                 }
@@ -965,6 +972,7 @@ fn find_dependency(
             source: DependencySource::Tree,
             path: t.dir.clone(),
             version: t.version.clone(),
+            satisfies: true,
         };
         return Ok(Some((loaded, resolved)));
     }
@@ -986,8 +994,43 @@ fn find_dependency(
                 source: DependencySource::Folder,
                 path: path.clone(),
                 version: version.clone(),
+                satisfies: true,
             };
             return Ok(Some((loaded, resolved)));
+        }
+    }
+    if search.other_versions {
+        let in_tree = best_version(
+            search
+                .tree
+                .iter()
+                .filter(|t| t.name == d.chart_name && usable(&t.dir))
+                .map(|t| (t.version.as_str(), (DependencySource::Tree, t.dir.clone()))),
+            "",
+        );
+        let found = in_tree.or_else(|| {
+            search.folders.iter().find_map(|folder| {
+                let candidates = folder_candidates(folder, &d.chart_name);
+                best_version(
+                    candidates
+                        .iter()
+                        .filter(|(_, p)| usable(p))
+                        .map(|(v, p)| (v.as_str(), (DependencySource::Folder, p.clone()))),
+                    "",
+                )
+            })
+        });
+        if let Some((source, path)) = found {
+            let loaded = load_chart(&path)?;
+            if loaded.name == d.chart_name {
+                let resolved = ResolvedDependency {
+                    source,
+                    path,
+                    version: loaded.version.clone(),
+                    satisfies: false,
+                };
+                return Ok(Some((loaded, resolved)));
+            }
         }
     }
     Ok(None)
@@ -1006,11 +1049,13 @@ fn resolve_dependencies(
     for i in 0..c.dependencies.len() {
         let name = c.dependencies[i].chart_name.clone();
         if vendored.contains(&name) {
+            let constraint = c.dependencies[i].version.clone();
             let s = c.subcharts.iter().find(|s| s.name == name);
             c.dependencies[i].resolved = s.map(|s| ResolvedDependency {
                 source: DependencySource::Vendored,
                 path: s.origin.clone(),
                 version: s.version.clone(),
+                satisfies: satisfies(&constraint, &s.version),
             });
             continue;
         }

@@ -312,3 +312,40 @@ fn a_render_error_caused_by_a_missing_library_names_it() {
         .unwrap()
         .contains("found nowhere"));
 }
+
+#[test]
+fn a_chart_that_needs_a_dependency_is_rendered_with_another_version_as_a_last_resort() {
+    let cache = no_cache();
+    let r = check(&[ROOT, "--fail-on", "never"], cache.path());
+    let dir = format!("{ROOT}/apps/needs-defaults");
+    let c = chart(&r, &dir);
+    assert_eq!(c[0]["status"], "rendered_with_other_versions", "{:#}", c[0]);
+    assert_eq!(c[0]["resolved"][0]["version"], "1.4.2");
+    assert_eq!(c[0]["resolved"][0]["constraint"], "0.x.x");
+    assert_eq!(c[0]["resolved"][0]["satisfies"], false);
+    let other = findings(&r, "LNT018");
+    assert_eq!(other.len(), 1, "{other:#?}");
+    assert_eq!(other[0]["file"], format!("{dir}/Chart.yaml"));
+    assert_eq!(other[0]["line"], 5);
+    assert!(other[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("found offline only in version 1.4.2"));
+    assert!(findings(&r, "LNT003")
+        .iter()
+        .all(|f| !f["file"].as_str().unwrap().starts_with(&dir)));
+    // Only as a last resort: a chart that renders without the dependency is not given
+    // another version of it.
+    let old = chart(&r, &format!("{ROOT}/apps/old-major"));
+    assert_eq!(old[0]["status"], "rendered_without_dependencies");
+    // With no other version at hand (the chart scanned alone), it does not render, and the
+    // error names the dependency.
+    let r = check(&[&dir], cache.path());
+    assert_eq!(chart(&r, &dir)[0]["status"], "not_rendered");
+    let errors = findings(&r, "LNT003");
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("dependency `common` found nowhere"));
+    assert!(findings(&r, "LNT018").is_empty());
+}
