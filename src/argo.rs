@@ -294,6 +294,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn parameters_become_set_or_set_string_and_values_object_wins() {
+        let text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\nspec:\n  source:\n    path: deploy/chart\n    helm:\n      values: 'x: 1'\n      valuesObject: {x: 2}\n      parameters:\n        - {name: a.b, value: 'true'}\n        - {name: c, value: 'true', forceString: true}\n        - {name: d, value: 'x,y'}\n  destination: {namespace: ns}\n";
+        let catalog = Catalog::embedded().expect("catalogue");
+        let options = ScanOptions::default();
+        let ctx = FileContext {
+            catalog: &catalog,
+            options: &options,
+            display: "app.yaml",
+            lines: text.split('\n').collect(),
+        };
+        let chart = Target {
+            display: "repo/deploy/chart".into(),
+            path: PathBuf::from("repo/deploy/chart"),
+            kind: TargetKind::HelmChart,
+        };
+        let root = yaml::load(text, options.yaml_limits).documents[0]
+            .root
+            .clone();
+        let mut out = Applications::default();
+        read_application(&root, &ctx, &[&chart], &mut out);
+        assert!(out.notes.is_empty());
+        let (dir, set) = &out.sets[0];
+        assert_eq!(dir, &PathBuf::from("repo/deploy/chart"));
+        assert_eq!(set.name, "a");
+        assert_eq!(set.release_name.as_deref(), Some("a"));
+        assert_eq!(set.namespace.as_deref(), Some("ns"));
+        assert_eq!(set.set, vec!["a.b=true".to_string(), "d=x\\,y".to_string()]);
+        assert_eq!(set.set_string, vec!["c=true".to_string()]);
+        assert_eq!(set.inline_values.len(), 1);
+        assert_eq!(set.inline_values[0].1, r#"{"x":2}"#);
+        assert_eq!(set.application.as_ref().map(|a| a.span.start.line), Some(7));
+    }
+
+    #[test]
     fn parameters_escape_commas_like_argo_cd() {
         assert_eq!(argo_set_value("a,b"), "a\\,b");
         assert_eq!(argo_set_value("a\\,b"), "a\\,b");

@@ -629,19 +629,26 @@ pub(crate) fn prepare(
     options: &ScanOptions,
 ) -> (ScanOptions, Vec<Finding>) {
     let mut prepared = options.clone();
-    let tree: Vec<render::chart::TreeChart> = discovery
+    let mut dirs: Vec<PathBuf> = discovery
         .targets
         .iter()
         .filter(|t| t.kind == crate::discover::TargetKind::HelmChart)
-        .filter_map(|t| {
-            let (name, version) = render::chart::chart_identity(&t.path)?;
-            Some(render::chart::TreeChart {
-                dir: t.path.clone(),
-                name,
-                version,
-            })
-        })
+        .map(|t| t.path.clone())
         .collect();
+    if discovery.focus.is_some() {
+        // Single files were named (pre-commit): the tree a chart's dependencies are looked
+        // for in is its repository, not the staged files.
+        dirs.extend(repository_charts(&dirs));
+    }
+    let mut tree: Vec<render::chart::TreeChart> = Vec::new();
+    for dir in dirs {
+        if tree.iter().any(|t| t.dir == dir) {
+            continue;
+        }
+        if let Some((name, version)) = render::chart::chart_identity(&dir) {
+            tree.push(render::chart::TreeChart { dir, name, version });
+        }
+    }
     let mut folders = options.helm.dependency_paths.clone();
     folders.extend(helm_repository_cache());
     prepared.helm.dependency_search = Arc::new(render::chart::DependencySearch {
@@ -673,6 +680,53 @@ pub(crate) fn prepare(
         }
     }
     (prepared, apps.notes)
+}
+
+/// The outermost chart directories of the git repositories holding `charts` (the nearest
+/// ancestor with `.git`), walked as discovery walks (`.gitignore` honoured, hidden skipped).
+fn repository_charts(charts: &[PathBuf]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for chart in charts {
+        let root = chart.ancestors().find(|a| {
+            let here = if a.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                a
+            };
+            here.join(".git").exists()
+        });
+        if let Some(root) = root {
+            let root = if root.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                root.to_path_buf()
+            };
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+    }
+    let mut found: Vec<PathBuf> = Vec::new();
+    for root in roots {
+        let walker = ignore::WalkBuilder::new(&root)
+            .hidden(true)
+            .git_ignore(true)
+            .require_git(false)
+            .follow_links(true)
+            .sort_by_file_path(|a, b| a.cmp(b))
+            .build();
+        for entry in walker.filter_map(Result::ok) {
+            if entry.file_name() == "Chart.yaml" && entry.file_type().is_some_and(|t| t.is_file()) {
+                if let Some(dir) = entry.path().parent() {
+                    let dir = dir.strip_prefix("./").unwrap_or(dir).to_path_buf();
+                    if !found.iter().any(|f| dir.starts_with(f)) {
+                        found.push(dir);
+                    }
+                }
+            }
+        }
+    }
+    found
 }
 
 /// Helm's repository cache: `$HELM_REPOSITORY_CACHE`, else `$XDG_CACHE_HOME/helm/repository`,

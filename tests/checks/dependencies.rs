@@ -349,3 +349,31 @@ fn a_chart_that_needs_a_dependency_is_rendered_with_another_version_as_a_last_re
         .contains("dependency `common` found nowhere"));
     assert!(findings(&r, "LNT018").is_empty());
 }
+
+#[test]
+fn staged_files_find_dependencies_in_their_repository() {
+    let cache = no_cache();
+    let repo = tempfile::tempdir().unwrap();
+    copy_tree(
+        Path::new(&format!("{ROOT}/apps/from-tree")),
+        &repo.path().join("apps/from-tree"),
+    );
+    copy_tree(
+        Path::new(&format!("{ROOT}/library/common")),
+        &repo.path().join("library/common"),
+    );
+    let staged = repo.path().join("apps/from-tree/values.yaml");
+    let staged = staged.display().to_string();
+    let chart_dir = repo.path().join("apps/from-tree").display().to_string();
+    // Not a repository: the staged chart is the whole tree, `common` is found nowhere.
+    let r = check(&[&staged], cache.path());
+    assert_eq!(chart(&r, &chart_dir)[0]["status"], "not_rendered");
+    // In a git repository, its other charts are the tree (pre-commit passes staged files).
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    let r = check(&[&staged], cache.path());
+    let c = chart(&r, &chart_dir);
+    assert_eq!(c[0]["status"], "rendered", "{:#}", c[0]);
+    assert_eq!(c[0]["resolved"][0]["source"], "tree");
+    // Only the staged chart is reported.
+    assert!(r.json["summary"]["charts"].as_array().unwrap().len() == 1);
+}
