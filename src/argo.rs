@@ -221,6 +221,13 @@ fn read_application(
             let Some(file) = file_node.as_str() else {
                 continue;
             };
+            if file.contains("://") {
+                out.notes.push(note(
+                    file_node,
+                    format!("value file `{file}` is fetched by Argo CD from the network; rendered without it"),
+                ));
+                continue;
+            }
             let (resolved, other_repo) = match file.strip_prefix('$') {
                 Some(rest) => {
                     let (ref_name, rel) = rest.split_once('/').unwrap_or((rest, ""));
@@ -295,7 +302,7 @@ mod tests {
 
     #[test]
     fn parameters_become_set_or_set_string_and_values_object_wins() {
-        let text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\nspec:\n  source:\n    path: deploy/chart\n    helm:\n      values: 'x: 1'\n      valuesObject: {x: 2}\n      parameters:\n        - {name: a.b, value: 'true'}\n        - {name: c, value: 'true', forceString: true}\n        - {name: d, value: 'x,y'}\n  destination: {namespace: ns}\n";
+        let text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\nspec:\n  source:\n    path: deploy/chart\n    helm:\n      values: 'x: 1'\n      valuesObject: {x: 2}\n      parameters:\n        - {name: a.b, value: 'true'}\n        - {name: c, value: 'true', forceString: true}\n        - {name: d, value: 'x,y'}\n      valueFiles: ['https://config.example/v.yaml']\n  destination: {namespace: ns}\n";
         let catalog = Catalog::embedded().expect("catalogue");
         let options = ScanOptions::default();
         let ctx = FileContext {
@@ -314,7 +321,12 @@ mod tests {
             .clone();
         let mut out = Applications::default();
         read_application(&root, &ctx, &[&chart], &mut out);
-        assert!(out.notes.is_empty());
+        assert_eq!(out.notes.len(), 1);
+        assert!(out.notes[0]
+            .params
+            .get("detail")
+            .unwrap_or("")
+            .contains("from the network"));
         let (dir, set) = &out.sets[0];
         assert_eq!(dir, &PathBuf::from("repo/deploy/chart"));
         assert_eq!(set.name, "a");
