@@ -3,7 +3,7 @@
 //! chart, as Argo CD would render it (`helm.valueFiles` with `$ref/` multi-source references,
 //! `values`, `valuesObject`, `parameters` with `forceString`, `releaseName`,
 //! `destination.namespace`, `ignoreMissingValueFiles`). A source that is a chart of a Helm
-//! repository, or a path found nowhere in the scanned tree, is one LNT017 note.
+//! repository, or a path found nowhere in the scanned tree, is one LNT018 note.
 //! "Same tree": a source's `repoURL` cannot be compared with the scanned checkout offline, so a
 //! source is read as this repository when its `path` is a chart directory of the scanned tree.
 //! Must not: reach the network, read files outside the scanned tree but the value files named,
@@ -24,7 +24,7 @@ use crate::scan::{read_text, FileContext, ScanOptions};
 pub(crate) struct Applications {
     /// `(chart directory, value set)`, in file order.
     pub(crate) sets: Vec<(PathBuf, ValueSet)>,
-    /// LNT017 notes for sources not checked here.
+    /// LNT018 notes for sources not checked here.
     pub(crate) notes: Vec<Finding>,
 }
 
@@ -157,7 +157,7 @@ fn read_application(
             ("application".to_string(), name.clone()),
             ("detail".to_string(), detail),
         ]);
-        ctx.finding("LNT017", node.span, Vec::new(), params)
+        ctx.finding("LNT018", node.span, Vec::new(), params)
     };
     let mut per_chart: BTreeMap<PathBuf, usize> = BTreeMap::new();
     for source in sources {

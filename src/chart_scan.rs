@@ -33,7 +33,7 @@ pub struct HelmOptions {
     /// Folders holding chart directories or `NAME-VERSION.tgz` archives, searched for
     /// dependencies that charts/ lacks (before Helm's repository cache).
     pub dependency_paths: Vec<PathBuf>,
-    /// A dependency found nowhere is an error instead of a warning (LNT016).
+    /// A dependency found nowhere is an error instead of a warning (LNT017).
     pub require_dependencies: bool,
     /// Where dependencies are searched: filled by the scan from the scanned tree, the
     /// configured folders and Helm's repository cache.
@@ -101,7 +101,7 @@ pub struct CoveredDependency {
     pub source: &'static str,
     /// Chart directory or archive (display path).
     pub path: String,
-    /// `version` satisfies `constraint` (false: another version, see LNT018).
+    /// `version` satisfies `constraint` (false: another version, see LNT019).
     pub satisfies: bool,
 }
 
@@ -1112,7 +1112,7 @@ fn check_document(
 }
 
 /// A chart that does not render without its missing dependencies is rendered again with the
-/// highest version of each found offline, when some exists (stated by LNT018 and the
+/// highest version of each found offline, when some exists (stated by LNT019 and the
 /// coverage); otherwise the first error stands.
 fn with_other_versions(
     target: &Target,
@@ -1189,7 +1189,7 @@ fn coverage(
     }
 }
 
-/// LNT016 for each enabled dependency found nowhere, LNT018 for each taken in a version
+/// LNT017 for each enabled dependency found nowhere, LNT019 for each taken in a version
 /// outside its constraint, at its entry in Chart.yaml (or requirements.yaml): warnings, errors
 /// with `require_dependencies`.
 fn missing_dependency_findings(
@@ -1233,11 +1233,11 @@ fn missing_dependency_findings(
             ("version".to_string(), version),
         ]);
         let rule = match other {
-            None => "LNT016",
+            None => "LNT017",
             Some(r) => {
                 params.insert("used".to_string(), r.version.clone());
                 params.insert("path".to_string(), display_in_chart(target, &r.path));
-                "LNT018"
+                "LNT019"
             }
         };
         let mut finding = ctx.finding(rule, span, Vec::new(), params);

@@ -563,7 +563,7 @@ exclude:
 #   # Dependencies missing from charts/ are searched offline: `file://` repository, charts of
 #   # the scanned tree, these folders (chart dirs or NAME-VERSION.tgz), Helm's repository cache.
 #   dependency_paths: [vendor/charts]
-#   require_dependencies: false   # true: a dependency found nowhere is an error (LNT016)
+#   require_dependencies: false   # true: a dependency found nowhere is an error (LNT017)
 #   charts:
 #     deploy/chart:
 #       release_name: my-app

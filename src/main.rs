@@ -117,7 +117,7 @@ enum Command {
         /// Kubernetes version for `.Capabilities.KubeVersion` when rendering charts.
         #[arg(long)]
         kube_version: Option<String>,
-        /// A chart dependency found nowhere offline is an error (LNT016), not a warning.
+        /// A chart dependency found nowhere offline is an error (LNT017), not a warning.
         #[arg(long)]
         require_dependencies: bool,
         /// Requirement ids the reports lead with and count by (default: the config's

@@ -110,7 +110,7 @@ fn applications_are_value_sets_of_the_chart_they_deploy() {
     }
 
     // The chart from a Helm repository: one note.
-    let notes = of(&findings, "LNT017");
+    let notes = of(&findings, "LNT018");
     assert_eq!(notes.len(), 1, "{notes:#?}");
     assert_eq!(notes[0]["file"], format!("{ROOT}/argocd/cache.yaml"));
     assert!(notes[0]["message"]
@@ -155,7 +155,7 @@ fn a_missing_value_file_fails_unless_ignored_and_another_repository_is_noted() {
         .as_str()
         .unwrap()
         .contains("values-dev-secrets.yaml"));
-    let notes: Vec<&str> = of(&findings, "LNT017")
+    let notes: Vec<&str> = of(&findings, "LNT018")
         .iter()
         .filter_map(|f| f["message"].as_str())
         .collect();

@@ -1,6 +1,6 @@
 //! End-to-end tests of chart dependencies found offline (charts/, `file://`, a chart of the
 //! scanned tree, `helm.dependency_paths`, Helm's repository cache), charts rendered without
-//! the ones found nowhere (LNT016, coverage in `summary.charts`), the gate with
+//! the ones found nowhere (LNT017, coverage in `summary.charts`), the gate with
 //! `require_dependencies`, and a render error caused by a missing library. Each step is tested
 //! in both directions: found when it should be, not found when its source is taken away.
 //! Must not: write inside fixtures/ (temporary copies only), or read the real Helm cache.
@@ -136,7 +136,7 @@ fn dependencies_are_found_in_the_tree_the_file_repository_and_the_configured_fol
         "{:#}",
         r.json["findings"]
     );
-    assert!(findings(&r, "LNT016").iter().all(|f| !f["file"]
+    assert!(findings(&r, "LNT017").iter().all(|f| !f["file"]
         .as_str()
         .unwrap_or("")
         .contains("from-")
@@ -162,7 +162,7 @@ fn each_step_fails_without_its_source() {
     let c = chart(&r, &format!("{ROOT}/apps/from-folder"));
     assert_eq!(c[0]["status"], "rendered_without_dependencies");
     assert_eq!(c[0]["missing"], serde_json::json!(["extra"]));
-    let lnt = findings(&r, "LNT016");
+    let lnt = findings(&r, "LNT017");
     assert_eq!(lnt.len(), 1, "{lnt:#?}");
     assert_eq!(
         lnt[0]["file"],
@@ -176,7 +176,7 @@ fn each_step_fails_without_its_source() {
         &[&format!("{ROOT}/apps/from-folder"), "--set", &arg],
         cache.path(),
     );
-    assert!(findings(&r, "LNT016").is_empty());
+    assert!(findings(&r, "LNT017").is_empty());
     assert_eq!(
         chart(&r, &format!("{ROOT}/apps/from-folder"))[0]["status"],
         "rendered"
@@ -217,7 +217,7 @@ fn a_missing_dependency_warns_and_fails_only_a_gate_that_requires_dependencies()
     let cache = no_cache();
     let old = format!("{ROOT}/apps/old-major");
     let r = check(&[&old], cache.path());
-    let lnt = findings(&r, "LNT016");
+    let lnt = findings(&r, "LNT017");
     assert_eq!(lnt.len(), 1);
     assert_eq!(
         lnt[0]["message"],
@@ -244,10 +244,10 @@ fn a_missing_dependency_warns_and_fails_only_a_gate_that_requires_dependencies()
     let path = clean.display().to_string();
     let r = check(&[&path], cache.path());
     assert_eq!(r.code, 0, "{:#}", r.json["findings"]);
-    assert_eq!(findings(&r, "LNT016").len(), 1);
+    assert_eq!(findings(&r, "LNT017").len(), 1);
     let r = check(&[&path, "--require-dependencies"], cache.path());
     assert_eq!(r.code, 1);
-    assert_eq!(findings(&r, "LNT016")[0]["severity"], "error");
+    assert_eq!(findings(&r, "LNT017")[0]["severity"], "error");
     std::fs::write(
         dir.path().join(".cct-lint.yaml"),
         "helm:\n  require_dependencies: true\n",
@@ -299,7 +299,7 @@ fn a_render_error_caused_by_a_missing_library_names_it() {
         .as_str()
         .unwrap()
         .contains("helpers.fullname"));
-    assert_eq!(findings(&r, "LNT016").len(), 1);
+    assert_eq!(findings(&r, "LNT017").len(), 1);
     assert_eq!(r.code, 1);
     // A render error with every dependency present does not blame one.
     let r = check(
@@ -323,7 +323,7 @@ fn a_chart_that_needs_a_dependency_is_rendered_with_another_version_as_a_last_re
     assert_eq!(c[0]["resolved"][0]["version"], "1.4.2");
     assert_eq!(c[0]["resolved"][0]["constraint"], "0.x.x");
     assert_eq!(c[0]["resolved"][0]["satisfies"], false);
-    let other = findings(&r, "LNT018");
+    let other = findings(&r, "LNT019");
     assert_eq!(other.len(), 1, "{other:#?}");
     assert_eq!(other[0]["file"], format!("{dir}/Chart.yaml"));
     assert_eq!(other[0]["line"], 5);
@@ -347,7 +347,7 @@ fn a_chart_that_needs_a_dependency_is_rendered_with_another_version_as_a_last_re
         .as_str()
         .unwrap()
         .contains("dependency `common` found nowhere"));
-    assert!(findings(&r, "LNT018").is_empty());
+    assert!(findings(&r, "LNT019").is_empty());
 }
 
 #[test]

@@ -194,13 +194,13 @@ fn charts_that_do_not_render_are_errors_at_helms_position() {
     );
     let missing: Vec<(String, String, u64)> = findings
         .iter()
-        .filter(|f| f["rule_id"] == "LNT016")
+        .filter(|f| f["rule_id"] == "LNT017")
         .map(summary)
         .collect();
     assert_eq!(
         missing,
         vec![(
-            "LNT016".into(),
+            "LNT017".into(),
             format!("{root}/missing-dependency/Chart.yaml"),
             5
         )]
