@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde::Serialize;
+
 use crate::catalog::{Catalog, Family};
 use crate::derogation;
 use crate::discover::{display_path, Target};
@@ -30,6 +32,79 @@ pub struct HelmOptions {
     pub charts: Vec<ChartSettings>,
     /// Check Helm test hooks too (left out by default: Argo CD never syncs them).
     pub check_test_hooks: bool,
+    /// Folders holding chart directories or `NAME-VERSION.tgz` archives, searched for
+    /// dependencies that charts/ lacks (before Helm's repository cache).
+    pub dependency_paths: Vec<PathBuf>,
+    /// A dependency found nowhere is an error instead of a warning (LNT017).
+    pub require_dependencies: bool,
+    /// Where dependencies are searched: filled by the scan from the scanned tree, the
+    /// configured folders and Helm's repository cache.
+    pub dependency_search: Arc<render::chart::DependencySearch>,
+}
+
+/// How one chart rendered with one value set: the coverage the reports state.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ChartCoverage {
+    /// The chart directory (display path).
+    pub chart_dir: String,
+    /// The value set (absent: the chart's defaults).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_set: Option<String>,
+    pub status: ChartStatus,
+    /// Enabled dependencies found nowhere (`name constraint`): rendered without them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// Dependencies found outside charts/ or inside it, with where and which version.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<CoveredDependency>,
+    /// Why the chart did not render (the render error).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartStatus {
+    /// Rendered with every enabled dependency.
+    Rendered,
+    /// Rendered without some dependency (listed in `missing`).
+    RenderedWithoutDependencies,
+    /// Did not render without its missing dependencies; rendered with other versions of them
+    /// found offline (the `resolved` entries with `satisfies: false`).
+    RenderedWithOtherVersions,
+    /// Did not render (`reason`); nothing of it was checked but its sources.
+    NotRendered,
+    /// A library chart: renders nothing of its own, checked through the charts using it.
+    Library,
+}
+
+impl ChartStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartStatus::Rendered => "rendered",
+            ChartStatus::RenderedWithoutDependencies => "rendered_without_dependencies",
+            ChartStatus::RenderedWithOtherVersions => "rendered_with_other_versions",
+            ChartStatus::NotRendered => "not_rendered",
+            ChartStatus::Library => "library",
+        }
+    }
+}
+
+/// A dependency that was found: which chart declared it, where it was found, which version.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CoveredDependency {
+    /// Helm path of the declaring chart (`wordpress`, `wordpress/charts/mariadb`).
+    pub chart: String,
+    pub name: String,
+    /// The constraint declared and the version used.
+    pub constraint: String,
+    pub version: String,
+    /// `charts`, `file`, `tree` or `folder` (configured folder or Helm's repository cache).
+    pub source: &'static str,
+    /// Chart directory or archive (display path).
+    pub path: String,
+    /// `version` satisfies `constraint` (false: another version, see LNT019).
+    pub satisfies: bool,
 }
 
 /// Settings of one chart directory.
@@ -48,19 +123,19 @@ pub struct ValueSet {
     pub name: String,
     pub files: Vec<PathBuf>,
     pub set: Vec<String>,
+    /// Inline values merged after the files (`(name, YAML text)`: an Application's
+    /// `helm.values` or `helm.valuesObject`).
+    pub inline_values: Vec<(String, String)>,
+    /// `--set-string` overrides, after `set`.
+    pub set_string: Vec<String>,
+    /// Release name and namespace of this set (else the chart's settings).
+    pub release_name: Option<String>,
+    pub namespace: Option<String>,
+    /// The Argo CD Application this set comes from (findings name it as related location).
+    pub application: Option<RelatedLocation>,
 }
 
 impl HelmOptions {
-    /// The value sets a chart is rendered with: their names, or `[None]` for its defaults.
-    pub fn value_set_names(&self, chart: &Path) -> Vec<Option<String>> {
-        match self.settings_for(chart) {
-            Some(s) if !s.value_sets.is_empty() => {
-                s.value_sets.iter().map(|v| Some(v.name.clone())).collect()
-            }
-            _ => vec![None],
-        }
-    }
-
     fn settings_for(&self, chart: &Path) -> Option<&ChartSettings> {
         let wanted = std::fs::canonicalize(chart).unwrap_or_else(|_| chart.to_path_buf());
         self.charts
@@ -77,6 +152,8 @@ pub(crate) struct RenderedDoc {
     text: String,
     file: String,
     value_set: Option<String>,
+    /// The Argo CD Application the value set comes from (a related location of findings).
+    application: Option<RelatedLocation>,
     /// Values files (display path, parsed) in the order a value is looked for, with the key
     /// prefix under which this template's `.Values` live in each.
     values: Arc<Vec<ValuesSource>>,
@@ -138,6 +215,7 @@ impl RenderedDoc {
         finding.object = Some(object.clone());
         finding.value_set = self.value_set.clone();
         finding.related = self.related_values(node, &segments);
+        finding.related.extend(self.application.clone());
         finding
     }
 
@@ -218,6 +296,7 @@ impl RenderedDoc {
                     .lines
                     .get(span.start.line as usize - 1)
                     .map(|l| l.trim_end_matches('\r').to_string()),
+                application: None,
             });
         }
         None
@@ -542,6 +621,128 @@ struct ChartYaml {
     root: Option<Node>,
 }
 
+/// The scan options with what the scanned tree adds to chart rendering: where dependencies
+/// are searched (the tree's charts, the configured folders, Helm's repository cache) and the
+/// value sets Argo CD Applications give (for charts without configured sets); with the
+/// notes about Application sources not checked here.
+pub(crate) fn prepare(
+    discovery: &crate::discover::Discovery,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> (ScanOptions, Vec<Finding>) {
+    let mut prepared = options.clone();
+    let mut dirs: Vec<PathBuf> = discovery
+        .targets
+        .iter()
+        .filter(|t| t.kind == crate::discover::TargetKind::HelmChart)
+        .map(|t| t.path.clone())
+        .collect();
+    if discovery.focus.is_some() {
+        // Single files were named (pre-commit): the tree a chart's dependencies are looked
+        // for in is its repository, not the staged files.
+        dirs.extend(repository_charts(&dirs));
+    }
+    let mut tree: Vec<render::chart::TreeChart> = Vec::new();
+    for dir in dirs {
+        if tree.iter().any(|t| t.dir == dir) {
+            continue;
+        }
+        if let Some((name, version)) = render::chart::chart_identity(&dir) {
+            tree.push(render::chart::TreeChart { dir, name, version });
+        }
+    }
+    let mut folders = options.helm.dependency_paths.clone();
+    folders.extend(helm_repository_cache());
+    prepared.helm.dependency_search = Arc::new(render::chart::DependencySearch {
+        tree,
+        folders,
+        allow_missing: true,
+        other_versions: false,
+    });
+    let apps = crate::argo::applications(discovery, catalog, options);
+    for (chart, set) in apps.sets {
+        let configured = options
+            .helm
+            .settings_for(&chart)
+            .is_some_and(|s| !s.value_sets.is_empty());
+        if configured {
+            continue;
+        }
+        let wanted = std::fs::canonicalize(&chart).unwrap_or_else(|_| chart.clone());
+        let slot = prepared.helm.charts.iter().position(|c| {
+            std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()) == wanted
+        });
+        match slot {
+            Some(i) => prepared.helm.charts[i].value_sets.push(set),
+            None => prepared.helm.charts.push(ChartSettings {
+                path: chart,
+                value_sets: vec![set],
+                ..ChartSettings::default()
+            }),
+        }
+    }
+    (prepared, apps.notes)
+}
+
+/// The outermost chart directories of the git repositories holding `charts` (the nearest
+/// ancestor with `.git`), walked as discovery walks (`.gitignore` honoured, hidden skipped).
+fn repository_charts(charts: &[PathBuf]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for chart in charts {
+        let root = chart.ancestors().find(|a| {
+            let here = if a.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                a
+            };
+            here.join(".git").exists()
+        });
+        if let Some(root) = root {
+            let root = if root.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                root.to_path_buf()
+            };
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+    }
+    let mut found: Vec<PathBuf> = Vec::new();
+    for root in roots {
+        let walker = ignore::WalkBuilder::new(&root)
+            .hidden(true)
+            .git_ignore(true)
+            .require_git(false)
+            .follow_links(true)
+            .sort_by_file_path(|a, b| a.cmp(b))
+            .build();
+        for entry in walker.filter_map(Result::ok) {
+            if entry.file_name() == "Chart.yaml" && entry.file_type().is_some_and(|t| t.is_file()) {
+                if let Some(dir) = entry.path().parent() {
+                    let dir = dir.strip_prefix("./").unwrap_or(dir).to_path_buf();
+                    if !found.iter().any(|f| dir.starts_with(f)) {
+                        found.push(dir);
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Helm's repository cache: `$HELM_REPOSITORY_CACHE`, else `$XDG_CACHE_HOME/helm/repository`,
+/// else `~/.cache/helm/repository` (where `helm pull` and `helm dependency build` leave
+/// `NAME-VERSION.tgz` archives), when it exists.
+fn helm_repository_cache() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let dir = var("HELM_REPOSITORY_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| var("XDG_CACHE_HOME").map(|c| PathBuf::from(c).join("helm/repository")))
+        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".cache/helm/repository")))?;
+    dir.is_dir().then_some(dir)
+}
+
 pub(crate) fn scan_chart(
     target: &Target,
     engine: &mut RuleEngine,
@@ -588,6 +789,14 @@ pub(crate) fn scan_chart(
 
     let mut images = Vec::new();
     if is_library {
+        outcome.charts.push(ChartCoverage {
+            chart_dir: target.display.clone(),
+            value_set: None,
+            status: ChartStatus::Library,
+            missing: Vec::new(),
+            resolved: Vec::new(),
+            reason: None,
+        });
         outcome.findings.push(lint_without_source(
             catalog,
             options,
@@ -604,20 +813,40 @@ pub(crate) fn scan_chart(
         let mut seen_derogations = BTreeSet::new();
         for set in sets {
             let render_options = RenderOptions {
-                release_name: settings
+                release_name: set
                     .and_then(|s| s.release_name.clone())
+                    .or_else(|| settings.and_then(|s| s.release_name.clone()))
                     .unwrap_or_else(|| "release-name".to_string()),
-                namespace: settings
+                namespace: set
                     .and_then(|s| s.namespace.clone())
+                    .or_else(|| settings.and_then(|s| s.namespace.clone()))
                     .unwrap_or_else(|| "default".to_string()),
                 kube_version: options.helm.kube_version.clone(),
                 values_files: set.map(|s| s.files.clone()).unwrap_or_default(),
                 set: set.map(|s| s.set.clone()).unwrap_or_default(),
                 api_versions: Vec::new(),
+                inline_values: set.map(|s| s.inline_values.clone()).unwrap_or_default(),
+                set_string: set.map(|s| s.set_string.clone()).unwrap_or_default(),
+                dependencies: options.helm.dependency_search.clone(),
             };
             let set_name = set.map(|s| s.name.clone());
-            match render::render_chart(&target.path, &render_options) {
+            let rendered = render::render_chart(&target.path, &render_options)
+                .or_else(|error| with_other_versions(target, &render_options, error));
+            match rendered {
                 Ok(rendered) => {
+                    outcome.findings.extend(missing_dependency_findings(
+                        target,
+                        &rendered.dependencies,
+                        set_name.as_deref(),
+                        catalog,
+                        options,
+                    ));
+                    outcome.charts.push(coverage(
+                        target,
+                        set_name.clone(),
+                        &rendered.dependencies,
+                        None,
+                    ));
                     outcome.findings.extend(schema_findings(
                         target,
                         &chart_yaml,
@@ -640,15 +869,47 @@ pub(crate) fn scan_chart(
                         &mut seen_derogations,
                     );
                 }
-                Err(error) => outcome.findings.push(render_failure(
-                    target,
-                    &chart_yaml,
-                    &chart_name,
-                    set_name,
-                    &error,
-                    catalog,
-                    options,
-                )),
+                Err(error) => {
+                    outcome.findings.extend(missing_dependency_findings(
+                        target,
+                        &error.missing,
+                        set_name.as_deref(),
+                        catalog,
+                        options,
+                    ));
+                    outcome.charts.push(coverage(
+                        target,
+                        set_name.clone(),
+                        &error.missing,
+                        Some(error.located()),
+                    ));
+                    outcome.findings.push(render_failure(
+                        target,
+                        &chart_yaml,
+                        &chart_name,
+                        set_name,
+                        &error,
+                        catalog,
+                        options,
+                    ))
+                }
+            }
+        }
+    }
+    // Findings of a value set from an Argo CD Application name it as related location.
+    if let Some(settings) = options.helm.settings_for(&target.path) {
+        for set in &settings.value_sets {
+            let Some(app) = &set.application else {
+                continue;
+            };
+            for f in outcome
+                .findings
+                .iter_mut()
+                .filter(|f| f.value_set.as_deref() == Some(set.name.as_str()))
+            {
+                if !f.related.contains(app) {
+                    f.related.push(app.clone());
+                }
             }
         }
     }
@@ -755,6 +1016,7 @@ fn check_rendered(
                 text: text.to_string(),
                 file: file.clone(),
                 value_set: set_name.clone(),
+                application: set.and_then(|s| s.application.clone()),
                 values: values.clone(),
             });
             check_document(
@@ -768,11 +1030,9 @@ fn check_rendered(
             );
         }
     }
-    let name = match &set_name {
-        Some(set) => format!("{} [{}]", target.display, set),
-        None => target.display.clone(),
-    };
-    outcome.own_bundles.push((name, members));
+    // Named after the chart alone: the value set is on each finding, and a bundle finding
+    // identical under several sets is then one finding listing them.
+    outcome.own_bundles.push((target.display.clone(), members));
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -857,6 +1117,145 @@ fn check_document(
     }
 }
 
+/// A chart that does not render without its missing dependencies is rendered again with the
+/// highest version of each found offline, when some exists (stated by LNT019 and the
+/// coverage); otherwise the first error stands.
+fn with_other_versions(
+    target: &Target,
+    options: &RenderOptions,
+    error: render::ChartError,
+) -> Result<render::RenderedChart, render::ChartError> {
+    if error.missing.is_empty() || options.dependencies.other_versions {
+        return Err(error);
+    }
+    let mut search = (*options.dependencies).clone();
+    search.other_versions = true;
+    let again = RenderOptions {
+        dependencies: Arc::new(search),
+        ..options.clone()
+    };
+    match render::render_chart(&target.path, &again) {
+        Ok(rendered)
+            if rendered
+                .dependencies
+                .iter()
+                .any(|d| d.resolved.as_ref().is_some_and(|r| !r.satisfies)) =>
+        {
+            Ok(rendered)
+        }
+        _ => Err(error),
+    }
+}
+
+/// The coverage of one render: `reason` is the render error when it failed.
+fn coverage(
+    target: &Target,
+    value_set: Option<String>,
+    dependencies: &[render::chart::DependencyReport],
+    reason: Option<String>,
+) -> ChartCoverage {
+    let mut missing: Vec<String> = dependencies
+        .iter()
+        .filter(|d| d.resolved.is_none())
+        .map(|d| d.name.clone())
+        .collect();
+    missing.sort();
+    missing.dedup();
+    let mut resolved: Vec<CoveredDependency> = dependencies
+        .iter()
+        .filter_map(|d| {
+            let r = d.resolved.as_ref()?;
+            Some(CoveredDependency {
+                chart: d.chart.clone(),
+                name: d.name.clone(),
+                constraint: d.version.clone(),
+                version: r.version.clone(),
+                source: r.source.as_str(),
+                path: display_in_chart(target, &r.path),
+                satisfies: r.satisfies,
+            })
+        })
+        .collect();
+    resolved.sort();
+    resolved.dedup();
+    let substituted = resolved.iter().any(|d| !d.satisfies);
+    let status = match (&reason, missing.is_empty()) {
+        (Some(_), _) => ChartStatus::NotRendered,
+        (None, false) => ChartStatus::RenderedWithoutDependencies,
+        (None, true) if substituted => ChartStatus::RenderedWithOtherVersions,
+        (None, true) => ChartStatus::Rendered,
+    };
+    ChartCoverage {
+        chart_dir: target.display.clone(),
+        value_set,
+        status,
+        missing,
+        resolved,
+        reason,
+    }
+}
+
+/// LNT017 for each enabled dependency found nowhere, LNT019 for each taken in a version
+/// outside its constraint, at its entry in Chart.yaml (or requirements.yaml): warnings, errors
+/// with `require_dependencies`.
+fn missing_dependency_findings(
+    target: &Target,
+    dependencies: &[render::chart::DependencyReport],
+    value_set: Option<&str>,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in dependencies {
+        let other = match &d.resolved {
+            None => None,
+            Some(r) if !r.satisfies && r.source != render::chart::DependencySource::Vendored => {
+                Some(r)
+            }
+            Some(_) => continue,
+        };
+        let display = display_in_chart(target, &d.file);
+        let text = std::fs::read_to_string(&d.file).unwrap_or_default();
+        let lines: Vec<&str> = text.split('\n').collect();
+        let line = (d.line as u32).max(1);
+        let line_text = lines.get(line as usize - 1).copied().unwrap_or("");
+        let indent = line_text.len() - line_text.trim_start().len();
+        let span = Span::on_line(line, indent as u32 + 1, line_text.trim());
+        let ctx = FileContext {
+            catalog,
+            options,
+            display: &display,
+            lines,
+        };
+        let chart = d.chart.rsplit('/').next().unwrap_or(&d.chart).to_string();
+        let version = if d.version.trim().is_empty() {
+            "*".to_string()
+        } else {
+            d.version.clone()
+        };
+        let mut params = BTreeMap::from([
+            ("chart".to_string(), chart),
+            ("dependency".to_string(), d.name.clone()),
+            ("version".to_string(), version),
+        ]);
+        let rule = match other {
+            None => "LNT017",
+            Some(r) => {
+                params.insert("used".to_string(), r.version.clone());
+                params.insert("path".to_string(), display_in_chart(target, &r.path));
+                "LNT019"
+            }
+        };
+        let mut finding = ctx.finding(rule, span, Vec::new(), params);
+        if options.helm.require_dependencies {
+            finding.severity = crate::catalog::Severity::Error;
+        }
+        finding.value_set = value_set.map(str::to_string);
+        out.push(finding);
+    }
+    out
+}
+
 /// LNT003 at the position Helm gives (a template line, or the Chart.yaml dependency line).
 fn render_failure(
     target: &Target,
@@ -906,9 +1305,19 @@ fn render_failure(
         display: &display,
         lines,
     };
+    let mut detail = error.message.clone();
+    if !error.missing.is_empty() {
+        let mut names: Vec<&str> = error.missing.iter().map(|d| d.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let names = names.join("`, `");
+        detail.push_str(&format!(
+            " (probable cause: dependency `{names}` found nowhere offline, the chart was rendered without it; vendor it with `helm dependency build`)"
+        ));
+    }
     let mut params = BTreeMap::from([
         ("chart".to_string(), chart_name.to_string()),
-        ("detail".to_string(), error.message.clone()),
+        ("detail".to_string(), detail),
     ]);
     if let Some(variant) = crate::helm_errors::variant(&error.message) {
         params.insert("variant".to_string(), variant.to_string());

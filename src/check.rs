@@ -40,6 +40,8 @@ pub struct Request {
     /// `--select` / `--ignore`: rule ids or id prefixes.
     pub select: Vec<String>,
     pub ignore: Vec<String>,
+    /// `--require-dependencies`: a chart dependency found nowhere is an error.
+    pub require_dependencies: bool,
 }
 
 /// A problem with the request itself (flags, configuration, policies): exit code 2.
@@ -56,6 +58,8 @@ pub struct Outcome {
     pub documents: usize,
     /// Helm test objects left out (`helm.sh/hook: test`).
     pub skipped_test_hooks: usize,
+    /// How each chart rendered with each value set.
+    pub charts: Vec<crate::chart_scan::ChartCoverage>,
     pub objects: Vec<ObjectSeen>,
     /// What was found and what was (not) checked.
     pub scope: Scope,
@@ -240,6 +244,7 @@ fn refused_inline(catalog: &Catalog, d: &Derogation) -> Finding {
         suppression: None,
         in_baseline: false,
         value_set: None,
+        value_sets: Vec::new(),
         related: Vec::new(),
     }
     .with_fingerprint()
@@ -339,6 +344,7 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
     if request.kube_version.is_some() {
         helm.kube_version = request.kube_version.clone();
     }
+    helm.require_dependencies |= request.require_dependencies;
     let defaults = ScanOptions::default();
     let options = ScanOptions {
         helm,
@@ -355,9 +361,12 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
 
     // What was looked at is decided by what was read, before derogations, focus and rule
     // selection change what is reported.
-    let inputs = coverage::assess(&discovery, &result.objects, &result.findings, &|chart| {
-        options.helm.value_set_names(chart)
-    });
+    let inputs = coverage::assess(
+        &discovery,
+        &result.objects,
+        &result.charts,
+        &result.findings,
+    );
     let scope = Scope {
         paths: paths.iter().map(|p| display_path(p)).collect(),
         include: config.include.clone(),
@@ -437,6 +446,7 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
         targets: result.targets,
         documents: result.documents,
         skipped_test_hooks: result.skipped_test_hooks,
+        charts: result.charts,
         objects: result.objects,
         scope,
         gate: request.fail_on,

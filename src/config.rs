@@ -233,10 +233,20 @@ impl Reader<'_> {
                         helm.charts.push(self.chart_settings(path, &chart.value)?);
                     }
                 }
+                "dependency_paths" => {
+                    for text in self.strings(v, "dependency_paths")? {
+                        helm.dependency_paths
+                            .push(self.existing_path(v, &text, true)?);
+                    }
+                }
+                "require_dependencies" => match v.value {
+                    Value::Bool(b) => helm.require_dependencies = b,
+                    _ => return Err(self.error(v.span, "require_dependencies must be true or false")),
+                },
                 other => {
                     return Err(self.error(
                         entry.key_span,
-                        format!("unknown key `{other}` in helm (expected kube_version, check_test_hooks, charts)"),
+                        format!("unknown key `{other}` in helm (expected kube_version, check_test_hooks, charts, dependency_paths, require_dependencies)"),
                     ))
                 }
             }
@@ -560,6 +570,10 @@ exclude:
 # to this file; findings say which set they come from).
 # helm:
 #   kube_version: v1.31.0
+#   # Dependencies missing from charts/ are searched offline: `file://` repository, charts of
+#   # the scanned tree, these folders (chart dirs or NAME-VERSION.tgz), Helm's repository cache.
+#   dependency_paths: [vendor/charts]
+#   require_dependencies: false   # true: a dependency found nowhere is an error (LNT017)
 #   charts:
 #     deploy/chart:
 #       release_name: my-app

@@ -3,12 +3,14 @@
 //! at all, and why. Reports use it so that nothing unchecked is reported as passing: a
 //! requirement is "pass" only when its rules had inputs and all of them were checked.
 //!
-//! It is derived from the discovered targets, the objects read and the tool's own LNT
-//! diagnostics (every input that could not be checked has one, by design). It reads no files.
+//! It is derived from the discovered targets, the objects read, how each chart rendered per
+//! value set, and the tool's own LNT diagnostics (every input that could not be checked has
+//! one, by design). It reads no files.
 
 use serde::Serialize;
 
 use crate::catalog::Family;
+use crate::chart_scan::{ChartCoverage, ChartStatus};
 use crate::discover::{Discovery, TargetKind};
 use crate::finding::Finding;
 use crate::scan::ObjectSeen;
@@ -141,24 +143,47 @@ fn checked_from<'a>(mut lints: impl Iterator<Item = &'a Finding>) -> Checked {
     Checked::Full
 }
 
-/// Builds the scope of a check from its discovery, the objects read and every finding (taken
-/// before derogations, focus and rule selection, which do not change what was read).
-/// `value_sets(chart_dir)` names the sets a chart is rendered with (`[None]` for its defaults).
+/// The diagnostic standing for a chart's status when none was kept (its rule disabled).
+fn chart_diagnostic(rule_id: &str, chart: &ChartCoverage) -> Finding {
+    let detail = chart
+        .reason
+        .clone()
+        .unwrap_or_else(|| chart.missing.join(", "));
+    Finding {
+        rule_id: rule_id.to_string(),
+        severity: crate::catalog::Severity::Warning,
+        file: chart.chart_dir.clone(),
+        span: crate::span::Span::default(),
+        object: None,
+        stage: None,
+        path: Default::default(),
+        params: std::collections::BTreeMap::from([
+            ("chart".to_string(), chart.chart_dir.clone()),
+            ("detail".to_string(), detail),
+        ])
+        .into(),
+        source_line: None,
+        fingerprint: String::new(),
+        suppression: None,
+        in_baseline: false,
+        value_set: chart.value_set.clone(),
+        value_sets: Vec::new(),
+        related: Vec::new(),
+    }
+}
+
+/// Builds the scope of a check from its discovery, the objects read, how each chart rendered
+/// per value set, and every finding (taken before derogations, focus and rule selection, which
+/// do not change what was read).
 pub fn assess(
     discovery: &Discovery,
     objects: &[ObjectSeen],
+    charts: &[ChartCoverage],
     findings: &[Finding],
-    value_sets: &dyn Fn(&std::path::Path) -> Vec<Option<String>>,
 ) -> Vec<Input> {
     let lints: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.rule_id.starts_with("LNT"))
-        .collect();
-    let charts: Vec<&str> = discovery
-        .targets
-        .iter()
-        .filter(|t| t.kind == TargetKind::HelmChart)
-        .map(|t| t.display.as_str())
         .collect();
     let mut inputs = Vec::new();
     for target in &discovery.targets {
@@ -183,37 +208,47 @@ pub fn assess(
                     });
                 }
             }
-            TargetKind::HelmChart => {
-                let in_chart = |f: &&Finding| {
-                    in_dir(&f.file, &target.display)
-                        && !charts.iter().any(|c| {
-                            *c != target.display
-                                && c.len() > target.display.len()
-                                && in_dir(&f.file, c)
-                        })
+            // Charts are counted from how each value set rendered (below).
+            TargetKind::HelmChart => {}
+        }
+    }
+    for chart in charts {
+        let checked = match chart.status {
+            ChartStatus::Library => continue,
+            ChartStatus::Rendered => Checked::Full,
+            status => {
+                let wanted: &[&str] = match status {
+                    ChartStatus::NotRendered => &["LNT003"],
+                    ChartStatus::RenderedWithoutDependencies => &["LNT017"],
+                    _ => &["LNT019"],
                 };
-                // A library chart renders nothing of its own: its sources are its only input.
-                let library = lints.iter().any(|f| f.rule_id == "LNT010" && in_chart(f));
-                if library {
-                    continue;
-                }
-                for set in value_sets(&target.path) {
-                    let checked = checked_from(
-                        lints
-                            .iter()
-                            .copied()
-                            .filter(in_chart)
-                            .filter(|f| f.value_set.is_none() || f.value_set == set),
-                    );
-                    inputs.push(Input {
-                        kind: InputKind::Chart,
-                        file: target.display.clone(),
-                        value_set: set,
-                        checked,
-                    });
+                let reason = lints
+                    .iter()
+                    .find(|f| {
+                        wanted.contains(&f.rule_id.as_str())
+                            && in_dir(&f.file, &chart.chart_dir)
+                            && (chart.value_set.is_none()
+                                || f.value_set == chart.value_set
+                                || chart
+                                    .value_set
+                                    .as_ref()
+                                    .is_some_and(|s| f.value_sets.contains(s)))
+                    })
+                    .map(|f| Box::new((*f).clone()))
+                    .unwrap_or_else(|| Box::new(chart_diagnostic(wanted[0], chart)));
+                if status == ChartStatus::NotRendered {
+                    Checked::No { reason }
+                } else {
+                    Checked::Partial { reason }
                 }
             }
-        }
+        };
+        inputs.push(Input {
+            kind: InputKind::Chart,
+            file: chart.chart_dir.clone(),
+            value_set: chart.value_set.clone(),
+            checked,
+        });
     }
     for problem in &discovery.problems {
         let reason = lints

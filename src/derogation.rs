@@ -308,6 +308,7 @@ pub fn apply(
                 suppression: None,
                 in_baseline: false,
                 value_set: None,
+                value_sets: Vec::new(),
                 related: Vec::new(),
             }
             .with_fingerprint()

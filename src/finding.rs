@@ -76,7 +76,7 @@ impl Serialize for NodePath {
 /// The message parameters of a finding, sorted by name. A sorted vector rather than a
 /// `BTreeMap`: a map allocates a node for eleven entries where findings carry one to three, and a
 /// large scan holds a hundred thousand findings until the report is sorted.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Params(Vec<(String, String)>);
 
 impl Params {
@@ -131,9 +131,14 @@ pub struct Finding {
     /// Already present in the `--baseline` report: shown as existing, not counted by the gate.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub in_baseline: bool,
-    /// The Helm value set the chart was rendered with (when the config names sets).
+    /// The Helm value set the chart was rendered with (when the config names sets), or the
+    /// kustomize root; for a finding found identical under several, the first of them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value_set: Option<String>,
+    /// Every value set (or root) under which this same finding was found, sorted; empty
+    /// when `value_set` is `None`. Filled when identical findings are grouped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub value_sets: Vec<String>,
     /// Other places that explain the finding: for a chart, the values file line that gave the
     /// offending value.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -149,6 +154,9 @@ pub struct RelatedLocation {
     pub values_path: String,
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// Set when the place is the Argo CD Application (its name) that gave the value set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
 }
 
 /// Where a derogation was granted.

@@ -2,6 +2,7 @@
 //! Native. The stages (discover → parse → evaluate → locate → report) are modules here; the
 //! binary in `main.rs` only wires them and decides the exit code.
 
+pub mod argo;
 pub mod catalog;
 pub mod chart_scan;
 pub mod check;

@@ -113,6 +113,9 @@ enum Command {
         /// Kubernetes version for `.Capabilities.KubeVersion` when rendering charts.
         #[arg(long)]
         kube_version: Option<String>,
+        /// A chart dependency found nowhere offline is an error (LNT017), not a warning.
+        #[arg(long)]
+        require_dependencies: bool,
         /// Requirement ids the reports lead with and count by (default: the config's
         /// `framework`, else beta-2024).
         #[arg(long, value_enum)]
@@ -268,6 +271,7 @@ fn main() -> ExitCode {
             values,
             set,
             kube_version,
+            require_dependencies,
             framework,
             select,
             ignore,
@@ -298,6 +302,7 @@ fn main() -> ExitCode {
                 framework,
                 select,
                 ignore,
+                require_dependencies,
             };
             let outcome = match check::run(&request, catalog) {
                 Ok(outcome) => outcome,
@@ -411,10 +416,25 @@ fn main() -> ExitCode {
                 kube_version,
                 values_files: values,
                 set,
-                api_versions: Vec::new(),
+                // As Helm's engine (and `helm lint`): without a dependency found nowhere.
+                dependencies: std::sync::Arc::new(cct_lint::render::chart::DependencySearch {
+                    allow_missing: true,
+                    ..Default::default()
+                }),
+                ..cct_lint::render::RenderOptions::default()
             };
             match cct_lint::render::render_chart(&chart, &options) {
                 Ok(rendered) => {
+                    for d in rendered
+                        .dependencies
+                        .iter()
+                        .filter(|d| d.resolved.is_none())
+                    {
+                        eprintln!(
+                            "cct-lint: warning: {}: dependency `{}` not in charts/: rendered without it (vendor it with `helm dependency build`)",
+                            d.chart, d.name
+                        );
+                    }
                     let text = if json {
                         let map: serde_json::Map<String, serde_json::Value> = rendered
                             .templates

@@ -56,6 +56,8 @@ pub struct ScanResult {
     pub inline_derogations: Vec<Derogation>,
     /// Helm test hooks left out (see `helm_hooks`).
     pub skipped_test_hooks: usize,
+    /// How each chart rendered with each value set, sorted by chart then value set.
+    pub charts: Vec<crate::chart_scan::ChartCoverage>,
 }
 
 /// A Kubernetes object met during the scan.
@@ -79,6 +81,8 @@ pub(crate) struct TargetOutcome {
     pub(crate) own_bundles: Vec<(String, Vec<BundleMember>)>,
     /// Helm test hooks left out (see `helm_hooks`).
     pub(crate) skipped_test_hooks: usize,
+    /// Charts: how each value set rendered.
+    pub(crate) charts: Vec<crate::chart_scan::ChartCoverage>,
 }
 
 /// Builds findings for one file, with the catalogue's severity and the file's lines at hand.
@@ -122,6 +126,7 @@ impl FileContext<'_> {
             suppression: None,
             in_baseline: false,
             value_set: None,
+            value_sets: Vec::new(),
             related: Vec::new(),
         }
     }
@@ -175,6 +180,8 @@ pub fn scan(
     // its files are read, so memory holds one folder's objects at a time, not the whole tree's.
     // Kustomizations bundle the manifests they name, across folders: those targets are held
     // out of their folder's bundle and evaluated per kustomization once every folder is read.
+    let (prepared, application_notes) = crate::chart_scan::prepare(discovery, catalog, options);
+    let options = &prepared;
     let kustomize = crate::kustomize::groups(&discovery.targets);
     let mut folders: BTreeMap<&str, Vec<&Target>> = BTreeMap::new();
     for target in &discovery.targets {
@@ -314,6 +321,7 @@ pub fn scan(
         targets: discovery.targets.len(),
         ..ScanResult::default()
     };
+    result.findings.extend(application_notes);
     for problem in &discovery.problems {
         result.findings.push(lint_without_source(
             catalog,
@@ -329,12 +337,16 @@ pub fn scan(
         result.findings.extend(outcome.findings);
         result.objects.extend(outcome.objects);
         result.inline_derogations.extend(outcome.inline_derogations);
+        result.charts.extend(outcome.charts);
     }
-    result.findings = result
-        .findings
-        .into_iter()
-        .map(Finding::with_fingerprint)
-        .collect();
+    result.charts.sort();
+    result.findings = group_by_place(
+        result
+            .findings
+            .into_iter()
+            .map(Finding::with_fingerprint)
+            .collect(),
+    );
     sort_findings(&mut result.findings);
     result.objects.sort();
     result
@@ -449,6 +461,62 @@ fn scan_bundle(
         let mut finding = ctx.finding(&r.rule_id, located.span, r.path.clone(), r.params);
         finding.object = Some(member.object.clone());
         out.push(finding);
+    }
+    out
+}
+
+/// One finding per place: findings identical in rule, file, position and message under
+/// several value sets (or kustomize roots) become one, listing them in `value_sets`. Within
+/// one set, findings at one place stay apart (a `range` writes several objects from one
+/// line). The one kept is the first set's (no set first, then by name): its fingerprint,
+/// object and path are what a single-set scan gives; the related locations of all are kept.
+pub fn group_by_place(mut findings: Vec<Finding>) -> Vec<Finding> {
+    fn place(f: &Finding) -> impl Ord + '_ {
+        (&f.file, f.span, &f.rule_id, &f.params)
+    }
+    findings.sort_by(|a, b| {
+        place(a)
+            .cmp(&place(b))
+            .then_with(|| a.value_set.cmp(&b.value_set))
+            .then_with(|| a.sort_key().cmp(&b.sort_key()))
+    });
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    // The sets each kept finding stands for (`None`: the chart's defaults, or no set).
+    let mut sets_of: Vec<Vec<Option<String>>> = Vec::with_capacity(findings.len());
+    let mut group_start = 0;
+    for mut f in findings {
+        if out.last().is_none_or(|last| place(last) != place(&f)) {
+            group_start = out.len();
+        }
+        let into = (group_start..out.len()).find(|&i| !sets_of[i].contains(&f.value_set));
+        match into {
+            Some(i) => {
+                sets_of[i].push(f.value_set.clone());
+                let kept = &mut out[i];
+                if let Some(set) = f.value_set.take() {
+                    if !kept.value_sets.contains(&set) {
+                        kept.value_sets.push(set);
+                    }
+                }
+                for r in f.related.drain(..) {
+                    if !kept.related.contains(&r) {
+                        kept.related.push(r);
+                    }
+                }
+            }
+            None => {
+                sets_of.push(vec![f.value_set.clone()]);
+                if let Some(set) = &f.value_set {
+                    if !f.value_sets.contains(set) {
+                        f.value_sets.push(set.clone());
+                    }
+                }
+                out.push(f);
+            }
+        }
+    }
+    for f in &mut out {
+        f.value_sets.sort();
     }
     out
 }

@@ -842,12 +842,16 @@ fn junit_report_of_a_clean_scan_is_not_empty() {
 
 // ---------------------------------------------------------------- Helm template engine
 
+#[path = "checks/argo.rs"]
+mod check_argo;
 #[path = "checks/backends.rs"]
 mod check_backends;
 #[path = "checks/bundles.rs"]
 mod check_bundles;
 #[path = "checks/config.rs"]
 mod check_config;
+#[path = "checks/dependencies.rs"]
+mod check_dependencies;
 #[path = "checks/focus.rs"]
 mod check_focus;
 #[path = "checks/gate.rs"]

@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use thiserror::Error;
 
@@ -20,8 +21,8 @@ use crate::render::error::ErrorKind;
 use crate::render::files::{ApiVersions, Files, IgnoreRules, KubeVersion, DEFAULT_API_VERSIONS};
 use crate::render::funcs::semver;
 use crate::render::values::{
-    apply_set, clean_nil_values, coalesce_globals, coalesce_tables_full, from_yaml_node,
-    merge_maps, parse_values, path_to_map, path_value, table,
+    apply_set, apply_set_string, clean_nil_values, coalesce_globals, coalesce_tables_full,
+    from_yaml_node, merge_maps, parse_values, path_to_map, path_value, table,
 };
 use crate::render::{Funcs, OutputMark, Templates, Value};
 
@@ -38,6 +39,14 @@ pub struct RenderOptions {
     pub set: Vec<String>,
     /// Extra `.Capabilities.APIVersions` entries (`--api-versions`).
     pub api_versions: Vec<String>,
+    /// Values given inline (an Argo CD Application's `helm.values`), merged after the files
+    /// as one more values file: `(name for errors, YAML text)`.
+    pub inline_values: Vec<(String, String)>,
+    /// `--set-string` expressions, applied after `set`.
+    pub set_string: Vec<String>,
+    /// Where dependencies missing from charts/ are looked for, and whether a chart may be
+    /// rendered without the ones found nowhere.
+    pub dependencies: Arc<DependencySearch>,
 }
 
 impl Default for RenderOptions {
@@ -49,8 +58,85 @@ impl Default for RenderOptions {
             values_files: Vec::new(),
             set: Vec::new(),
             api_versions: Vec::new(),
+            inline_values: Vec::new(),
+            set_string: Vec::new(),
+            dependencies: Arc::default(),
         }
     }
+}
+
+/// Offline places where a dependency that charts/ lacks is looked for, after its `file://`
+/// repository: charts of the scanned tree, then folders of chart directories or
+/// `NAME-VERSION.tgz` archives (configured folders, Helm's repository cache).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DependencySearch {
+    pub tree: Vec<TreeChart>,
+    pub folders: Vec<PathBuf>,
+    /// Render without a dependency found nowhere (Helm's engine does; `helm template` refuses).
+    pub allow_missing: bool,
+    /// Last resort, for a chart that cannot render without a dependency: when no version
+    /// satisfies the constraint, take the highest version found (tree, then folders).
+    pub other_versions: bool,
+}
+
+/// A chart directory of the scanned tree, with its Chart.yaml name and version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeChart {
+    pub dir: PathBuf,
+    pub name: String,
+    pub version: String,
+}
+
+/// Where a dependency was found, in the order of the search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DependencySource {
+    /// Under the declaring chart's charts/ (directory or archive).
+    Vendored,
+    /// Its `repository: file://PATH`.
+    FileRepository,
+    /// A chart of the scanned tree with the same name and a satisfying version.
+    Tree,
+    /// A configured dependency folder or Helm's repository cache.
+    Folder,
+}
+
+impl DependencySource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DependencySource::Vendored => "charts",
+            DependencySource::FileRepository => "file",
+            DependencySource::Tree => "tree",
+            DependencySource::Folder => "folder",
+        }
+    }
+}
+
+/// The chart that stands for a dependency: where, and which version.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResolvedDependency {
+    pub source: DependencySource,
+    /// Chart directory or archive.
+    pub path: PathBuf,
+    pub version: String,
+    /// The version satisfies the declared constraint (else: taken with
+    /// [`DependencySearch::other_versions`]).
+    pub satisfies: bool,
+}
+
+/// A dependency of a rendered (sub)chart and where it came from (`resolved: None`: found
+/// nowhere, the chart was rendered without it).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DependencyReport {
+    /// Helm path of the declaring chart: `wordpress`, `wordpress/charts/mariadb`.
+    pub chart: String,
+    /// The dependency's chart name (not its alias), version constraint and repository.
+    pub name: String,
+    pub version: String,
+    pub repository: String,
+    /// Chart.yaml (or requirements.yaml) declaring it, and the line of its entry.
+    pub file: PathBuf,
+    pub line: usize,
+    pub resolved: Option<ResolvedDependency>,
 }
 
 /// One rendered template file (before splitting into YAML documents).
@@ -76,6 +162,8 @@ pub struct RenderedChart {
     pub templates: Vec<RenderedTemplate>,
     /// The values the templates saw (defaults coalesced with the user's), for schema checks.
     pub values: serde_json::Value,
+    /// The dependencies of every rendered (sub)chart, enabled ones only, in chart order.
+    pub dependencies: Vec<DependencyReport>,
 }
 
 /// A chart that could not be loaded or rendered; `file` is a path on disk or a template name,
@@ -88,6 +176,9 @@ pub struct ChartError {
     pub file: String,
     pub line: usize,
     pub column: usize,
+    /// Enabled dependencies the chart was being rendered without when the error happened
+    /// (their absence is the likely cause).
+    pub missing: Vec<DependencyReport>,
 }
 
 impl ChartError {
@@ -102,6 +193,7 @@ impl ChartError {
             file: file.into(),
             line,
             column,
+            missing: Vec::new(),
         }
     }
 
@@ -158,7 +250,9 @@ pub fn render_chart(dir: &Path, options: &RenderOptions) -> Result<RenderedChart
 
 /// [`render_chart`] on the current thread (the caller provides the stack).
 pub fn render_chart_here(dir: &Path, options: &RenderOptions) -> Result<RenderedChart, ChartError> {
-    let chart = load_chart(dir)?;
+    let mut chart = load_chart(dir)?;
+    let mut ancestors = vec![canonical(dir)];
+    resolve_dependencies(&mut chart, &options.dependencies, &mut ancestors)?;
     render_loaded(chart, options)
 }
 
@@ -179,6 +273,10 @@ pub struct Dependency {
     /// Line of the entry in its file (for errors).
     pub line: usize,
     pub enabled: bool,
+    /// The chart name as declared (`name` becomes the alias when dependencies are processed).
+    pub chart_name: String,
+    /// Where the chart standing for it was found; `None`: nowhere.
+    pub resolved: Option<ResolvedDependency>,
 }
 
 /// A loaded chart (Helm's `chart.Chart`).
@@ -592,6 +690,8 @@ fn read_dependencies(node: &Node) -> Vec<Dependency> {
             },
             line: d.span.start.line as usize,
             enabled: true,
+            chart_name: str_field(Some(d), "name"),
+            resolved: None,
         })
         .collect()
 }
@@ -721,11 +821,11 @@ fn compatible(constraint: &str, version: &str) -> bool {
 }
 
 /// Helm's `CheckDependencies` (which Helm applies to the root chart only; we check every
-/// level, a linter should not render a tree with a hole): every declared dependency must be
-/// under charts/.
+/// level, a linter should not render a tree with a hole unless told to): every declared
+/// dependency must have been found.
 fn check_dependencies(c: &LoadedChart) -> Result<(), ChartError> {
     for d in &c.dependencies {
-        if !c.subcharts.iter().any(|s| s.name == d.name) {
+        if d.resolved.is_none() {
             return Err(ChartError::new(
                 format!(
                     "found in Chart.yaml, but missing in charts/ directory: {}",
@@ -741,6 +841,267 @@ fn check_dependencies(c: &LoadedChart) -> Result<(), ChartError> {
         check_dependencies(s)?;
     }
     Ok(())
+}
+
+/// Nesting bound for dependencies resolved outside charts/ (a dependency of a dependency...).
+const MAX_DEPENDENCY_DEPTH: usize = 16;
+
+/// `a/b/../c` → `a/c`, without touching the file system (`..` past the start is kept).
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out.iter().collect()
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A constraint as a dependency search reads it: an empty one accepts any version.
+fn satisfies(constraint: &str, version: &str) -> bool {
+    constraint.trim().is_empty() || compatible(constraint, version)
+}
+
+/// Name and version of the chart at `dir` (a directory holding Chart.yaml), without loading it.
+pub fn chart_identity(dir: &Path) -> Option<(String, String)> {
+    let text = std::fs::read_to_string(dir.join("Chart.yaml")).ok()?;
+    let node = parse_doc(&text, &dir.join("Chart.yaml")).ok()??;
+    let name = str_field(Some(&node), "name");
+    (!name.is_empty()).then(|| (name, str_field(Some(&node), "version")))
+}
+
+/// The highest version among `candidates` that satisfies `constraint`.
+fn best_version<'a, T>(
+    candidates: impl Iterator<Item = (&'a str, T)>,
+    constraint: &str,
+) -> Option<T> {
+    let mut best: Option<(semver::Version, T)> = None;
+    for (version, item) in candidates {
+        if !satisfies(constraint, version) {
+            continue;
+        }
+        let Ok(v) = semver::Version::parse(version) else {
+            continue;
+        };
+        if best
+            .as_ref()
+            .is_none_or(|(b, _)| semver::compare(&v, b) == std::cmp::Ordering::Greater)
+        {
+            best = Some((v, item));
+        }
+    }
+    best.map(|(_, item)| item)
+}
+
+/// The chart directories and `NAME-VERSION.tgz` archives named `name` in a dependency folder,
+/// with their versions.
+fn folder_candidates(folder: &Path, name: &str) -> Vec<(String, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            if let Some((n, v)) = chart_identity(&path) {
+                if n == name {
+                    out.push((v, path));
+                }
+            }
+        } else if let Some(version) = file_name
+            .strip_suffix(".tgz")
+            .and_then(|stem| stem.strip_prefix(name))
+            .and_then(|rest| rest.strip_prefix('-'))
+        {
+            // `NAME-VERSION.tgz`, where VERSION starts with a digit (`common-2.31.4.tgz`, not
+            // `common-tools-1.0.0.tgz` for `common`).
+            if version.starts_with(|c: char| c.is_ascii_digit()) && path.is_file() {
+                out.push((version.to_string(), path));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Finds a chart for dependency `d` of `c` outside charts/: its `file://` repository, a chart
+/// of the scanned tree, then the dependency folders. Charts that are ancestors of `c` in the
+/// dependency chain are never chosen (no cycles).
+fn find_dependency(
+    c: &LoadedChart,
+    d: &Dependency,
+    search: &DependencySearch,
+    ancestors: &[PathBuf],
+) -> Result<Option<(LoadedChart, ResolvedDependency)>, ChartError> {
+    let usable = |path: &Path| !ancestors.contains(&canonical(path));
+    if let Some(rel) = d.repository.strip_prefix("file://") {
+        let dir = lexically_normal(&c.origin.join(rel));
+        if dir.join("Chart.yaml").is_file() && usable(&dir) {
+            if let Some((name, version)) = chart_identity(&dir) {
+                if name == d.chart_name && satisfies(&d.version, &version) {
+                    let loaded = load_chart_dir(&dir)?;
+                    let resolved = ResolvedDependency {
+                        source: DependencySource::FileRepository,
+                        path: dir,
+                        version,
+                        satisfies: true,
+                    };
+                    return Ok(Some((loaded, resolved)));
+                }
+            }
+        }
+    }
+    let in_tree = best_version(
+        search
+            .tree
+            .iter()
+            .filter(|t| t.name == d.chart_name && usable(&t.dir))
+            .map(|t| (t.version.as_str(), t)),
+        &d.version,
+    );
+    if let Some(t) = in_tree {
+        let loaded = load_chart_dir(&t.dir)?;
+        let resolved = ResolvedDependency {
+            source: DependencySource::Tree,
+            path: t.dir.clone(),
+            version: t.version.clone(),
+            satisfies: true,
+        };
+        return Ok(Some((loaded, resolved)));
+    }
+    for folder in &search.folders {
+        let candidates = folder_candidates(folder, &d.chart_name);
+        let found = best_version(
+            candidates
+                .iter()
+                .filter(|(_, p)| usable(p))
+                .map(|(v, p)| (v.as_str(), (v, p))),
+            &d.version,
+        );
+        if let Some((version, path)) = found {
+            let loaded = load_chart(path)?;
+            if loaded.name != d.chart_name {
+                continue;
+            }
+            let resolved = ResolvedDependency {
+                source: DependencySource::Folder,
+                path: path.clone(),
+                version: version.clone(),
+                satisfies: true,
+            };
+            return Ok(Some((loaded, resolved)));
+        }
+    }
+    if search.other_versions {
+        let in_tree = best_version(
+            search
+                .tree
+                .iter()
+                .filter(|t| t.name == d.chart_name && usable(&t.dir))
+                .map(|t| (t.version.as_str(), (DependencySource::Tree, t.dir.clone()))),
+            "",
+        );
+        let found = in_tree.or_else(|| {
+            search.folders.iter().find_map(|folder| {
+                let candidates = folder_candidates(folder, &d.chart_name);
+                best_version(
+                    candidates
+                        .iter()
+                        .filter(|(_, p)| usable(p))
+                        .map(|(v, p)| (v.as_str(), (DependencySource::Folder, p.clone()))),
+                    "",
+                )
+            })
+        });
+        if let Some((source, path)) = found {
+            let loaded = load_chart(&path)?;
+            if loaded.name == d.chart_name {
+                let resolved = ResolvedDependency {
+                    source,
+                    path,
+                    version: loaded.version.clone(),
+                    satisfies: false,
+                };
+                return Ok(Some((loaded, resolved)));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Marks every dependency of `c` and of its subcharts with where it was found, loading the
+/// ones charts/ lacks from the places `search` lists (Helm's `dependency build`, offline).
+/// `ancestors`: canonical directories of the charts above, `c`'s own last.
+fn resolve_dependencies(
+    c: &mut LoadedChart,
+    search: &DependencySearch,
+    ancestors: &mut Vec<PathBuf>,
+) -> Result<(), ChartError> {
+    let vendored: Vec<String> = c.subcharts.iter().map(|s| s.name.clone()).collect();
+    let mut found_here: Vec<(String, ResolvedDependency)> = Vec::new();
+    for i in 0..c.dependencies.len() {
+        let name = c.dependencies[i].chart_name.clone();
+        if vendored.contains(&name) {
+            let constraint = c.dependencies[i].version.clone();
+            let s = c.subcharts.iter().find(|s| s.name == name);
+            c.dependencies[i].resolved = s.map(|s| ResolvedDependency {
+                source: DependencySource::Vendored,
+                path: s.origin.clone(),
+                version: s.version.clone(),
+                satisfies: satisfies(&constraint, &s.version),
+            });
+            continue;
+        }
+        // The same chart under two aliases is loaded once.
+        if let Some((_, r)) = found_here.iter().find(|(n, _)| *n == name) {
+            c.dependencies[i].resolved = Some(r.clone());
+            continue;
+        }
+        if ancestors.len() > MAX_DEPENDENCY_DEPTH {
+            continue;
+        }
+        if let Some((loaded, resolved)) = find_dependency(c, &c.dependencies[i], search, ancestors)?
+        {
+            c.subcharts.push(loaded);
+            found_here.push((name, resolved.clone()));
+            c.dependencies[i].resolved = Some(resolved);
+        }
+    }
+    for s in c.subcharts.iter_mut() {
+        ancestors.push(canonical(&s.origin));
+        let result = resolve_dependencies(s, search, ancestors);
+        ancestors.pop();
+        result?;
+    }
+    Ok(())
+}
+
+/// The dependencies of every chart of the (processed) tree, `path` naming `c` as Helm does.
+fn dependency_reports(c: &LoadedChart, path: &str, out: &mut Vec<DependencyReport>) {
+    for d in &c.dependencies {
+        out.push(DependencyReport {
+            chart: path.to_string(),
+            name: d.chart_name.clone(),
+            version: d.version.clone(),
+            repository: d.repository.clone(),
+            file: c.deps_file.clone(),
+            line: d.line,
+            resolved: d.resolved.clone(),
+        });
+    }
+    for s in &c.subcharts {
+        dependency_reports(s, &format!("{}/charts/{}", path, s.name), out);
+    }
 }
 
 /// Helm's `CoalesceValues` (v4.2.3) applied in place to `dest`, a copy of the user's values:
@@ -967,14 +1328,30 @@ fn strict_table(root: &Value, path: &str) -> Option<Value> {
 fn user_values(options: &RenderOptions) -> Result<Value, ChartError> {
     let mut vals = Value::empty_map();
     for f in &options.values_files {
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| ChartError::new(e.to_string(), f.display().to_string(), 0, 0))?;
+        // Helm: `open FILE: no such file or directory`.
+        let text = std::fs::read_to_string(f).map_err(|e| {
+            ChartError::new(
+                format!("open {}: {}", f.display(), e),
+                f.display().to_string(),
+                0,
+                0,
+            )
+        })?;
         let (v, _) = parse_values(&text).map_err(|e| yaml_error(f, &e))?;
+        vals = merge_maps(&vals, &v);
+    }
+    for (name, text) in &options.inline_values {
+        let (v, _) = parse_values(text).map_err(|e| yaml_error(Path::new(name), &e))?;
         vals = merge_maps(&vals, &v);
     }
     for s in &options.set {
         apply_set(&vals, s)
             .map_err(|e| ChartError::new(format!("failed parsing --set data: {}", e), "", 0, 0))?;
+    }
+    for s in &options.set_string {
+        apply_set_string(&vals, s).map_err(|e| {
+            ChartError::new(format!("failed parsing --set-string data: {}", e), "", 0, 0)
+        })?;
     }
     Ok(vals)
 }
@@ -1127,7 +1504,9 @@ pub fn render_loaded(
             0,
         ));
     }
-    check_dependencies(&chart)?;
+    if !options.dependencies.allow_missing {
+        check_dependencies(&chart)?;
+    }
     let caps = capabilities(options)?;
     if !chart.kube_version.is_empty() {
         let kv = options.kube_version.as_deref().unwrap_or("v1.36.0");
@@ -1145,9 +1524,21 @@ pub fn render_loaded(
     }
     let user = user_values(options)?;
     process_enabled(&mut chart, &user, "")?;
-    process_imports(&mut chart)?;
+    let mut dependencies = Vec::new();
+    dependency_reports(&chart, &chart.name, &mut dependencies);
+    // From here on, an error may come from a dependency the chart is rendered without.
+    let missing: Vec<DependencyReport> = dependencies
+        .iter()
+        .filter(|d| d.resolved.is_none())
+        .cloned()
+        .collect();
+    let with_missing = |mut e: ChartError| {
+        e.missing = missing.clone();
+        e
+    };
+    process_imports(&mut chart).map_err(with_missing)?;
     let values = user.deep_copy();
-    coalesce_values(&chart, &values)?;
+    coalesce_values(&chart, &values).map_err(with_missing)?;
     let values_json = values.to_json_value();
 
     let release = map_of(vec![
@@ -1174,7 +1565,7 @@ pub fn render_loaded(
     for r in &renderables {
         templates
             .add(&r.name, &r.source)
-            .map_err(|e| template_error(&e, &r.name))?;
+            .map_err(|e| with_missing(template_error(&e, &r.name)))?;
     }
     let mut out = Vec::new();
     for r in &renderables {
@@ -1193,7 +1584,7 @@ pub fn render_loaded(
         }
         let (text, marks) = templates
             .render_traced(&r.name, r.root.clone())
-            .map_err(|e| template_error(&e, &r.name))?;
+            .map_err(|e| with_missing(template_error(&e, &r.name)))?;
         // Helm renders NOTES.txt too (its errors count) but `helm template` does not print it.
         if base == "NOTES.txt" {
             continue;
@@ -1212,6 +1603,7 @@ pub fn render_loaded(
     Ok(RenderedChart {
         templates: out,
         values: values_json,
+        dependencies,
     })
 }
 

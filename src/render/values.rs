@@ -329,6 +329,15 @@ pub fn path_to_map(path: &str, data: Value) -> Value {
 /// `strvals.ParseInto`: values are typed (int64, true/false, null), dotted keys create tables,
 /// `[N]` indexes lists (growing them with nulls), `\` escapes `,` `.` `=` `[`.
 pub fn apply_set(base: &Value, expr: &str) -> Result<(), String> {
+    apply_set_typed(base, expr, typed_value)
+}
+
+/// Applies one `--set-string` argument: as [`apply_set`], every value kept a string.
+pub fn apply_set_string(base: &Value, expr: &str) -> Result<(), String> {
+    apply_set_typed(base, expr, Value::str)
+}
+
+fn apply_set_typed(base: &Value, expr: &str, typed_value: fn(&str) -> Value) -> Result<(), String> {
     let chars: Vec<char> = expr.chars().collect();
     let mut i = 0;
     while i < chars.len() {
@@ -341,7 +350,7 @@ pub fn apply_set(base: &Value, expr: &str) -> Result<(), String> {
         i += 1;
         let value;
         if chars.get(i) == Some(&'{') {
-            let (list, next) = parse_list_value(&chars, i + 1)?;
+            let (list, next) = parse_list_value(&chars, i + 1, typed_value)?;
             value = Value::new_list(list);
             i = next;
             if i < chars.len() && chars[i] != ',' {
@@ -473,7 +482,11 @@ fn read_until(chars: &[char], mut i: usize, stops: &[char]) -> (String, usize) {
     (s, i)
 }
 
-fn parse_list_value(chars: &[char], mut i: usize) -> Result<(Vec<Value>, usize), String> {
+fn parse_list_value(
+    chars: &[char],
+    mut i: usize,
+    typed_value: fn(&str) -> Value,
+) -> Result<(Vec<Value>, usize), String> {
     let mut out = Vec::new();
     loop {
         let (raw, next) = read_until(chars, i, &[',', '}']);

@@ -181,6 +181,7 @@ mod tests {
             suppression: None,
             in_baseline: false,
             value_set: None,
+            value_sets: Vec::new(),
             related: Vec::new(),
         }
     }
@@ -210,6 +211,7 @@ mod tests {
             repository: &Default::default(),
             config_file: None,
             application: None,
+            charts: &[],
         };
         let issues: Vec<serde_json::Value> =
             serde_json::from_str(&render(&input)).expect("JSON array");

@@ -46,6 +46,7 @@ struct Words {
     object: &'static str,
     stage: &'static str,
     value_set: &'static str,
+    value_sets: &'static str,
     /// French typography puts a space before the colon.
     colon: &'static str,
 }
@@ -59,6 +60,7 @@ fn words(lang: Lang) -> Words {
             object: "objet",
             stage: "étape",
             value_set: "jeu de valeurs",
+            value_sets: "jeux de valeurs",
             colon: " :",
         },
         Lang::En => Words {
@@ -68,6 +70,7 @@ fn words(lang: Lang) -> Words {
             object: "object",
             stage: "stage",
             value_set: "value set",
+            value_sets: "value sets",
             colon: ":",
         },
     }
@@ -201,7 +204,9 @@ fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &W
     if let Some(s) = &f.stage {
         context.push(format!("{} `{s}`", w.stage));
     }
-    if let Some(set) = &f.value_set {
+    if f.value_sets.len() > 1 {
+        context.push(format!("{} {}", w.value_sets, f.value_sets.join(", ")));
+    } else if let Some(set) = &f.value_set {
         context.push(format!("{} `{set}`", w.value_set));
     }
     let main = Excerpt {
@@ -225,7 +230,7 @@ fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &W
             span: r.span,
             source: r.source_line.as_deref(),
             mark: '-',
-            label: &super::sarif::related_message(input.lang, &r.values_path),
+            label: &super::sarif::related_message(input.lang, r),
         }
         .write(out, style, &gutter, &|t| style.dim(t));
     }

@@ -47,19 +47,26 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::
             if let Some(set) = &f.value_set {
                 map.insert("value_set".into(), json!(set));
             }
+            if !f.value_sets.is_empty() {
+                map.insert("value_sets".into(), json!(f.value_sets));
+            }
             if !f.related.is_empty() {
                 let related: Vec<serde_json::Value> = f
                     .related
                     .iter()
                     .map(|r| {
-                        json!({
+                        let mut one = json!({
                             "file": r.file,
                             "line": r.span.start.line,
                             "column": r.span.start.column,
                             "end_line": r.span.end.line,
                             "end_column": r.span.end.column,
                             "values_path": r.values_path,
-                        })
+                        });
+                        if let Some(app) = &r.application {
+                            one["application"] = json!(app);
+                        }
+                        one
                     })
                     .collect();
                 map.insert("related".into(), json!(related));
@@ -84,6 +91,7 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::
             "targets": input.targets,
             "documents": input.documents,
             "skipped_test_hooks": input.skipped_test_hooks,
+            "charts": input.charts,
         },
         "check": super::check_facts(input),
         "findings": [],

@@ -226,6 +226,7 @@ mod tests {
             suppression: None,
             in_baseline: false,
             value_set: None,
+            value_sets: Vec::new(),
             related: Vec::new(),
         };
         let findings = [at(1, 1), at(2, 3), at(2, 7), at(2, 7)];

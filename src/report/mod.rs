@@ -58,6 +58,8 @@ pub struct ReportInput<'a> {
     pub config_file: Option<&'a str>,
     /// The application's name from the configuration.
     pub application: Option<&'a str>,
+    /// How each chart rendered with each value set.
+    pub charts: &'a [crate::chart_scan::ChartCoverage],
 }
 
 impl<'a> ReportInput<'a> {
@@ -72,6 +74,7 @@ impl<'a> ReportInput<'a> {
             targets: outcome.targets,
             documents: outcome.documents,
             skipped_test_hooks: outcome.skipped_test_hooks,
+            charts: &outcome.charts,
             gate: outcome.gate,
             objects: &outcome.objects,
             roots: &outcome.roots,

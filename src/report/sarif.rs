@@ -138,14 +138,14 @@ pub fn render(input: &ReportInput<'_>) -> String {
                                     "startColumn": r.span.start.column.max(1),
                                 },
                             },
-                            "message": {"text": related_message(input.lang, &r.values_path)},
+                            "message": {"text": related_message(input.lang, r)},
                         })
                     })
                     .collect();
                 result["relatedLocations"] = json!(related);
             }
             if let Some(set) = &f.value_set {
-                result["properties"] = json!({"valueSet": set});
+                result["properties"] = json!({"valueSet": set, "valueSets": f.value_sets});
             }
             if f.in_baseline {
                 result["baselineState"] = json!("unchanged");
@@ -187,7 +187,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
-            "properties": {"cctLint": super::check_facts(input)},
+            "properties": {"cctLint": super::check_facts(input), "charts": input.charts},
         }],
     });
     let run = &mut sarif["runs"][0];
@@ -213,8 +213,16 @@ pub fn render(input: &ReportInput<'_>) -> String {
     text
 }
 
-/// The words of a related values location, shared with the human report.
-pub fn related_message(lang: Lang, values_path: &str) -> String {
+/// The words of a related location (a values line, or the Argo CD Application giving the
+/// value set), shared with the human report.
+pub fn related_message(lang: Lang, related: &crate::finding::RelatedLocation) -> String {
+    let values_path = &related.values_path;
+    if let Some(app) = &related.application {
+        return match lang {
+            Lang::Fr => format!("jeu de valeurs de l'Application Argo CD `{app}`"),
+            Lang::En => format!("value set of the Argo CD Application `{app}`"),
+        };
+    }
     match lang {
         Lang::Fr => format!("valeur `.Values.{values_path}` définie ici"),
         Lang::En => format!("value `.Values.{values_path}` set here"),

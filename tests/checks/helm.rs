@@ -24,13 +24,17 @@ fn chart_findings_point_at_the_template_and_at_the_values_line() {
         .filter(|f| f["rule_id"] == "K8S016")
         .filter(|f| f["file"].as_str().is_some_and(|p| p.starts_with(chart)))
         .collect();
-    // One per value set (dev and prod), both on the template line that prints the value.
-    assert_eq!(password.len(), 2, "{password:#?}");
-    let sets: BTreeSet<&str> = password
+    // Identical under both value sets (dev and prod): one finding on the template line that
+    // prints the value, listing both sets.
+    assert_eq!(password.len(), 1, "{password:#?}");
+    let sets: BTreeSet<&str> = password[0]["value_sets"]
+        .as_array()
+        .expect("value_sets")
         .iter()
-        .filter_map(|f| f["value_set"].as_str())
+        .filter_map(|s| s.as_str())
         .collect();
     assert_eq!(sets, BTreeSet::from(["dev", "prod"]));
+    assert_eq!(password[0]["value_set"], "dev");
     for f in &password {
         assert_eq!(
             summary(f),
@@ -155,10 +159,11 @@ fn charts_that_do_not_render_are_errors_at_helms_position() {
     assert_eq!(
         failures,
         vec![
+            // Rendered without the missing dependency, the template fails on its values.
             (
                 "LNT003".into(),
-                format!("{root}/missing-dependency/Chart.yaml"),
-                5
+                format!("{root}/missing-dependency/templates/configmap.yaml"),
+                6
             ),
             (
                 "LNT003".into(),
@@ -182,7 +187,24 @@ fn charts_that_do_not_render_are_errors_at_helms_position() {
         .filter(|f| f["rule_id"] == "LNT003")
         .filter_map(|f| f["message"].as_str())
         .collect();
-    assert!(messages[0].contains("missing in charts/ directory: postgresql"));
+    assert!(
+        messages[0].contains("dependency `postgresql` found nowhere offline"),
+        "{}",
+        messages[0]
+    );
+    let missing: Vec<(String, String, u64)> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "LNT017")
+        .map(summary)
+        .collect();
+    assert_eq!(
+        missing,
+        vec![(
+            "LNT017".into(),
+            format!("{root}/missing-dependency/Chart.yaml"),
+            5
+        )]
+    );
     assert!(messages[1].contains("ingress.host is required"));
     assert!(messages[2].contains("at '/replicaCount': \"two\" is not of type \"integer\""));
     assert!(messages[3].contains("nil pointer evaluating interface {}.port"));

@@ -1,0 +1,197 @@
+//! End-to-end tests of Argo CD Applications as value sets: valueFiles (one missing and
+//! ignored), parameters, releaseName and destination namespace (web-dev); a multi-source
+//! `$values/` reference to the same repository, valuesObject (web-prod); a remote chart noted
+//! once (cache); configured value sets winning over discovered ones; and findings identical in
+//! both sets reported once, listing them. Must not: write inside fixtures/.
+
+use std::path::Path;
+
+use crate::{json_findings, run};
+
+const ROOT: &str = "fixtures/repos/argo-apps";
+
+fn of<'a>(findings: &'a [serde_json::Value], rule: &str) -> Vec<&'a serde_json::Value> {
+    findings.iter().filter(|f| f["rule_id"] == rule).collect()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn report(args: &[&str]) -> serde_json::Value {
+    let mut all = vec![
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--lang",
+        "en",
+    ];
+    all.extend_from_slice(args);
+    let r = run(&all);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    serde_json::from_str(&r.stdout).expect("JSON report")
+}
+
+#[test]
+fn applications_are_value_sets_of_the_chart_they_deploy() {
+    let r = report(&[ROOT]);
+    let findings = r["findings"].as_array().unwrap().clone();
+    let chart = format!("{ROOT}/helm/app");
+    let sets: Vec<(&str, &str)> = r["summary"]["charts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["chart_dir"] == chart)
+        .map(|c| {
+            (
+                c["value_set"].as_str().unwrap(),
+                c["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The missing values-dev-secrets.yaml is ignored (ignoreMissingValueFiles).
+    assert_eq!(
+        sets,
+        vec![("web-dev", "rendered"), ("web-prod", "rendered")]
+    );
+
+    // web-dev: the parameter changes the image, releaseName and the destination namespace
+    // name the object; the Application is a related location.
+    let latest = of(&findings, "K8S001");
+    assert_eq!(latest.len(), 1, "{latest:#?}");
+    let dev = latest[0];
+    assert_eq!(dev["value_sets"], serde_json::json!(["web-dev"]));
+    assert!(dev["message"]
+        .as_str()
+        .unwrap()
+        .contains("registry.example/team/web-dev"));
+    assert_eq!(dev["object"]["name"], "web-web");
+    assert_eq!(dev["object"]["namespace"], "web-dev");
+    let app = dev["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|rel| rel["application"] == "web-dev")
+        .expect("the Application as related location");
+    assert_eq!(app["file"], format!("{ROOT}/argocd/web-dev.yaml"));
+    assert_eq!(app["line"], 11);
+    // web-prod: valuesObject pins the tag, the `$values/` file gives resources.
+    assert!(!of(&findings, "K8S009").iter().any(|f| f["value_sets"]
+        .as_array()
+        .unwrap()
+        .contains(&"web-prod".into())));
+    assert_eq!(of(&findings, "K8S009").len(), 1);
+
+    // A finding identical under both Applications is reported once, listing both; object
+    // names differ (release names) but the place and message are the same.
+    let both: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["value_sets"] == serde_json::json!(["web-dev", "web-prod"]))
+        .collect();
+    assert!(!both.is_empty(), "{findings:#?}");
+    for f in &both {
+        assert_eq!(f["value_set"], "web-dev");
+        let places: Vec<(&str, &str)> = findings
+            .iter()
+            .filter(|g| g["rule_id"] == f["rule_id"] && g["line"] == f["line"])
+            .map(|g| (g["file"].as_str().unwrap(), g["rule_id"].as_str().unwrap()))
+            .collect();
+        assert_eq!(places.len(), 1, "{places:?}");
+    }
+
+    // The chart from a Helm repository: one note.
+    let notes = of(&findings, "LNT018");
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    assert_eq!(notes[0]["file"], format!("{ROOT}/argocd/cache.yaml"));
+    assert!(notes[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("chart `redis` 19.6.4"));
+}
+
+#[test]
+fn a_missing_value_file_fails_unless_ignored_and_another_repository_is_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new(ROOT), dir.path());
+    let root = dir.path().display().to_string();
+    let dev = dir.path().join("argocd/web-dev.yaml");
+    let text = std::fs::read_to_string(&dev).unwrap();
+    std::fs::write(
+        &dev,
+        text.replace(
+            "ignoreMissingValueFiles: true",
+            "ignoreMissingValueFiles: false",
+        ),
+    )
+    .unwrap();
+    // The `ref` source is another repository, and the file is not here.
+    let prod = dir.path().join("argocd/web-prod.yaml");
+    let text = std::fs::read_to_string(&prod).unwrap();
+    std::fs::write(
+        &prod,
+        text.replacen(
+            "    - repoURL: https://gitlab.example/team/infra.git\n      targetRevision: main\n      ref",
+            "    - repoURL: https://gitlab.example/team/config.git\n      targetRevision: main\n      ref",
+            1,
+        ),
+    )
+    .unwrap();
+    std::fs::remove_dir_all(dir.path().join("config")).unwrap();
+    let findings = json_findings(&[&root]);
+    let failed: Vec<&serde_json::Value> = of(&findings, "LNT003");
+    assert_eq!(failed.len(), 1, "{failed:#?}");
+    assert_eq!(failed[0]["value_set"], "web-dev");
+    assert!(failed[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("values-dev-secrets.yaml"));
+    let notes: Vec<&str> = of(&findings, "LNT018")
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        notes.iter().any(|m| m.contains("another repository")),
+        "{notes:?}"
+    );
+    // Rendered without that file, prod has no resources.
+    assert!(of(&findings, "K8S009").iter().any(|f| f["value_sets"]
+        .as_array()
+        .unwrap()
+        .contains(&"web-prod".into())));
+}
+
+#[test]
+fn configured_value_sets_win_over_applications() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new(ROOT), dir.path());
+    std::fs::write(
+        dir.path().join(".cct-lint.yaml"),
+        "helm:\n  charts:\n    helm/app:\n      value_sets:\n        ci: [helm/app/values-dev.yaml]\n",
+    )
+    .unwrap();
+    let r = report(&[&dir.path().display().to_string()]);
+    let sets: Vec<&str> = r["summary"]["charts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["value_set"].as_str())
+        .collect();
+    assert_eq!(sets, vec!["ci"]);
+    assert!(!r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["related"]
+            .as_array()
+            .is_some_and(|rel| rel.iter().any(|x| x["application"].is_string()))));
+}
