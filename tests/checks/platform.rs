@@ -188,6 +188,16 @@ fn sarif_names_the_repository_and_commit_read_from_git_files() {
         .output()
         .expect("run");
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/sarif-schema-2.1.0.json").expect("schema file"),
+    )
+    .expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
     assert_eq!(
         sarif["runs"][0]["versionControlProvenance"],
         serde_json::json!([{
