@@ -228,6 +228,19 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// Writes a command's output. A reader that stops early (`cct-lint rules | head -1`) ends the
+/// command quietly, as with other Unix tools, instead of a panic on the broken pipe.
+fn emit(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("cct-lint: {e}");
+            ExitCode::from(2)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
 fn main() -> ExitCode {
     // regorus's parser uses `anyhow` errors to backtrack; with RUST_BACKTRACE set (common in
     // CI), each one captured a backtrace: half of a one-file check's instructions. Library
@@ -335,7 +348,11 @@ fn main() -> ExitCode {
                     Some(path) => std::fs::File::create(path)
                         .and_then(|mut file| write(&mut file))
                         .map_err(|e| format!("{}: {e}", path.display())),
-                    None => write(&mut std::io::stdout().lock()).map_err(|e| e.to_string()),
+                    // A reader that stops early (`| head`) is not an error of the check.
+                    None => match write(&mut std::io::stdout().lock()) {
+                        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+                        _ => Ok(()),
+                    },
                 };
                 if let Err(e) = written {
                     eprintln!("cct-lint: cannot write report: {e}");
@@ -388,14 +405,10 @@ fn main() -> ExitCode {
                 CatalogFormat::Markdown => docs::catalog_markdown(&catalog, lang),
                 CatalogFormat::Json => docs::catalog_json(&catalog),
             };
-            print!("{text}");
-            ExitCode::SUCCESS
+            emit(&text)
         }
         Command::Explain { id, lang } => match docs::explain(&catalog, &id, lang_from(lang)) {
-            Some(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
+            Some(text) => emit(&text),
             None => {
                 eprintln!("cct-lint: unknown rule or requirement `{id}` (see `cct-lint rules`)");
                 ExitCode::from(2)
@@ -509,9 +522,10 @@ fn main() -> ExitCode {
             match regotest::run(&sources, data) {
                 Ok(outcomes) => {
                     let failed = outcomes.iter().filter(|o| !o.passed).count();
+                    let mut text = String::new();
                     for o in &outcomes {
-                        println!(
-                            "{} {}.{} ({}){}",
+                        text.push_str(&format!(
+                            "{} {}.{} ({}){}\n",
                             if o.passed { "PASS" } else { "FAIL" },
                             o.package,
                             o.name,
@@ -520,10 +534,16 @@ fn main() -> ExitCode {
                                 .as_deref()
                                 .map(|e| format!(": {e}"))
                                 .unwrap_or_default()
-                        );
+                        ));
                     }
-                    println!("{} passed, {} failed", outcomes.len() - failed, failed);
-                    if failed == 0 {
+                    text.push_str(&format!(
+                        "{} passed, {} failed\n",
+                        outcomes.len() - failed,
+                        failed
+                    ));
+                    if emit(&text) != ExitCode::SUCCESS {
+                        ExitCode::from(2)
+                    } else if failed == 0 {
                         ExitCode::SUCCESS
                     } else {
                         ExitCode::from(1)

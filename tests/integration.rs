@@ -2219,3 +2219,31 @@ fn audit_report_snapshots_with_evidence_from_the_example_repository() {
         assert_snapshot(file, &text);
     }
 }
+
+/// What it proves: a reader that stops early (`cct-lint rules --format json | head -1`) ends
+/// every printing subcommand quietly: no panic, exit code unchanged by the closed pipe.
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    for (args, expected) in [
+        (vec!["rules", "--format", "json"], 0),
+        (vec!["explain", "EXI-ARCH-18"], 0),
+        (vec!["test"], 0),
+        (
+            vec![
+                "check",
+                "fixtures/repos/registre-associations",
+                "--format",
+                "json",
+            ],
+            1,
+        ),
+    ] {
+        // A pipe whose read end is already closed: the first write meets EPIPE.
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = bin().args(&args).stdout(writer).output().expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(expected), "{args:?}: {stderr}");
+    }
+}
