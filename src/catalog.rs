@@ -94,6 +94,14 @@ pub struct RuleMeta {
     #[serde(default)]
     pub title: Text,
     pub message: Text,
+    /// Other wordings of the message, chosen by a finding whose `variant` param names one
+    /// (same placeholders as `message`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub message_variants: BTreeMap<String, Text>,
+    /// In a chart, a finding on a value that a template function generates at render time
+    /// (`randAlphaNum`, `uuidv4`...) rather than one written in the repository is dropped.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skips_generated_values: bool,
     #[serde(default)]
     pub why: Text,
     pub remediation: Text,
@@ -347,7 +355,11 @@ pub fn validate_rule(meta: &RuleMeta) -> Result<(), String> {
             ));
         }
     }
-    for (lang, text) in [("en", &meta.message.en), ("fr", &meta.message.fr)] {
+    let messages = std::iter::once(&meta.message).chain(meta.message_variants.values());
+    for (lang, text) in messages.flat_map(|m| [("en", &m.en), ("fr", &m.fr)]) {
+        if text.trim().is_empty() {
+            return Err(format!("{}: a message variant is empty ({lang})", meta.id));
+        }
         if text.trim_end().ends_with('.') {
             return Err(format!(
                 "{}: message ({lang}) must not end with a period",
@@ -377,6 +389,16 @@ pub fn validate_rule(meta: &RuleMeta) -> Result<(), String> {
             "{}: message placeholders differ between en and fr",
             meta.id
         ));
+    }
+    for (name, variant) in &meta.message_variants {
+        if placeholders(&variant.en) != placeholders(&meta.message.en)
+            || placeholders(&variant.fr) != placeholders(&meta.message.en)
+        {
+            return Err(format!(
+                "{}: message variant `{name}` must use the placeholders of `message`",
+                meta.id
+            ));
+        }
     }
     Ok(())
 }

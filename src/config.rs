@@ -490,19 +490,30 @@ impl Config {
         Ok(config)
     }
 
-    /// The config file to use: the one given, else `.cct-lint.yaml` in the first scanned
-    /// directory (or the working directory).
+    /// The config file to use: the one given, else `.cct-lint.yaml` in a scanned directory (a
+    /// scanned file stands for the working directory), the first in path order that holds
+    /// one, so that the order of the paths on the command line changes nothing.
     pub fn locate(explicit: Option<&Path>, roots: &[PathBuf]) -> Option<PathBuf> {
         if let Some(p) = explicit {
             return Some(p.to_path_buf());
         }
-        let root = roots
-            .first()
-            .filter(|r| r.is_dir())
-            .cloned()
-            .unwrap_or_else(|| PathBuf::from("."));
-        let candidate = root.join(CONFIG_FILE_NAME);
-        candidate.is_file().then_some(candidate)
+        let mut dirs: Vec<PathBuf> = roots
+            .iter()
+            .map(|r| {
+                if r.is_dir() {
+                    r.clone()
+                } else {
+                    PathBuf::from(".")
+                }
+            })
+            .collect();
+        if dirs.is_empty() {
+            dirs.push(PathBuf::from("."));
+        }
+        dirs.sort();
+        dirs.into_iter()
+            .map(|d| d.join(CONFIG_FILE_NAME))
+            .find(|c| c.is_file())
     }
 
     pub fn enabled(&self, id: &str) -> bool {

@@ -225,7 +225,12 @@ impl Finding {
         let Some(rule) = catalog.rule(&self.rule_id) else {
             return self.rule_id.clone();
         };
-        fill(rule.message.get(lang), &self.params)
+        let text = self
+            .params
+            .get("variant")
+            .and_then(|v| rule.message_variants.get(v))
+            .unwrap_or(&rule.message);
+        fill(text.get(lang), &self.params)
     }
 
     /// Sort key: file, position, rule, then everything else for a total order.

@@ -90,7 +90,7 @@ enum Command {
         /// (default 8 MiB, or `max_file_size` in the config file).
         #[arg(long)]
         max_file_size: Option<u64>,
-        /// Configuration file (default: `.cct-lint.yaml` in the first scanned directory).
+        /// Configuration file (default: `.cct-lint.yaml` of the scanned directories, the first in path order).
         #[arg(long)]
         config: Option<PathBuf>,
         /// Ignore derogations written in the scanned files (annotations, comments); each one
@@ -430,7 +430,7 @@ fn main() -> ExitCode {
             for target in &discovery.targets {
                 let needed: &[Family] = match target.kind {
                     TargetKind::Dockerfile => &[Family::Dockerfile],
-                    TargetKind::Yaml => &[Family::Kubernetes],
+                    TargetKind::Yaml | TargetKind::Json => &[Family::Kubernetes],
                     TargetKind::HelmChart => &[Family::Kubernetes, Family::Chart],
                 };
                 for family in needed {

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use cct_lint::catalog::{self, Catalog, Family};
 
-fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cct-lint"));
     c.env_remove("NO_COLOR").env("LANG", "C");
     c
@@ -843,8 +843,12 @@ mod check_config;
 mod check_focus;
 #[path = "checks/helm.rs"]
 mod check_helm;
+#[path = "checks/promises.rs"]
+mod check_promises;
 #[path = "checks/scaffold.rs"]
 mod check_scaffold;
+#[path = "checks/verdicts.rs"]
+mod check_verdicts;
 #[path = "render/features.rs"]
 mod render_features;
 #[path = "render/fuzz.rs"]

@@ -49,6 +49,12 @@ test_pass_arg_tag_with_pinned_default if {
 	_deny(inp) == set()
 }
 
+test_fail_variable_before_the_last_slash if {
+	_deny(_one("${REGISTRY}/ubuntu", [])) == {_f(0, "#0", "${REGISTRY}/ubuntu")}
+	_deny(_one("$REGISTRY/team/app:latest", [])) == {_f(0, "#0", "$REGISTRY/team/app:latest")}
+	_deny(_one("${REGISTRY}/ubuntu:24.04", [])) == set()
+}
+
 test_pass_unresolved_variable_not_judged if {
 	_deny(_one("nginx:${NGINX_VERSION}", [])) == set()
 	_deny(_one("${BASE_IMAGE}", [])) == set()

@@ -22,7 +22,9 @@
 #       `hostIPC: true` on the pod, and every dangerous capability in `capabilities.add`
 #       (`SYS_ADMIN`, `NET_ADMIN`, `ALL`, `SYS_PTRACE`, `NET_RAW`, `SYS_MODULE`,
 #       `DAC_READ_SEARCH`... compared without case and with or without the `CAP_` prefix; the list
-#       is the `dangerous_capabilities` parameter). `allowPrivilegeEscalation: false` and
+#       is the `dangerous_capabilities` parameter). A pod-level `runAsNonRoot` or `runAsUser`
+#       that every container (init and ephemeral ones included) sets for itself applies to no
+#       process and is not reported; one that at least one container inherits is. `allowPrivilegeEscalation: false` and
 #       `runAsNonRoot: true` are what the platform expects. Imposing any user, group or capability
 #       is also reported, as a warning, by K8S003.
 #     fr: >-
@@ -33,7 +35,9 @@
 #       `hostIPC: true` sur le pod, et chaque capability dangereuse de `capabilities.add`
 #       (`SYS_ADMIN`, `NET_ADMIN`, `ALL`, `SYS_PTRACE`, `NET_RAW`, `SYS_MODULE`,
 #       `DAC_READ_SEARCH`... comparées sans tenir compte de la casse, avec ou sans le préfixe
-#       `CAP_` ; la liste est le paramètre `dangerous_capabilities`).
+#       `CAP_` ; la liste est le paramètre `dangerous_capabilities`). Un `runAsNonRoot` ou un
+#       `runAsUser` du pod que chaque conteneur (init et éphémères compris) redéfinit ne
+#       s'applique à aucun processus et n'est pas signalé ; il l'est dès qu'un conteneur en hérite.
 #       `allowPrivilegeEscalation: false` et `runAsNonRoot: true` sont ce qu'attend la plateforme.
 #       Imposer un utilisateur, un groupe ou une capability est aussi signalé, en avertissement,
 #       par K8S003.
@@ -70,7 +74,18 @@ deny contains f if {
 	is_object(sc)
 	some key, value in _root_settings
 	sc[key] == value
+	not _overridden_by_every_container(key)
 	f := _finding(array.concat(base, [key]), value)
+}
+
+# A container's own setting wins over the pod's: a pod-level value that every container (init
+# and ephemeral ones included) replaces applies to no process. Judged on the containers' own
+# values by the container rule below.
+_overridden_by_every_container(key) if {
+	count(data.lib.k8s.containers) > 0
+	every c in data.lib.k8s.containers {
+		object.get(object.get(c.container, "securityContext", {}), key, null) != null
+	}
 }
 
 # Root identity and privileges in a container security context.
