@@ -849,6 +849,8 @@ mod check_promises;
 mod check_scaffold;
 #[path = "checks/verdicts.rs"]
 mod check_verdicts;
+#[path = "checks/yaml_kubectl.rs"]
+mod check_yaml_kubectl;
 #[path = "render/features.rs"]
 mod render_features;
 #[path = "render/fuzz.rs"]

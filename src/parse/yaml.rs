@@ -533,6 +533,18 @@ impl Builder {
                 ..
             }) => match pending_key.take() {
                 None => {
+                    if matches!(node.value, Value::Map(_) | Value::Seq(_)) {
+                        // sigs.k8s.io/yaml refuses the whole file ("invalid map key"): so does
+                        // the scan, for this document (often an unrendered `{{value}}`).
+                        self.errors.push(YamlError {
+                            kind: YamlErrorKind::Syntax,
+                            message: "invalid map key: a mapping or a sequence cannot be a key \
+                                      (an unrendered `{{...}}`?)"
+                                .into(),
+                            span: node.span,
+                        });
+                        self.skip_document = true;
+                    }
                     let key = match (&node.value, key_text) {
                         (Value::Str(s), _) => s.clone(),
                         (_, Some(text)) if style != ScalarStyle::Plain => text,
@@ -896,6 +908,22 @@ mod tests {
             items[0].get("name").map(|n| n.span.start),
             Some(Position::new(2, 11))
         );
+    }
+
+    #[test]
+    fn a_collection_as_a_key_is_refused_as_kubernetes_does() {
+        let s = load(
+            "kind: Service\nmetadata:\n  labels:\n    cell: {{cell}}\n---\nkind: B\n",
+            Limits::default(),
+        );
+        assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+        assert_eq!(s.errors[0].span.start, Position::new(4, 12));
+        let kinds: Vec<&str> = s
+            .documents
+            .iter()
+            .filter_map(|d| d.root.get("kind").and_then(Node::as_str))
+            .collect();
+        assert_eq!(kinds, vec!["B"]);
     }
 
     #[test]
