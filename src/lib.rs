@@ -16,6 +16,7 @@ pub mod policy;
 pub mod regotest;
 pub mod render;
 pub mod report;
+pub mod robustness;
 pub mod scaffold;
 pub mod scan;
 pub mod span;

@@ -841,6 +841,8 @@ mod check_bundles;
 mod check_config;
 #[path = "checks/focus.rs"]
 mod check_focus;
+#[path = "checks/fuzz_corpus.rs"]
+mod check_fuzz_corpus;
 #[path = "checks/helm.rs"]
 mod check_helm;
 #[path = "checks/promises.rs"]
