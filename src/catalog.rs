@@ -103,6 +103,10 @@ pub struct RuleMeta {
     /// case it found; the words stay in METADATA, in both languages).
     #[serde(default)]
     pub variants: BTreeMap<String, Text>,
+    /// In a chart, a finding on a value that a template function generates at render time
+    /// (`randAlphaNum`, `uuidv4`...) rather than one written in the repository is dropped.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skips_generated_values: bool,
     #[serde(default)]
     pub why: Text,
     pub remediation: Text,
@@ -356,7 +360,11 @@ pub fn validate_rule(meta: &RuleMeta) -> Result<(), String> {
             ));
         }
     }
-    for (lang, text) in [("en", &meta.message.en), ("fr", &meta.message.fr)] {
+    let messages = std::iter::once(&meta.message).chain(meta.variants.values());
+    for (lang, text) in messages.flat_map(|m| [("en", &m.en), ("fr", &m.fr)]) {
+        if text.trim().is_empty() {
+            return Err(format!("{}: a message variant is empty ({lang})", meta.id));
+        }
         if text.trim_end().ends_with('.') {
             return Err(format!(
                 "{}: message ({lang}) must not end with a period",

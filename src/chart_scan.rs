@@ -211,12 +211,130 @@ impl RenderedDoc {
     ) -> Finding {
         let segments = path_segments(&path);
         let located = yaml::locate(node, &segments);
+        let entries: Vec<String> = params
+            .get("entry")
+            .map(|e| e.split(", ").map(str::to_string).collect())
+            .unwrap_or_default();
         let mut finding = ctx.finding(&rule_id, self.map_span(located.span), path, params);
         finding.object = Some(object.clone());
         finding.value_set = self.value_set.clone();
         finding.related = self.related_values(node, &segments);
+        if finding.related.len() > 1 && !entries.is_empty() {
+            self.keep_values_of_entries(node, &segments, &entries, &mut finding.related);
+        }
         finding.related.extend(self.application.clone());
         finding
+    }
+
+    /// When several values keys fed one scalar (an embedded configuration file) and the rule
+    /// named the entries at fault (`entry` param: `db.password`), keeps the values keys printed
+    /// on those entries' lines; keeps everything when none can be told apart.
+    fn keep_values_of_entries(
+        &self,
+        root: &Node,
+        path: &[yaml::PathSegment],
+        entries: &[String],
+        related: &mut Vec<RelatedLocation>,
+    ) {
+        let mut node = root;
+        for segment in path {
+            let next = match (segment, &node.value) {
+                (yaml::PathSegment::Key(k), Value::Map(items)) => {
+                    items.iter().find(|e| &e.key == k).map(|e| &e.value)
+                }
+                (yaml::PathSegment::Index(i), Value::Seq(items)) => items.get(*i),
+                _ => None,
+            };
+            let Some(next) = next else { return };
+            node = next;
+        }
+        let (start, end) = (self.offset(node.span.start), self.offset(node.span.end));
+        let text = self.provenance.text();
+        let Some(range) = text.get(start..end.min(text.len())) else {
+            return;
+        };
+        let mut printed: Vec<String> = Vec::new();
+        let mut line_start = start;
+        for line in range.split_inclusive('\n') {
+            let body = line.trim_start().trim_start_matches("- ").trim_start();
+            let body = body.strip_prefix("export ").unwrap_or(body);
+            let names_an_entry = entries.iter().any(|entry| {
+                let rest = body.trim_start_matches(['"', '\'']);
+                rest.strip_prefix(entry.as_str()).is_some_and(|after| {
+                    let after = after.trim_start_matches(['"', '\'']).trim_start();
+                    after.starts_with(':') || after.starts_with('=')
+                })
+            });
+            if names_an_entry {
+                for p in self
+                    .provenance
+                    .values_in(line_start, line_start + line.len())
+                {
+                    printed.push(p.join("."));
+                }
+            }
+            line_start += line.len();
+        }
+        let matches = |r: &RelatedLocation| {
+            printed.iter().any(|p| {
+                r.values_path == *p
+                    || r.values_path.starts_with(&format!("{p}."))
+                    || p.starts_with(&format!("{}.", r.values_path))
+            })
+        };
+        if related.iter().any(matches) {
+            related.retain(matches);
+        }
+    }
+
+    /// Whether the scalar at `path` was produced at render time by a function that generates a
+    /// value (`randAlphaNum 16`, `uuidv4`...), with no literal word of the template around it
+    /// and no values key holding something behind it: not a literal of the repository.
+    pub(crate) fn generated_at_render(&self, node: &Node, path: &[serde_json::Value]) -> bool {
+        let mut value = node;
+        for segment in path_segments(path) {
+            let next = match (&segment, &value.value) {
+                (yaml::PathSegment::Key(k), Value::Map(entries)) => {
+                    entries.iter().find(|e| &e.key == k).map(|e| &e.value)
+                }
+                (yaml::PathSegment::Index(i), Value::Seq(items)) => items.get(*i),
+                _ => None,
+            };
+            let Some(next) = next else { return false };
+            value = next;
+        }
+        if matches!(value.value, Value::Map(_) | Value::Seq(_)) {
+            return false;
+        }
+        let start = self.offset(value.span.start);
+        let end = self.offset(value.span.end).max(start + 1);
+        let actions = self.provenance.actions_in(start, end);
+        !actions.is_empty()
+            && !self.provenance.literal_word_in(start, end)
+            && actions.iter().all(|a| calls_a_generator(a))
+            && self
+                .provenance
+                .values_in(start, end)
+                .iter()
+                .all(|p| !self.values_hold(p))
+    }
+
+    /// Whether some values file gives `path` a non-empty value.
+    fn values_hold(&self, path: &[String]) -> bool {
+        self.values.iter().any(|source| {
+            let mut node = &source.root;
+            for key in source.prefix.iter().chain(path) {
+                let next = match &node.value {
+                    Value::Map(entries) => entries.iter().find(|e| &e.key == key).map(|e| &e.value),
+                    _ => None,
+                };
+                match next {
+                    Some(n) => node = n,
+                    None => return false,
+                }
+            }
+            !matches!(&node.value, Value::Null) && node.as_str() != Some("")
+        })
     }
 
     /// Follows `path` as far as it exists and, when the deepest node was printed by actions
@@ -301,6 +419,29 @@ impl RenderedDoc {
         }
         None
     }
+}
+
+/// Sprig and Helm functions whose result is made at render time, not written by anyone.
+const GENERATORS: [&str; 12] = [
+    "randAlphaNum",
+    "randAlpha",
+    "randNumeric",
+    "randAscii",
+    "randBytes",
+    "randInt",
+    "uuidv4",
+    "genPrivateKey",
+    "genCA",
+    "genSelfSignedCert",
+    "genSignedCert",
+    "derivePassword",
+];
+
+/// Whether an action's text calls one of `GENERATORS` (as a whole word).
+fn calls_a_generator(action: &str) -> bool {
+    action
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| GENERATORS.contains(&word))
 }
 
 /// Walks `path` in a values tree: the span of the deepest key found and how many segments
@@ -1101,6 +1242,13 @@ fn check_document(
             match engine.evaluate(&Family::Kubernetes, &object.kind, value) {
                 Ok(raw) => {
                     for r in raw {
+                        let skips_generated = ctx
+                            .catalog
+                            .rule(&r.rule_id)
+                            .is_some_and(|m| m.skips_generated_values);
+                        if skips_generated && doc.generated_at_render(node, &r.path) {
+                            continue;
+                        }
                         outcome
                             .findings
                             .push(doc.finding(ctx, node, &object, r.rule_id, r.path, r.params));

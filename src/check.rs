@@ -257,7 +257,7 @@ fn families_needed(kinds: impl Iterator<Item = TargetKind>) -> Vec<Family> {
     for kind in kinds {
         let needed: &[Family] = match kind {
             TargetKind::Dockerfile => &[Family::Dockerfile],
-            TargetKind::Yaml => &[Family::Kubernetes],
+            TargetKind::Yaml | TargetKind::Json => &[Family::Kubernetes],
             TargetKind::HelmChart => &[Family::Kubernetes, Family::Chart],
         };
         for family in needed {

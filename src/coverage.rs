@@ -195,7 +195,7 @@ pub fn assess(
                 value_set: None,
                 checked: checked_from(own()),
             }),
-            TargetKind::Yaml => {
+            TargetKind::Yaml | TargetKind::Json => {
                 let checked = checked_from(own());
                 let holds_objects = objects.iter().any(|o| o.file == target.display);
                 // A YAML file that could not be read might have held manifests: it counts.

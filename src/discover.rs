@@ -1,6 +1,6 @@
 //! Discover stage: walks the given paths (respecting .gitignore and `.cct-lintignore`, skipping
 //! hidden directories, detecting symlink loops) and classifies files into targets: Dockerfiles,
-//! YAML files, and Helm charts (a directory holding `Chart.yaml`, whose files are never read as
+//! YAML files, JSON files (manifests or not: scan reads them to tell), and Helm charts (a directory holding `Chart.yaml`, whose files are never read as
 //! plain YAML). Walk problems come back as values; nothing here reads file contents.
 
 use std::collections::BTreeSet;
@@ -12,6 +12,8 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 pub enum TargetKind {
     Dockerfile,
     Yaml,
+    /// A `*.json` file: checked as a manifest only when its content is one (scan decides).
+    Json,
     HelmChart,
 }
 
@@ -117,6 +119,11 @@ pub fn display_path(path: &Path) -> String {
     } else {
         trimmed.to_string()
     }
+}
+
+fn is_json(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 fn is_yaml(path: &Path) -> bool {
@@ -276,6 +283,11 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
                 continue;
             }
             TargetKind::Yaml
+        } else if is_json(&file) {
+            if chart_roots.iter().any(|c| file.starts_with(c)) {
+                continue;
+            }
+            TargetKind::Json
         } else {
             continue;
         };

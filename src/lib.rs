@@ -25,6 +25,7 @@ pub mod regotest;
 pub mod render;
 pub mod report;
 pub mod repository;
+pub mod robustness;
 pub mod scaffold;
 pub mod scan;
 pub mod span;

@@ -37,7 +37,7 @@ pub fn survey(root: &Path) -> Registries {
                     }
                 }
             }
-            TargetKind::Yaml => {
+            TargetKind::Yaml | TargetKind::Json => {
                 if let Some(text) = read(&target.path) {
                     yaml_images(&text, &mut found);
                 }

@@ -83,6 +83,9 @@ pub(crate) struct TargetOutcome {
     pub(crate) skipped_test_hooks: usize,
     /// Charts: how each value set rendered.
     pub(crate) charts: Vec<crate::chart_scan::ChartCoverage>,
+    /// The file turned out not to be an input of ours (a JSON file that is no manifest): it is
+    /// not counted among the checked targets.
+    pub(crate) not_an_input: bool,
 }
 
 /// Builds findings for one file, with the catalogue's severity and the file's lines at hand.
@@ -317,8 +320,9 @@ pub fn scan(
         None => kustomize_stage(&mut outcomes),
     }
 
+    let not_inputs = outcomes.iter().flatten().filter(|o| o.not_an_input).count();
     let mut result = ScanResult {
-        targets: discovery.targets.len(),
+        targets: discovery.targets.len() - not_inputs,
         ..ScanResult::default()
     };
     result.findings.extend(application_notes);
@@ -554,6 +558,13 @@ fn scan_target(
     };
     match target.kind {
         TargetKind::Yaml => scan_yaml(text, &ctx, engine),
+        TargetKind::Json => match json_manifest_text(text) {
+            Some(text) => scan_yaml(&text, &ctx, engine),
+            None => TargetOutcome {
+                not_an_input: true,
+                ..TargetOutcome::default()
+            },
+        },
         TargetKind::Dockerfile => scan_dockerfile(text, &ctx, engine),
         TargetKind::HelmChart => TargetOutcome::default(),
     }
@@ -711,6 +722,27 @@ pub(crate) fn objects(root: &Node) -> Vec<(&Node, ObjectRef)> {
         }
     }
     vec![(root, obj)]
+}
+
+/// The text of a `*.json` file to load as YAML when it holds a Kubernetes manifest (what
+/// `kubectl apply -f` accepts: an object, or a `List`, with `apiVersion` and `kind` at its top
+/// level), else `None` (`package.json`, `tsconfig.json`...). JSON is YAML once its tabs, which
+/// JSON allows only between tokens, are spaces: same length, so every position stays exact. A
+/// file that does not load but names both fields at its top is kept, to report why it fails.
+fn json_manifest_text(text: &str) -> Option<String> {
+    let text = text.replace('\t', " ");
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    let stream = yaml::load(&text, yaml::Limits::default());
+    let is_manifest = |node: &Node| {
+        node.get("apiVersion").and_then(Node::as_str).is_some()
+            && node.get("kind").and_then(Node::as_str).is_some()
+    };
+    match stream.documents.first() {
+        Some(doc) => is_manifest(&doc.root).then_some(text),
+        None => (text.contains("\"apiVersion\"") && text.contains("\"kind\"")).then_some(text),
+    }
 }
 
 fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> TargetOutcome {

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use cct_lint::catalog::{self, Catalog, Family};
 
-fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_cct-lint"));
     c.env_remove("NO_COLOR").env("LANG", "C");
     c
@@ -854,14 +854,22 @@ mod check_config;
 mod check_dependencies;
 #[path = "checks/focus.rs"]
 mod check_focus;
+#[path = "checks/fuzz_corpus.rs"]
+mod check_fuzz_corpus;
 #[path = "checks/gate.rs"]
 mod check_gate;
 #[path = "checks/helm.rs"]
 mod check_helm;
 #[path = "checks/platform.rs"]
 mod check_platform;
+#[path = "checks/promises.rs"]
+mod check_promises;
 #[path = "checks/scaffold.rs"]
 mod check_scaffold;
+#[path = "checks/verdicts.rs"]
+mod check_verdicts;
+#[path = "checks/yaml_kubectl.rs"]
+mod check_yaml_kubectl;
 #[path = "render/features.rs"]
 mod render_features;
 #[path = "render/fuzz.rs"]

@@ -102,6 +102,17 @@ shell_segments(inst) := {seg |
 	not startswith(seg, "#")
 }
 
+# The same simple commands as an array, in the order they appear (for rules that need
+# "installed before, removed after"); `${VAR}` is read `$VAR`, so only `{` splits (a closing
+# brace is a blank: what precedes it already ends at `;` or a newline).
+shell_segment_list(inst) := [seg |
+	text := replace(replace(shell_text(inst), "${", "$"), "}", " ")
+	some piece in regex.split("&&|\\|\\||[;|\n(){}`]", text)
+	seg := trim_space(piece)
+	seg != ""
+	not startswith(seg, "#")
+]
+
 # Words of a command, quotes trimmed.
 shell_tokens(seg) := [w |
 	some t in regex.split("[ \t]+", seg)

@@ -90,5 +90,8 @@ latest_variant(ref) := {"variant": "latest"} if latest(ref)
 
 latest_variant(ref) := {} if not latest(ref)
 
-# A reference that still holds an unresolved variable (`$TAG`, `${TAG}`, Helm leftovers) cannot be judged.
-unresolved(ref) if contains(ref, "$")
+# A reference whose tag and digest still depend on an unresolved variable cannot be judged. The
+# tag and the digest can only follow the last `/`, so a variable before it (`${REGISTRY}/ubuntu`)
+# changes the registry or the path, never the version: such a reference is judged. A variable
+# (`$TAG`, `${TAG}`) or the end of one (`${IMAGE:-a/b}`) in the last component is unresolved.
+unresolved(ref) if regex.match(`[$}][^/]*$`, ref)

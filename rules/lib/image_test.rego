@@ -50,3 +50,10 @@ test_pinned_matches_parse if {
 	count([ref | some ref in refs; data.lib.image.pinned(ref)]) > 10
 	count([ref | some ref in refs; not data.lib.image.pinned(ref)]) > 10
 }
+
+test_unresolved_only_when_a_variable_can_hold_the_tag_or_digest if {
+	unresolved := ["$IMAGE", "${IMAGE}", "nginx:$TAG", "nginx:${TAG}", "alpine$TAG", "reg/${NAME}", "nginx@${DIGEST}", "${IMAGE:-a/b}", "x/${IMAGE:-a/b:1}"]
+	judged := ["${REGISTRY}/ubuntu", "$REGISTRY/team/app:latest", "${REG:-docker.io}/nginx", "nginx", "nginx:1.2", "${REGISTRY}/ubuntu:22.04"]
+	count([r | some r in unresolved; not data.lib.image.unresolved(r)]) == 0
+	count([r | some r in judged; data.lib.image.unresolved(r)]) == 0
+}

@@ -148,6 +148,19 @@ const HEREDOC_KEYWORDS: &[&str] = &["ADD", "COPY", "RUN"];
 /// Bounds `${A:-${B:-...}}` recursion so hostile input cannot exhaust the stack.
 const MAX_EXPANSION_DEPTH: usize = 16;
 
+/// BuildKit's automatic platform ARGs: defined in the global scope (so in `FROM`) without any
+/// declaration, with values known only at build time.
+const AUTOMATIC_PLATFORM_ARGS: [&str; 8] = [
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+];
+
 /// A variable visible to expansion. `value: None` is an `ARG` declared without a default: its
 /// value only comes at build time, so references to it are left as written.
 #[derive(Debug, Clone)]
@@ -536,14 +549,14 @@ impl Builder {
         ins.expanded = ins
             .args
             .iter()
-            .map(|a| expand(a, &global, escape, false))
+            .map(|a| expand_from(a, &global, escape))
             .collect();
         let platform = ins
             .flags
             .iter()
             .find(|f| f.name == "platform")
             .and_then(|f| f.value.as_deref())
-            .map(|p| expand(p, &global, escape, false));
+            .map(|p| expand_from(p, &global, escape));
         let raw_image = ins.args.first().cloned().unwrap_or_default();
         let image = ins.expanded.first().cloned().unwrap_or_default();
         let name = match ins.args.as_slice() {
@@ -895,6 +908,23 @@ fn parse_pairs(
 /// operators) are kept as written so rules see what the author wrote. With `unquote`, quotes and
 /// escape characters are removed as Docker's word processing does; without, they are kept.
 fn expand(text: &str, scope: &Scope, escape: char, unquote: bool) -> String {
+    expand_with(text, scope, escape, unquote, false)
+}
+
+/// Expansion of a `FROM` line: as `expand`, except that a variable no global `ARG` declares
+/// expands to nothing, as Docker does (`FROM alpine$TAG` without `ARG TAG` is `alpine`);
+/// BuildKit's automatic platform ARGs count as declared.
+fn expand_from(text: &str, scope: &Scope, escape: char) -> String {
+    expand_with(text, scope, escape, false, true)
+}
+
+fn expand_with(
+    text: &str,
+    scope: &Scope,
+    escape: char,
+    unquote: bool,
+    undeclared_empty: bool,
+) -> String {
     if !text.contains('$') && !unquote {
         return text.to_string();
     }
@@ -905,6 +935,7 @@ fn expand(text: &str, scope: &Scope, escape: char, unquote: bool) -> String {
         scope,
         escape,
         unquote,
+        undeclared_empty,
     };
     let mut out = String::with_capacity(text.len());
     ctx.range(0, ctx.chars.len(), 0, &mut out);
@@ -941,6 +972,8 @@ struct Expansion<'a> {
     scope: &'a Scope<'a>,
     escape: char,
     unquote: bool,
+    /// Undeclared variables expand to nothing instead of staying as written (`FROM` lines).
+    undeclared_empty: bool,
 }
 
 impl Expansion<'_> {
@@ -1002,6 +1035,13 @@ impl Expansion<'_> {
         self.scope.value(name)
     }
 
+    /// True when `name` is known to be unset, so that a bare reference expands to nothing.
+    fn known_unset(&self, name: &str) -> bool {
+        self.undeclared_empty
+            && self.scope.get(name).is_none()
+            && !AUTOMATIC_PLATFORM_ARGS.contains(&name)
+    }
+
     /// Expands the reference starting at the `$` at `i`; returns the index after it.
     fn dollar(&self, i: usize, end: usize, depth: usize, out: &mut String) -> usize {
         let is_name = |c: &char| c.is_ascii_alphanumeric() || *c == '_';
@@ -1032,6 +1072,7 @@ impl Expansion<'_> {
                             out.push_str(v);
                             return close + 1;
                         }
+                        None if self.known_unset(&name) => return close + 1,
                         None => (None, 0),
                     },
                     [':', '-', ..] => (Some(!non_empty), j + 2),
@@ -1060,6 +1101,7 @@ impl Expansion<'_> {
                 let name = self.slice(i + 1, j);
                 match self.lookup(&name) {
                     Some(v) => out.push_str(v),
+                    None if self.known_unset(&name) => {}
                     None => out.push_str(&self.slice(i, j)),
                 }
                 j
@@ -1773,6 +1815,29 @@ mod tests {
         assert_eq!(df.stages[0].image, "registry.example.fr/app:latest");
         assert_eq!(df.stages[1].image, "registry.example.fr/b:$TAG");
         assert_eq!(df.stages[1].raw_image, "${REG}/b:$TAG");
+    }
+
+    #[test]
+    fn from_expands_undeclared_variables_to_nothing_but_keeps_platform_args() {
+        let df = parse(
+            "ARG TAG\nFROM alpine$UNSET\nFROM alpine:${VERSION}\nFROM alpine:$TAG\n\
+             FROM --platform=$BUILDPLATFORM golang:1.22-$TARGETARCH\nFROM ${NOPE:-debian}:12\n",
+        );
+        let images: Vec<&str> = df.stages.iter().map(|s| s.image.as_str()).collect();
+        assert_eq!(
+            images,
+            vec![
+                "alpine",
+                "alpine:",
+                "alpine:$TAG",
+                "golang:1.22-$TARGETARCH",
+                "debian:12"
+            ]
+        );
+        assert_eq!(df.stages[3].platform.as_deref(), Some("$BUILDPLATFORM"));
+        // Only FROM lines: elsewhere an unknown variable stays as written.
+        let df = parse("FROM a\nWORKDIR /x/$UNSET\n");
+        assert_eq!(only(&df, "WORKDIR").expanded, vec![s("/x/$UNSET")]);
     }
 
     #[test]

@@ -87,6 +87,162 @@ pub struct YamlStream {
 
 /// Loads every document of `text`.
 pub fn load(text: &str, limits: Limits) -> YamlStream {
+    let stream = load_strict(text, limits);
+    if !stream
+        .errors
+        .iter()
+        .any(|e| e.kind == YamlErrorKind::Syntax)
+    {
+        return stream;
+    }
+    match lenient_text(text) {
+        Some(repaired) => load_strict(&repaired, limits),
+        None => stream,
+    }
+}
+
+/// How many places `lenient_text` rewrites at most (each costs one parse of the file).
+const MAX_REPAIRS: usize = 64;
+
+/// go-yaml (so Kubernetes' decoder) accepts a few constructs that saphyr refuses. This rewrites
+/// them, one parse error at a time, into what saphyr reads the same way go-yaml does, without
+/// moving any line and without changing any value:
+/// - a continuation line of a quoted scalar indented less than its block (`"echo one \` then
+///   `two"` at the margin): the line is indented; quoted scalars drop a continuation line's
+///   leading blanks, so the value is the same (only columns after it on that line move);
+/// - a tab separating a value from its `:` (`name:<TAB>A`) or flow items: it becomes a space,
+///   same width (go-yaml refuses one after `-`, and so do we).
+///
+/// Returns `None` when the first error is of another kind (the error stands as saphyr gives it).
+fn lenient_text(text: &str) -> Option<String> {
+    let mut current = text.to_string();
+    let mut changed = false;
+    for _ in 0..MAX_REPAIRS {
+        let Some(error) = first_scan_error(&current) else {
+            break;
+        };
+        let line = error.marker().line();
+        let col = error.marker().col();
+        let info = error.info();
+        let repaired = if info == "invalid indentation in quoted scalar" {
+            indent_quoted_continuations(&current, line, col)
+        } else if info.contains("tab") || info.contains("valid YAML whitespace") {
+            tabs_to_spaces_after_indicators(&current, line)
+        } else {
+            None
+        };
+        match repaired {
+            Some(next) if next != current => {
+                current = next;
+                changed = true;
+            }
+            _ => break,
+        }
+    }
+    changed.then_some(current)
+}
+
+fn first_scan_error(text: &str) -> Option<ScanError> {
+    let mut parser = Parser::new_from_str(text);
+    while let Some(next) = parser.next_event() {
+        if let Err(e) = next {
+            return Some(e);
+        }
+    }
+    None
+}
+
+/// Indents the continuation lines of the quoted scalar that starts at 1-based `line`, 0-based
+/// character column `col`, one column deeper than the line it starts on.
+fn indent_quoted_continuations(text: &str, line: usize, col: usize) -> Option<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let first = *lines.get(line.checked_sub(1)?)?;
+    let quote = first.chars().nth(col)?;
+    if quote != '"' && quote != '\'' {
+        return None;
+    }
+    let target = first.chars().take_while(|c| *c == ' ').count() + 1;
+    let mut closing = None;
+    let mut escaped = false;
+    'lines: for (i, l) in lines.iter().enumerate().skip(line - 1) {
+        let skip = if i == line - 1 { col + 1 } else { 0 };
+        let chars: Vec<char> = l.chars().skip(skip).collect();
+        let mut k = 0;
+        while let Some(&c) = chars.get(k) {
+            if quote == '"' {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    closing = Some(i);
+                    break 'lines;
+                }
+            } else if c == '\'' {
+                if chars.get(k + 1) == Some(&'\'') {
+                    k += 1;
+                } else {
+                    closing = Some(i);
+                    break 'lines;
+                }
+            }
+            k += 1;
+        }
+        // A backslash ending a line escapes the line break, nothing on the next line.
+        escaped = false;
+    }
+    let closing = closing?;
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    for l in out.iter_mut().take(closing + 1).skip(line) {
+        let indent = l.chars().take_while(|c| *c == ' ').count();
+        if indent < target && !l.trim().is_empty() {
+            l.insert_str(0, &" ".repeat(target - indent));
+        }
+    }
+    Some(out.join("\n"))
+}
+
+/// On 1-based `line`, turns the tabs that follow a `:` or `,` outside quotes (directly or
+/// after other blanks) into spaces. go-yaml refuses a tab after `-`, so that one stays.
+fn tabs_to_spaces_after_indicators(text: &str, line: usize) -> Option<String> {
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let target = lines.get_mut(line.checked_sub(1)?)?;
+    let mut out = String::with_capacity(target.len());
+    let mut quote: Option<char> = None;
+    let mut after_indicator = false;
+    let mut changed = false;
+    for c in target.chars() {
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+                out.push(c);
+                continue;
+            }
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' => {
+                out.push_str(&target[out.len()..]);
+                break;
+            }
+            None => {}
+        }
+        if c == '\t' && after_indicator {
+            out.push(' ');
+            changed = true;
+            continue;
+        }
+        after_indicator = matches!(c, ':' | ',') || (after_indicator && c == ' ');
+        out.push(c);
+    }
+    if !changed {
+        return None;
+    }
+    *target = out;
+    Some(lines.join("\n"))
+}
+
+fn load_strict(text: &str, limits: Limits) -> YamlStream {
     let mut stream = YamlStream::default();
     let mut line_offset = 0u32;
     let mut rest = text;
@@ -99,6 +255,9 @@ pub fn load(text: &str, limits: Limits) -> YamlStream {
             index += 1;
             stream.documents.push(doc);
         }
+        // A document already refused (an invalid key, a limit) reports that first problem
+        // only: the parser's later complaint about the same document adds nothing.
+        let already_refused = builder.skip_document && !builder.errors.is_empty();
         stream.errors.append(&mut builder.errors);
         match result {
             Ok(()) => break,
@@ -111,11 +270,13 @@ pub fn load(text: &str, limits: Limits) -> YamlStream {
                 } else {
                     YamlErrorKind::Syntax
                 };
-                stream.errors.push(YamlError {
-                    kind,
-                    message: e.info().to_string(),
-                    span: Span::new(at, Position::new(at.line, at.column + 1)),
-                });
+                if !already_refused {
+                    stream.errors.push(YamlError {
+                        kind,
+                        message: e.info().to_string(),
+                        span: Span::new(at, Position::new(at.line, at.column + 1)),
+                    });
+                }
                 // The broken document is lost; the next `---` starts afresh.
                 match next_document_start(rest, line as usize) {
                     Some((byte, skipped_lines)) => {
@@ -377,6 +538,18 @@ impl Builder {
                 ..
             }) => match pending_key.take() {
                 None => {
+                    if matches!(node.value, Value::Map(_) | Value::Seq(_)) {
+                        // sigs.k8s.io/yaml refuses the whole file ("invalid map key"): so does
+                        // the scan, for this document (often an unrendered `{{value}}`).
+                        self.errors.push(YamlError {
+                            kind: YamlErrorKind::Syntax,
+                            message: "invalid map key: a mapping or a sequence cannot be a key \
+                                      (an unrendered `{{...}}`?)"
+                                .into(),
+                            span: node.span,
+                        });
+                        self.skip_document = true;
+                    }
                     let key = match (&node.value, key_text) {
                         (Value::Str(s), _) => s.clone(),
                         (_, Some(text)) if style != ScalarStyle::Plain => text,
@@ -704,6 +877,65 @@ mod tests {
         assert!(s.errors.is_empty(), "{:?}", s.errors);
         assert_eq!(s.documents.len(), 1);
         s.documents[0].root.clone()
+    }
+
+    #[test]
+    fn quoted_continuation_indented_less_than_its_block_reads_as_go_yaml_does() {
+        let text = "spec:\n  containers:\n    - command:\n        - sh\n        - \"echo one \\\n      two\"\n        - 'a\n   b'\n      name: x\n";
+        let root = one(text);
+        let command = root
+            .get("spec")
+            .and_then(|s| s.get("containers"))
+            .map(|c| match &c.value {
+                Value::Seq(items) => items[0].get("command").cloned(),
+                _ => None,
+            });
+        let command = command.flatten().expect("command");
+        let Value::Seq(items) = &command.value else {
+            panic!("not a list")
+        };
+        let words: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
+        assert_eq!(words, vec!["sh", "echo one two", "a b"]);
+        // Lines do not move: the scalar still starts where it is written.
+        assert_eq!(items[1].span.start, Position::new(5, 11));
+    }
+
+    #[test]
+    fn tab_after_an_indicator_is_a_separator() {
+        let root = one("env:\n  - name:\tA\n    value:\t\"x\\ty\"\n  - {name: B,\tvalue: c}\n");
+        let Some(Value::Seq(items)) = root.get("env").map(|e| e.value.clone()) else {
+            panic!("env")
+        };
+        assert_eq!(items[0].get("name").and_then(Node::as_str), Some("A"));
+        assert_eq!(items[0].get("value").and_then(Node::as_str), Some("x\ty"));
+        assert_eq!(items[1].get("name").and_then(Node::as_str), Some("B"));
+        assert_eq!(
+            items[0].get("name").map(|n| n.span.start),
+            Some(Position::new(2, 11))
+        );
+    }
+
+    #[test]
+    fn a_collection_as_a_key_is_refused_as_kubernetes_does() {
+        let s = load(
+            "kind: Service\nmetadata:\n  labels:\n    cell: {{cell}}\n---\nkind: B\n",
+            Limits::default(),
+        );
+        assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+        assert_eq!(s.errors[0].span.start, Position::new(4, 12));
+        let kinds: Vec<&str> = s
+            .documents
+            .iter()
+            .filter_map(|d| d.root.get("kind").and_then(Node::as_str))
+            .collect();
+        assert_eq!(kinds, vec!["B"]);
+    }
+
+    #[test]
+    fn errors_that_are_errors_for_go_yaml_too_stay() {
+        for bad in ["a: [1, 2\n", "a:\n\tb: 1\n", "a: 'x\n", "a: b:\tc\n"] {
+            assert!(!load(bad, Limits::default()).errors.is_empty(), "{bad:?}");
+        }
     }
 
     #[test]

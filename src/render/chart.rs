@@ -319,6 +319,21 @@ pub fn load_chart(path: &Path) -> Result<LoadedChart, ChartError> {
     load_files_within(files, path, &mut budget)
 }
 
+/// Reads a packaged chart (`.tgz` bytes) held in memory; `origin` names it in errors.
+pub fn load_chart_archive(data: &[u8], origin: &Path) -> Result<LoadedChart, ChartError> {
+    if data.len() as u64 > MAX_CHART_BYTES {
+        return Err(ChartError::new(
+            "chart too large",
+            origin.display().to_string(),
+            0,
+            0,
+        ));
+    }
+    let mut budget = ArchiveBudget::default();
+    let files = read_archive(data, origin, &mut budget)?;
+    load_files_within(files, origin, &mut budget)
+}
+
 /// What all the archives of one chart load may still decompress (shared by nested archives,
 /// so that archives inside archives cannot multiply Helm's per-archive limits).
 struct ArchiveBudget {

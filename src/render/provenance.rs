@@ -141,6 +141,52 @@ impl Provenance {
         paths
     }
 
+    /// The source text of each action that wrote output in `start..end`, from its pipeline up
+    /// to its closing `}}` (or the end of its line).
+    pub fn actions_in(&self, start: usize, end: usize) -> Vec<&str> {
+        let first = self.mark_at(start).unwrap_or(0);
+        let mut out = Vec::new();
+        for mark in self.marks.iter().skip(first) {
+            if mark.out >= end.max(start + 1) {
+                break;
+            }
+            if mark.verbatim {
+                continue;
+            }
+            let rest = self.source.get(mark.src..).unwrap_or("");
+            let line = rest.split('\n').next().unwrap_or("");
+            let text = line.find("}}").map_or(line, |close| &line[..close]);
+            if !out.contains(&text) {
+                out.push(text);
+            }
+        }
+        out
+    }
+
+    /// Whether literal template text holding a letter or digit was copied into `start..end`
+    /// (quotes and spaces around an action do not count).
+    pub fn literal_word_in(&self, start: usize, end: usize) -> bool {
+        let first = self.mark_at(start).unwrap_or(0);
+        let end = end.min(self.text.len());
+        for (i, mark) in self.marks.iter().enumerate().skip(first) {
+            if mark.out >= end.max(start + 1) {
+                break;
+            }
+            if !mark.verbatim {
+                continue;
+            }
+            let next = self.marks.get(i + 1).map_or(self.text.len(), |m| m.out);
+            let piece = self
+                .text
+                .get(mark.out.max(start)..next.min(end))
+                .unwrap_or("");
+            if piece.chars().any(char::is_alphanumeric) {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Whether an action wrote any of the output in `start..end`.
     pub fn has_action_in(&self, start: usize, end: usize) -> bool {
         let first = self.mark_at(start).unwrap_or(0);
@@ -188,6 +234,18 @@ mod tests {
         );
         assert!(p.has_action_in(start, start + 7));
         assert!(!p.has_action_in(0, 5));
+    }
+
+    #[test]
+    fn actions_and_literal_words_in_a_range() {
+        let src = "a: \"{{ randAlphaNum 4 }}\"\nb: x-{{ .Values.v }}\n";
+        let p = traced(src, serde_json::json!({"v": "y"}));
+        let a = p.text_offset(1, 4);
+        assert_eq!(p.actions_in(a, a + 6), vec!["randAlphaNum 4 "]);
+        assert!(!p.literal_word_in(a, a + 6));
+        let b = p.text_offset(2, 4);
+        assert_eq!(p.actions_in(b, b + 3), vec![".Values.v "]);
+        assert!(p.literal_word_in(b, b + 3));
     }
 
     #[test]

@@ -301,3 +301,46 @@ fn inline_derogations_in_templates_suppress_chart_findings() {
     }
     assert!(!findings.iter().any(|f| f["rule_id"] == "LNT014"));
 }
+
+#[test]
+fn related_values_line_is_the_key_that_produced_the_credential() {
+    let chart = "fixtures/rules/K8S015/fail-chart-config-file/chart";
+    let findings = json_findings(&[chart]);
+    let k8s015: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "K8S015")
+        .collect();
+    assert_eq!(k8s015.len(), 1, "{findings:#?}");
+    let related: Vec<(String, u64)> = k8s015[0]["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .map(|r| {
+            (
+                r["values_path"].as_str().unwrap_or_default().to_string(),
+                r["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    // Four keys feed the file; only database.password wrote the credential.
+    assert_eq!(related, vec![("database.password".to_string(), 4)]);
+}
+
+#[test]
+fn generated_chart_values_are_not_literal_credentials() {
+    let findings = json_findings(&["fixtures/rules/K8S016"]);
+    let lines: Vec<(String, u64)> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "K8S016")
+        .filter(|f| f["file"].as_str().is_some_and(|p| p.contains("/chart/")))
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let file =
+        "fixtures/rules/K8S016/fail-chart-values-behind-generator/chart/templates/deployment.yaml";
+    assert_eq!(lines, vec![(file.to_string(), 14), (file.to_string(), 17)]);
+}

@@ -22,8 +22,13 @@
 #       `FROM` without a tag (or with `latest`) rebuilds onto whatever the registry serves that
 #       day, so two builds of one commit differ and a rollback is not reproducible. Every stage
 #       counts, builders included. `FROM <earlier stage>` and `scratch` are not images and are
-#       skipped; a tag given by an `ARG` is judged on the ARG's default, and a reference that
-#       still holds a variable with no default cannot be judged and is not reported. An explicit
+#       skipped; a tag given by an `ARG` is judged on the ARG's default. A variable that no `ARG`
+#       before the first `FROM` declares expands to nothing, as Docker does (`FROM alpine$TAG`
+#       is `alpine`); BuildKit's automatic platform ARGs (`TARGETARCH`...) are declared. A
+#       variable declared without a default is unknown: when it stands after the last `/` (where
+#       the tag and digest are) the reference cannot be judged and is not reported
+#       (`FROM alpine:$TAG`); before it, it only names the registry or path, so
+#       `FROM ${REGISTRY}/ubuntu` has no tag whatever it holds and is reported. An explicit
 #       rolling tag (`edge`, `testing`) counts as a tag here; DF005 judges it.
 #     fr: >-
 #       L'exigence EXI-ARCH-27 impose une version explicite pour chaque image et proscrit
@@ -31,9 +36,14 @@
 #       ce jour-là, si bien que deux constructions du même commit diffèrent et qu'un retour
 #       arrière n'est pas reproductible. Toutes les étapes comptent, y compris les étapes de
 #       construction. `FROM <étape précédente>` et `scratch` ne sont pas des images et sont
-#       ignorés ; un tag fourni par un `ARG` est jugé sur la valeur par défaut de l'ARG, et une
-#       référence qui contient encore une variable sans valeur par défaut ne peut pas être jugée
-#       et n'est pas signalée. Un tag glissant explicite (`edge`, `testing`) compte ici comme un
+#       ignorés ; un tag fourni par un `ARG` est jugé sur la valeur par défaut de l'ARG. Une
+#       variable qu'aucun `ARG` avant le premier `FROM` ne déclare vaut la chaîne vide, comme
+#       pour Docker (`FROM alpine$TAG` est `alpine`) ; les ARG de plateforme automatiques de
+#       BuildKit (`TARGETARCH`...) sont déclarés. Une variable déclarée sans valeur par défaut
+#       est inconnue : placée après le dernier `/` (où sont le tag et le digest), la référence
+#       ne peut pas être jugée et n'est pas signalée (`FROM alpine:$TAG`) ; placée avant, elle ne
+#       désigne que le registre ou le chemin, si bien que `FROM ${REGISTRY}/ubuntu` n'a de tag
+#       quoi qu'elle contienne et est signalé. Un tag glissant explicite (`edge`, `testing`) compte ici comme un
 #       tag ; c'est DF005 qui le juge.
 #   remediation:
 #     en: Write an explicit version tag, e.g. `FROM python:3.12.7-slim`, or a digest, e.g. `FROM python:3.12.7-slim@sha256:<digest>`.

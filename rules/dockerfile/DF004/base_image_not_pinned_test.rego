@@ -51,6 +51,12 @@ test_pass_arg_tag_with_pinned_default if {
 	_deny(inp) == set()
 }
 
+test_fail_variable_before_the_last_slash if {
+	_deny(_one("${REGISTRY}/ubuntu", [])) == {_f(0, "#1", "${REGISTRY}/ubuntu")}
+	_deny(_one("$REGISTRY/team/app:latest", [])) == {_latest(0, "#1", "$REGISTRY/team/app:latest")}
+	_deny(_one("${REGISTRY}/ubuntu:24.04", [])) == set()
+}
+
 test_pass_unresolved_variable_not_judged if {
 	_deny(_one("nginx:${NGINX_VERSION}", [])) == set()
 	_deny(_one("${BASE_IMAGE}", [])) == set()

@@ -19,7 +19,11 @@
 #       compiles (`go build`, `mvn package`, `gradle build`, `npm/yarn/pnpm run build`,
 #       `cargo build`, `make`, `cmake --build`, `pip wheel`, `dotnet publish`) ships the
 #       compiler, the sources and the build dependencies to production, which adds attack
-#       surface and vulnerability noise. The finding lands on each `RUN` that compiles; a
+#       surface and vulnerability noise. A `RUN` that installs packages before compiling and
+#       uninstalls them after, in the same `RUN` (`apk add --virtual .build-deps ... && make &&
+#       apk del .build-deps`, `apt-get purge`/`remove` of what it installed, or Debian's
+#       `apt-mark auto` + `apt-get purge --auto-remove`, `dnf remove`), leaves no build tool in
+#       the image and is not reported. The finding lands on each other `RUN` that compiles; a
 #       multi-stage build is not reported (whether its final stage copies only artefacts is a
 #       matter for review).
 #     fr: >-
@@ -29,7 +33,12 @@
 #       `gradle build`, `npm/yarn/pnpm run build`, `cargo build`, `make`, `cmake --build`,
 #       `pip wheel`, `dotnet publish`) livre en production le compilateur, les sources et les
 #       dépendances de construction, ce qui accroît la surface d'attaque et le bruit des scans de
-#       vulnérabilités. Le constat porte sur chaque `RUN` qui compile ; une construction
+#       vulnérabilités. Un `RUN` qui installe des paquets avant de compiler et les désinstalle
+#       après, dans le même `RUN` (`apk add --virtual .build-deps ... && make && apk del
+#       .build-deps`, `apt-get purge`/`remove` de ce qu'il a installé, ou l'idiome Debian
+#       `apt-mark auto` + `apt-get purge --auto-remove`, `dnf remove`), ne laisse aucun outil de
+#       construction dans l'image et n'est pas signalé. Le constat porte sur chaque autre `RUN`
+#       qui compile ; une construction
 #       multi-étapes n'est pas signalée (vérifier que son étape finale ne copie que des artefacts
 #       relève de la revue).
 #   remediation:
@@ -44,9 +53,11 @@ deny contains f if {
 	stage := input.stages[0]
 	some j, inst in stage.instructions
 	inst.keyword == "RUN"
-	some seg in dockerfile.shell_segments(inst)
+	segs := [lower(seg) | some seg in dockerfile.shell_segment_list(inst)]
+	some k, seg in segs
 	some c in _compilers
-	regex.match(concat("", [dockerfile.command_prefix, c.re]), lower(seg))
+	regex.match(concat("", [dockerfile.command_prefix, c.re]), seg)
+	not _purged_around(segs, k)
 	f := {
 		"path": ["stages", stage.index, "instructions", j],
 		"params": {"stage": dockerfile.stage_label(stage), "command": c.label},
@@ -68,5 +79,57 @@ _compilers := [
 	{"label": "dotnet publish", "re": `dotnet[ \t]+(publish|build)([ \t]|$)`},
 ]
 
-# Text of an instruction: its arguments after ARG/ENV substitution, then the
-# bodies of its heredocs, with backslash-newline continuations joined.
+
+# The install-build-purge idiom: the same RUN installs packages before the command that
+# compiles and removes them after it (`apk add --virtual .build-deps gcc && make && apk del
+# .build-deps`, `apt-get purge`, `dnf remove`), so the build tools never reach a layer.
+_purged_around(segs, k) if {
+	some a, install in segs
+	a < k
+	regex.match(dockerfile.package_install, install)
+	some b, removal in segs
+	b > k
+	regex.match(_package_purge, removal)
+	count(_names(install) & _names(removal)) > 0
+}
+
+# Debian's idiom: `apt-mark auto '.*'` then `apt-get purge --auto-remove` removes every package
+# not marked manual since, i.e. what this RUN installed.
+_purged_around(segs, k) if {
+	some a, install in segs
+	a < k
+	regex.match(dockerfile.package_install, install)
+	some mark in segs
+	regex.match(`^apt-mark[ \t]+auto([ \t]|$)`, mark)
+	some b, removal in segs
+	b > k
+	regex.match(_package_purge, removal)
+	regex.match(`[ \t](--auto-remove|autoremove)([ \t]|$)`, removal)
+}
+
+# A segment that uninstalls packages (`rm` of files does not count: it leaves the package database).
+_package_purge := concat("", [
+	dockerfile.command_prefix,
+	`([^ \t]*/)?((apt-get|apt|aptitude|yum|dnf|microdnf|tdnf|zypper)[ \t]([^ \t]+[ \t]+)*(remove|purge|erase|autoremove|rm)`,
+	`|apk[ \t]([^ \t]+[ \t]+)*del)([ \t]|$)`,
+])
+
+# Package (or apk `--virtual` group) names of an install or removal segment: the words after the
+# sub-command that are not options, without version constraints; `${X}` written as `$X`.
+_names(seg) := {n |
+	toks := dockerfile.shell_tokens(seg)
+	some i, verb in toks
+	verb in {"install", "in", "reinstall", "add", "del", "remove", "purge", "erase", "autoremove", "rm"}
+	some m, t in toks
+	m > i
+	n := _package_name(t)
+	n != ""
+}
+
+_package_name(t) := n if {
+	startswith(t, "--virtual=")
+	n := substring(t, count("--virtual="), -1)
+} else := "" if {
+	startswith(t, "-")
+} else := regex.replace(replace(replace(t, "{", ""), "}", ""), `[=<>~].*$`, "")
+

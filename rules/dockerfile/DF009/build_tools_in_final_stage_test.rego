@@ -49,6 +49,26 @@ test_pass_installs_without_compiling if {
 	_deny(inp) == set()
 }
 
+test_pass_install_build_purge_in_the_same_run if {
+	purged := [
+		"apk add --no-cache --virtual .build-deps gcc make musl-dev && make -C /src install && apk del --no-network .build-deps",
+		"apk add --virtual=.deps build-base && make && apk del .deps",
+		"apt-get update && apt-get install -y --no-install-recommends gcc=4:12.2.0-3 libc6-dev && make && apt-get purge -y --auto-remove gcc libc6-dev",
+		"apt-get install -y $BUILD_DEPS && go build -o /app . && apt-get remove -y --auto-remove ${BUILD_DEPS}",
+		"savedAptMark=\"$(apt-mark showmanual)\"; apt-get install -y gcc; make; apt-mark auto '.*' > /dev/null; apt-mark manual $savedAptMark; apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false",
+		"dnf install -y gcc make && make && dnf remove -y gcc make && dnf clean all",
+	]
+	count([cmd | some cmd in purged; _deny(_one("debian:12", [_run(cmd)])) != set()]) == 0
+}
+
+test_fail_removal_of_something_else_or_before_the_build if {
+	_fires("apk add --virtual .build-deps gcc && make && apk del curl", "make")
+	_fires("apk add gcc && apk del gcc && make", "make")
+	_fires("make && apk add gcc && apk del gcc", "make")
+	_fires("apt-get install -y gcc && make && rm -rf /usr/bin/gcc", "make")
+	_fires("apt-get install -y gcc && make && apt-get purge -y --auto-remove", "make")
+}
+
 # ---- input builders ----
 
 _i(keyword, args) := {

@@ -21,7 +21,12 @@
 #       the chart and fails on a key whose name looks like a credential (the parameter
 #       `name_patterns`, matched on the key with camelCase, dots and dashes turned into `_`:
 #       `dbPassword` is `DB_PASSWORD`) holding a non-empty string that is not a boolean word, a
-#       duration, an absolute path or a template expression. Keys that name a reference rather
+#       duration, an absolute path or a template expression. The value is judged too: a Java
+#       class name (`...SimpleAWSCredentialsProvider`), a label or field selector
+#       (`type!=kubernetes.io/service-account-token`), a reference resolved elsewhere
+#       (`<path:kv/data/app#password>`, `ref+vault://...`, `$VAR`), a file path
+#       (`./certs/tls.key`, `conf/app.pem`) or a URL without userinfo and without a credential in
+#       its query names no secret and passes. Keys that name a reference rather
 #       than a secret pass: `existingSecret*`, the suffixes of the parameter
 #       `ignored_suffixes` (`passwordKey`, `secretName`, `tokenFile`...), and a key ending in
 #       `Secret` (or holding `Secret` and ending in `Key`) whose value is a Kubernetes-style name
@@ -35,7 +40,12 @@
 #       le nom ressemble à un secret (paramètre `name_patterns`, comparé à la clé dont le
 #       camelCase, les points et les tirets deviennent `_` : `dbPassword` devient `DB_PASSWORD`)
 #       portant une chaîne non vide qui n'est ni un booléen, ni une durée, ni un chemin absolu,
-#       ni une expression de template. Les clés qui désignent une référence plutôt qu'un secret
+#       ni une expression de template. La valeur est jugée aussi : un nom de classe Java
+#       (`...SimpleAWSCredentialsProvider`), un sélecteur de labels ou de champs
+#       (`type!=kubernetes.io/service-account-token`), une référence résolue ailleurs
+#       (`<path:kv/data/app#password>`, `ref+vault://...`, `$VAR`), un chemin de fichier
+#       (`./certs/tls.key`, `conf/app.pem`) ou une URL sans identifiants ni secret dans sa
+#       requête ne désigne aucun secret et passe. Les clés qui désignent une référence plutôt qu'un secret
 #       passent : `existingSecret*`, les suffixes du paramètre `ignored_suffixes`
 #       (`passwordKey`, `secretName`, `tokenFile`...) et une clé finissant par `Secret` (ou
 #       contenant `Secret` et finissant par `Key`) dont la valeur est un nom à la Kubernetes
@@ -85,6 +95,7 @@ deny contains f if {
 	not regex.match(`^[0-9]+(\.[0-9]+)?(ms|s|m|h|d|w)?$`, s)
 	not regex.match(credentials.absolute_path, s)
 	not _names_a_secret(n, s)
+	not credentials.not_a_credential_value(s)
 	regex.match(`[A-Za-z0-9]`, regex.replace(s, credentials.reference_placeholders, ""))
 	f := {
 		"path": array.concat(["values_files", i, "values"], path),

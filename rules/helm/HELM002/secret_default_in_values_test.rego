@@ -50,3 +50,28 @@ test_fail_secret_values_that_are_not_names if {
 		_f(["aws", "secretKey"], "aws.secretKey", "secretKey"),
 	} with input as _in(values)
 }
+
+test_pass_values_that_name_no_secret if {
+	values := {
+		"spark": {"hadoop": {"fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"}},
+		"rbac": {"secretFieldSelector": "type!=kubernetes.io/service-account-token", "secretLabelSelector": "app.kubernetes.io/name=web"},
+		"vault": {"password": "<path:kv/data/app#password>", "token": "ref+vault://secret/app#/token", "apiKey": "${API_KEY}"},
+		"tls": {"privateKey": "./certs/tls.key", "secretKey": "conf/app.pem"},
+		"oidc": {"tokenEndpoint2": "https://sso.example.org/realms/app/protocol/openid-connect/token"},
+		"flags": {"password": "true"},
+	}
+	data.rules.helm.HELM002.deny == set() with input as _in(values)
+}
+
+test_fail_values_that_look_like_names_but_hold_a_secret if {
+	values := {"db": {
+		"password": "postgres://app:s3cr3t@db:5432/app",
+		"token": "https://api.example.org/hook?token=abc123",
+		"secret": "Org.Apache.NotAClass",
+	}}
+	data.rules.helm.HELM002.deny == {
+		_f(["db", "password"], "db.password", "password"),
+		_f(["db", "token"], "db.token", "token"),
+		_f(["db", "secret"], "db.secret", "secret"),
+	} with input as _in(values)
+}

@@ -25,16 +25,20 @@
 #       runtime pulls `latest`, so the same manifest can start different code from one node or
 #       one restart to the next, and a rollback cannot bring the previous version back. Every
 #       container is checked (init and ephemeral ones too). A digest (`@sha256:...`) counts as
-#       pinned; an image reference that still holds a variable (`$TAG`, `{{ .Values.tag }}`)
-#       cannot be judged and is not reported.
+#       pinned; an image reference whose tag or digest still holds a variable (`app:$TAG`,
+#       `{{ .Values.tag }}`) cannot be judged and is not reported, while a variable before the
+#       last `/` only names the registry: `${REGISTRY}/nginx` (envsubst style) has no tag
+#       whatever it holds and is reported.
 #     fr: >-
 #       L'exigence EXI-ARCH-27 impose une version explicite pour chaque image et proscrit
 #       `latest` ; la politique `disallow-latest` de la plateforme refuse ces pods en production.
 #       Sans tag, le moteur de conteneurs tire `latest` : le même manifeste peut démarrer un code
 #       différent d'un nœud ou d'un redémarrage à l'autre, et un retour arrière ne ramène pas la
 #       version précédente. Tous les conteneurs sont vérifiés (y compris init et éphémères). Un
-#       digest (`@sha256:...`) vaut épinglage ; une référence qui contient encore une variable
-#       (`$TAG`, `{{ .Values.tag }}`) ne peut pas être jugée et n'est pas signalée.
+#       digest (`@sha256:...`) vaut épinglage ; une référence dont le tag ou le digest contient
+#       encore une variable (`app:$TAG`, `{{ .Values.tag }}`) ne peut pas être jugée et n'est pas
+#       signalée, alors qu'une variable avant le dernier `/` ne désigne que le registre :
+#       `${REGISTRY}/nginx` (style envsubst) n'a de tag quoi qu'elle contienne et est signalé.
 #   remediation:
 #     en: >-
 #       Write an explicit version tag traceable to a release or commit, e.g. `nginx:1.27.3`, or

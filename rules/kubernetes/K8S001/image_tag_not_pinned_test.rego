@@ -63,6 +63,14 @@ test_pass_digest if {
 	]})
 }
 
+test_fail_placeholder_registry_without_tag if {
+	data.rules.kubernetes.K8S001.deny == {{"path": _image_path(0), "params": {"image": "${REGISTRY}/nginx", "container": "web"}}} with input as _deploy({"containers": [
+		{"name": "web", "image": "${REGISTRY}/nginx"},
+		{"name": "ok", "image": "${REGISTRY}/nginx:1.27.3"},
+		{"name": "unknown", "image": "${REGISTRY}/nginx:${TAG}"},
+	]})
+}
+
 test_pass_unresolved_or_missing_image if {
 	data.rules.kubernetes.K8S001.deny == set() with input as _deploy({"containers": [
 		{"name": "a", "image": "registry.local/app:${TAG}"},

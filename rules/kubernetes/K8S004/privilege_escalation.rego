@@ -24,8 +24,10 @@
 #       `DAC_READ_SEARCH`... compared without case and with or without the `CAP_` prefix; the list
 #       is the `dangerous_capabilities` parameter). One finding per place lists all its settings:
 #       per security context (pod or container; located on the block, or on the setting when it
-#       is the only one) and per pod for the host namespaces (located on the first one).
-#       `allowPrivilegeEscalation: false` and
+#       is the only one) and per pod for the host namespaces (located on the first one). A
+#       pod-level `runAsNonRoot` or `runAsUser` that every container (init and ephemeral ones
+#       included) sets for itself applies to no process and is not reported; one that at least
+#       one container inherits is. `allowPrivilegeEscalation: false` and
 #       `runAsNonRoot: true` are what the platform expects. Imposing any user, group or capability
 #       is also reported, as a warning, by K8S003.
 #     fr: >-
@@ -39,7 +41,9 @@
 #       `CAP_` ; la liste est le paramètre `dangerous_capabilities`). Un constat par endroit
 #       liste tous ses réglages : par securityContext (du pod ou du conteneur ; placé sur le bloc,
 #       ou sur le réglage quand il est le seul) et par pod pour les espaces de noms de l'hôte
-#       (placé sur le premier).
+#       (placé sur le premier). Un `runAsNonRoot` ou un `runAsUser` du pod que chaque conteneur
+#       (init et éphémères compris) redéfinit ne s'applique à aucun processus et n'est pas
+#       signalé ; il l'est dès qu'un conteneur en hérite.
 #       `allowPrivilegeEscalation: false` et `runAsNonRoot: true` sont ce qu'attend la plateforme.
 #       Imposer un utilisateur, un groupe ou une capability est aussi signalé, en avertissement,
 #       par K8S003.
@@ -75,9 +79,24 @@ deny contains f if {
 	base := data.lib.k8s.pod_security_context_path
 	sc := object.get(input, base, null)
 	is_object(sc)
-	imposed := [[[key], sprintf("%v", [value])] | some key in ["runAsNonRoot", "runAsUser"]; value := _root_settings[key]; sc[key] == value]
+	imposed := [[[key], sprintf("%v", [value])] |
+		some key in ["runAsNonRoot", "runAsUser"]
+		value := _root_settings[key]
+		sc[key] == value
+		not _overridden_by_every_container(key)
+	]
 	count(imposed) > 0
 	f := _finding(base, _location(base, imposed), imposed)
+}
+
+# A container's own setting wins over the pod's: a pod-level value that every container (init
+# and ephemeral ones included) replaces applies to no process. Judged on the containers' own
+# values by the container rule below.
+_overridden_by_every_container(key) if {
+	count(data.lib.k8s.containers) > 0
+	every c in data.lib.k8s.containers {
+		object.get(object.get(c.container, "securityContext", {}), key, null) != null
+	}
 }
 
 # Root identity, privileges and dangerous added capabilities in a container security context.

@@ -33,6 +33,24 @@ test_fail_root_pod_and_container if {
 	})
 }
 
+test_pass_pod_setting_every_container_overrides if {
+	data.rules.kubernetes.K8S004.deny == set() with input as {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {
+		"securityContext": {"runAsNonRoot": false, "runAsUser": 0},
+		"initContainers": [{"name": "init", "image": "alpine:3.20", "securityContext": {"runAsNonRoot": true, "runAsUser": 1000}}],
+		"containers": [{"name": "main", "image": "alpine:3.20", "securityContext": {"runAsNonRoot": true, "runAsUser": 1001}}],
+	}}
+}
+
+test_fail_pod_setting_one_init_container_inherits if {
+	data.rules.kubernetes.K8S004.deny == {
+		_f(["spec", "template", "spec", "securityContext", "runAsUser"], "spec.template.spec.securityContext", "`runAsUser: 0`"),
+	} with input as _deploy({
+		"securityContext": {"runAsUser": 0},
+		"initContainers": [{"name": "init", "image": "alpine:3.20"}],
+		"containers": [{"name": "main", "image": "alpine:3.20", "securityContext": {"runAsUser": 1001}}],
+	})
+}
+
 test_fail_host_namespaces_once_on_the_first if {
 	data.rules.kubernetes.K8S004.deny == {
 		_f(["spec", "template", "spec", "hostNetwork"], "spec.template.spec", "`hostNetwork: true`, `hostPID: true`, `hostIPC: true`"),

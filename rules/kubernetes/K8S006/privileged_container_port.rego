@@ -13,6 +13,10 @@
 #   message:
 #     en: "Port {port} at `{field}` is a privileged port (1024 or below)"
 #     fr: "Le port {port} de `{field}` est un port privilégié (inférieur ou égal à 1024)"
+#   variants:
+#     omitted_target:
+#       en: "Service port `{field}` has no `targetPort`, so the pods are reached on its `port` {port}, a privileged port (1024 or below)"
+#       fr: "Le port de Service `{field}` n'a pas de `targetPort` : les pods sont joints sur son `port` {port}, un port privilégié (inférieur ou égal à 1024)"
 #   why:
 #     en: >-
 #       EXI-ARCH-18 (alpha EX32) requires images that run rootless and listen on internal ports
@@ -77,7 +81,7 @@ deny contains f if {
 	object.get(p, "targetPort", null) == null
 	n := _number(p.port)
 	_privileged(n)
-	f := {"path": ["spec", "ports", i], "params": {"port": n, "field": sprintf("spec.ports[%d].port", [i])}}
+	f := {"path": ["spec", "ports", i], "params": {"port": n, "field": sprintf("spec.ports[%d]", [i]), "variant": "omitted_target"}}
 }
 
 _service_ports contains [i, p] if {

@@ -44,7 +44,7 @@ test_fail_service_target_ports if {
 
 test_fail_service_without_target_port if {
 	data.rules.kubernetes.K8S006.deny == {
-		{"path": ["spec", "ports", 0], "params": {"port": 80, "field": "spec.ports[0].port"}},
+		{"path": ["spec", "ports", 0], "params": {"port": 80, "field": "spec.ports[0]", "variant": "omitted_target"}},
 	} with input as _svc({"ports": [{"name": "http", "port": 80}, {"name": "alt", "port": 8443}]})
 }
 

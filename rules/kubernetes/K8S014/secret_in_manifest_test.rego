@@ -34,3 +34,13 @@ test_pass_service_account_token if {
 test_pass_other_kind if {
 	data.rules.kubernetes.K8S014.deny == set() with input as {"apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret", "metadata": {"name": "db"}, "spec": {"encryptedData": {"password": "AgB..."}}}
 }
+
+test_pass_argocd_vault_plugin_placeholders if {
+	data.rules.kubernetes.K8S014.deny == set() with input as _secret({"stringData": {"password": "<path:kv/data/app#password>", "url": "<path:kv/data/app#url | base64encode>"}})
+	data.rules.kubernetes.K8S014.deny == set() with input as _secret({"metadata": {"name": "db", "annotations": {"avp.kubernetes.io/path": "kv/data/app"}}, "data": {"password": "<password | base64encode>"}})
+}
+
+test_fail_literal_next_to_placeholders if {
+	data.rules.kubernetes.K8S014.deny == {{"path": ["stringData"], "params": {"secret": "db", "field": "stringData", "keys": "user"}}} with input as _secret({"stringData": {"password": "<path:kv/data/app#password>", "user": "app"}})
+	data.rules.kubernetes.K8S014.deny == {{"path": ["stringData"], "params": {"secret": "db", "field": "stringData", "keys": "password"}}} with input as _secret({"stringData": {"password": "<password>"}})
+}

@@ -25,7 +25,10 @@
 #       `_TIMEOUT`, `_LENGTH`, `_TYPE`, `_HEADER`...). Values that cannot be a credential are not
 #       reported: empty, `$(OTHER_VAR)` or `${VAR}` references only, booleans, plain numbers and
 #       durations (`3600`, `15m`), absolute file paths. All containers are checked, init
-#       containers included.
+#       containers included. In a Helm chart, a value that a template function generates at
+#       render time (`{{ randAlphaNum 16 }}`, `randAscii`, `uuidv4`, `derivePassword`...) is not
+#       a literal written in the repository and is not reported, unless a values key behind it
+#       holds something (then the literal is that value, also judged by HELM002).
 #     fr: >-
 #       La configuration, à commencer par les identifiants, ne doit jamais être codée en dur
 #       (EXI-ARCH-22, alpha EX47) et les secrets proviennent du Vault de la plateforme
@@ -38,7 +41,11 @@
 #       `_TYPE`, `_HEADER`...). Les valeurs qui ne peuvent pas être un identifiant ne sont pas
 #       signalées : vides, uniquement des références `$(AUTRE_VAR)` ou `${VAR}`, booléens,
 #       nombres et durées (`3600`, `15m`), chemins absolus de fichier. Tous les conteneurs sont
-#       vérifiés, conteneurs d'initialisation compris.
+#       vérifiés, conteneurs d'initialisation compris. Dans un chart Helm, une valeur qu'une
+#       fonction de template génère au rendu (`{{ randAlphaNum 16 }}`, `randAscii`, `uuidv4`,
+#       `derivePassword`...) n'est pas un littéral écrit dans le dépôt et n'est pas signalée,
+#       sauf si une clé de values derrière elle contient quelque chose (le littéral est alors
+#       cette valeur, jugée aussi par HELM002).
 #   remediation:
 #     en: >-
 #       Store the value in the project's Vault, deliver it as a Secret through a
@@ -46,6 +53,7 @@
 #     fr: >-
 #       Stockez la valeur dans le Vault du projet, fournissez-la comme Secret par un
 #       `VaultStaticSecret` et lisez-la avec `valueFrom.secretKeyRef` au lieu de `value`.
+#   skips_generated_values: true
 #   params:
 #     name_patterns: [PASSWORD, PASSWD, SECRET, TOKEN, API_KEY, PRIVATE_KEY, ACCESS_KEY]
 #     ignored_suffixes: [_FILE, _PATH, _DIR, _NAME, _REF, _URL, _URI, _ENDPOINT, _HOST, _PORT, _TTL, _TIMEOUT, _EXPIRY, _EXPIRES, _EXPIRATION, _LIFETIME, _LENGTH, _TYPE, _HEADER, _PREFIX, _ENABLED, _AUDIENCE, _ISSUER, _ALGORITHM]

@@ -1,0 +1,81 @@
+//! End-to-end checks of rule verdicts that depend on more than one rule's Rego: message
+//! variants chosen by a finding, and what the rule fixtures alone cannot show.
+//! Must not: write inside fixtures/ (temporary copies only).
+
+use crate::json_findings;
+
+#[test]
+fn omitted_target_port_is_named_in_the_message_and_located_on_the_port_entry() {
+    let findings = json_findings(&["fixtures/rules/K8S006/fail-service-target-ports"]);
+    let omitted: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "K8S006")
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("has no `targetPort`"))
+        })
+        .collect();
+    assert_eq!(omitted.len(), 1, "{findings:#?}");
+    let f = omitted[0];
+    assert_eq!(
+        f["message"],
+        "Service port `spec.ports[1]` has no `targetPort`, so the pods are reached on its `port` 80, a privileged port (1024 or below)"
+    );
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(28), Some(7))
+    );
+    // An explicit targetPort keeps the usual message.
+    assert!(findings.iter().any(|f| f["message"]
+        == "Port 80 at `spec.ports[0].targetPort` is a privileged port (1024 or below)"));
+}
+
+#[test]
+fn json_manifests_are_checked_at_exact_positions_and_other_json_is_left_alone() {
+    let report = crate::run(&[
+        "check",
+        "fixtures/json",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    let report: serde_json::Value = serde_json::from_str(&report.stdout).expect("JSON report");
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let at = |rule: &str, file: &str| -> Vec<(u64, u64)> {
+        let mut v: Vec<(u64, u64)> = findings
+            .iter()
+            .filter(|f| f["rule_id"] == rule && f["file"] == format!("fixtures/json/{file}"))
+            .map(|f| {
+                (
+                    f["line"].as_u64().unwrap_or(0),
+                    f["column"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    // Tab-indented JSON: columns count the tab as one character, as for YAML.
+    assert_eq!(at("K8S001", "app/deployment.json"), vec![(13, 7)]);
+    assert_eq!(at("K8S004", "app/deployment.json"), vec![(14, 27)]);
+    // A List is flattened: its items are objects of their own.
+    assert_eq!(at("K8S001", "app/list.json"), vec![(8, 45)]);
+    assert_eq!(at("K8S006", "app/list.json"), vec![(6, 54)]);
+    // An unterminated manifest is reported; package.json, tsconfig.json and a schema that
+    // merely mentions apiVersion and kind are no manifests and are never reported nor counted.
+    assert_eq!(at("LNT001", "broken/pod.json").len(), 1, "{findings:#?}");
+    for other in ["app/package.json", "app/tsconfig.json", "app/schema.json"] {
+        assert!(
+            findings
+                .iter()
+                .all(|f| f["file"] != format!("fixtures/json/{other}")),
+            "{other}: {findings:#?}"
+        );
+    }
+    assert_eq!(report["summary"]["targets"], 3, "{:#}", report["summary"]);
+}
