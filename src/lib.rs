@@ -11,6 +11,7 @@ pub mod docs;
 pub mod evaluate;
 pub mod finding;
 pub mod kustomize;
+pub mod kustomize_scan;
 pub mod parse;
 pub mod policy;
 pub mod regotest;

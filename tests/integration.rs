@@ -851,6 +851,8 @@ mod render_features;
 mod render_fuzz;
 #[path = "render/helm_diff.rs"]
 mod render_helm_diff;
+#[path = "render/kustomize_diff.rs"]
+mod render_kustomize_diff;
 #[path = "render/probe.rs"]
 mod render_probe;
 
