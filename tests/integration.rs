@@ -843,6 +843,8 @@ mod check_config;
 mod check_focus;
 #[path = "checks/helm.rs"]
 mod check_helm;
+#[path = "checks/kustomize.rs"]
+mod check_kustomize;
 #[path = "checks/scaffold.rs"]
 mod check_scaffold;
 #[path = "render/features.rs"]

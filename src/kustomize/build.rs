@@ -636,3 +636,107 @@ fn add_all(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+
+    #[test]
+    fn a_cycle_is_an_error_at_the_entry_that_closes_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "a/kustomization.yaml", "resources:\n  - ../b\n");
+        write(dir.path(), "b/kustomization.yaml", "resources:\n  - ../a\n");
+        let (built, result) = build(&dir.path().join("a"));
+        let err = result.expect_err("cycle");
+        assert!(err.message.contains("cycle"), "{}", err.message);
+        assert!(built
+            .file_path(err.origin)
+            .ends_with("b/kustomization.yaml"));
+        assert_eq!(err.origin.span.start.line, 2);
+    }
+
+    #[test]
+    fn generated_names_get_kustomize_hashes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // The Secret of fixtures/repos/kustomize-app, whose name kubectl suffixes -8d5m2m9th9.
+        write(
+            dir.path(),
+            "kustomization.yaml",
+            "namePrefix: dev-\nsecretGenerator:\n  - name: db-credentials\n    literals:\n      - DB_USER=shop\n      - DB_PASSWORD=S3cr3t-Passw0rd!\n",
+        );
+        let (built, result) = build(dir.path());
+        result.expect("builds");
+        assert_eq!(built.resources.len(), 1);
+        assert_eq!(built.resources[0].name(), "dev-db-credentials-8d5m2m9th9");
+    }
+
+    #[test]
+    fn strategic_merge_puts_the_patch_items_first_and_deletes_on_request() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "d.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        env:\n        - {name: A, value: '1'}\n        - {name: B, value: '2'}\n",
+        );
+        write(
+            dir.path(),
+            "kustomization.yaml",
+            "resources: [d.yaml]\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: x}\n    spec:\n      template:\n        spec:\n          containers:\n          - name: c\n            env:\n            - {name: C, value: '3'}\n            - {name: A, $patch: delete}\n",
+        );
+        let (built, result) = build(dir.path());
+        result.expect("builds");
+        let env = built.resources[0]
+            .node
+            .to_json()
+            .pointer("/spec/template/spec/containers/0/env")
+            .cloned();
+        assert_eq!(
+            env,
+            Some(serde_json::json!([{"name": "C", "value": "3"}, {"name": "B", "value": "2"}]))
+        );
+        // The added item is located inside the inline patch (line 13 of the kustomization).
+        let (origin, exact) = built.resources[0].node.locate(&[
+            crate::parse::yaml::PathSegment::Key("spec".into()),
+            crate::parse::yaml::PathSegment::Key("template".into()),
+            crate::parse::yaml::PathSegment::Key("spec".into()),
+            crate::parse::yaml::PathSegment::Key("containers".into()),
+            crate::parse::yaml::PathSegment::Index(0),
+            crate::parse::yaml::PathSegment::Key("env".into()),
+            crate::parse::yaml::PathSegment::Index(0),
+        ]);
+        assert!(exact);
+        assert!(built.file_path(origin).ends_with("kustomization.yaml"));
+        assert_eq!(origin.span.start.line, 13);
+    }
+
+    #[test]
+    fn bad_input_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "kustomization.yaml",
+            "resources: [missing.yaml]\npatches:\n- {}\n",
+        );
+        assert!(build(dir.path()).1.is_err());
+        write(dir.path(), "kustomization.yaml", "- a\n- b\n");
+        assert!(build(dir.path()).1.is_err());
+        write(
+            dir.path(),
+            "kustomization.yaml",
+            "resources: [d.yaml]\npatches:\n- target: {kind: X}\n  patch: '[{\"op\": \"remove\", \"path\": \"/a/9/b\"}]'\n",
+        );
+        write(
+            dir.path(),
+            "d.yaml",
+            "apiVersion: v1\nkind: X\nmetadata: {name: x}\na: [1]\n",
+        );
+        assert!(build(dir.path()).1.is_err());
+        assert!(build(&dir.path().join("nowhere")).1.is_err());
+    }
+}

@@ -146,6 +146,9 @@ fn merge_map(target: &mut KNode, patch: &KNode, builtin: bool, path: &mut Vec<St
                 (KValue::Seq(_), KValue::Seq(_)) => {
                     merge_list(existing, &entry.value, builtin, path);
                 }
+                // The same scalar again (a merge key, the patch's apiVersion and name) changes
+                // nothing: the value stays located where it was first written.
+                (a, b) if a == b => {}
                 _ => {
                     *existing = clean(&entry.value);
                 }

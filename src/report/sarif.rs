@@ -185,8 +185,15 @@ pub fn render(input: &ReportInput<'_>) -> String {
     text
 }
 
-/// The words of a related values location, shared with the human report.
+/// The words of a related values location, shared with the human report. A related location
+/// without a values path is the root kustomization whose build produced the object.
 pub fn related_message(lang: Lang, values_path: &str) -> String {
+    if values_path.is_empty() {
+        return match lang {
+            Lang::Fr => "kustomization racine construite ici".to_string(),
+            Lang::En => "root kustomization built here".to_string(),
+        };
+    }
     match lang {
         Lang::Fr => format!("valeur `.Values.{values_path}` définie ici"),
         Lang::En => format!("value `.Values.{values_path}` set here"),
