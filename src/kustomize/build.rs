@@ -204,10 +204,11 @@ pub fn build(dir: &Path) -> (Build, Result<(), BuildError>) {
     let dir = normalize(dir);
     let result = builder
         .kustomization(&dir, Expect::Kustomization, None, Vec::new(), 0)
-        .map(|mut resources| {
+        .and_then(|mut resources| {
             super::generate::add_hashes(&mut resources);
             super::transform::fix_name_references(&mut resources);
-            resources
+            super::vars::resolve(&builder.vars, &mut resources)?;
+            Ok(resources)
         });
     let mut build = Build {
         files: builder.files,
@@ -237,6 +238,7 @@ pub(super) struct Builder {
     stack: Vec<PathBuf>,
     pub(super) notes: Vec<Note>,
     kustomizations: Vec<PathBuf>,
+    vars: Vec<super::vars::Var>,
 }
 
 /// The kustomization being built: its file and parsed root.
@@ -532,7 +534,6 @@ impl Builder {
             "validators",
             "crds",
             "openapi",
-            "vars",
             "replacements",
             "buildMetadata",
             "configurations",
@@ -545,6 +546,8 @@ impl Builder {
                 });
             }
         }
+        check_named_files(kust)?;
+        super::vars::collect(kust, &mut self.vars)?;
         super::generate::run(self, kust, &mut resources)?;
         super::transform::run(self, kust, &mut resources)?;
         Ok(resources)
@@ -591,6 +594,36 @@ fn unclip_final_block(node: &mut KNode, text: &str, shift: Shift) {
             s.pop();
         }
     }
+}
+
+/// Files the kustomization names for what this build does not apply (plugin configurations,
+/// transformer configurations, CRDs, OpenAPI schemas) must exist, or Kustomize refuses it.
+fn check_named_files(kust: &Kust) -> Result<(), BuildError> {
+    let mut named: Vec<&KNode> = Vec::new();
+    for key in [
+        "configurations",
+        "crds",
+        "transformers",
+        "generators",
+        "validators",
+    ] {
+        named.extend(kust.root.get(key).map(KNode::items).unwrap_or(&[]));
+    }
+    named.extend(kust.root.get("openapi").and_then(|o| o.get("path")));
+    for entry in named {
+        let Some(rel) = entry.as_str() else { continue };
+        if is_remote(rel) || rel.contains('\n') {
+            continue;
+        }
+        let path = normalize(&kust.dir.join(rel));
+        if !path.exists() {
+            return Err(kust.error(
+                entry.origin,
+                format!("'{}': no such file or directory", path.display()),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A `List` document stands for its items.

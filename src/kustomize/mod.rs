@@ -9,3 +9,4 @@ pub mod merge;
 pub mod output;
 pub mod transform;
 pub mod tree;
+mod vars;

@@ -865,6 +865,30 @@ fn images(kust: &Kust, resources: &mut [Resource], entry: &KNode) -> Result<(), 
                 }
             }
         });
+        // Kustomize then applies its image field specs on top of that walk, so a pod's and a
+        // pod template's containers are updated a second time (a `tagSuffix` lands twice).
+        for path in [
+            &["spec", "containers"][..],
+            &["spec", "initContainers"][..],
+            &["spec", "template", "spec", "containers"][..],
+            &["spec", "template", "spec", "initContainers"][..],
+        ] {
+            let mut node = Some(&mut r.node);
+            for k in path {
+                node = node.and_then(|n| n.get_mut(k));
+            }
+            if let Some(KNode {
+                value: KValue::Seq(containers),
+                ..
+            }) = node
+            {
+                for c in containers {
+                    if let Some(new) = c.get("image").and_then(KNode::as_str).and_then(&update) {
+                        c.set("image", KNode::str(new, origin), origin);
+                    }
+                }
+            }
+        }
         // Image volumes (`volumes[].image.reference`) are in Kustomize's field specs too.
         for path in [
             &["spec", "volumes"][..],
