@@ -132,6 +132,7 @@ fn bases_and_components_are_checked_through_their_roots_only() {
         vec![
             "overlays/broken",
             "overlays/dev",
+            "overlays/legacy",
             "overlays/prod",
             "overlays/remote"
         ],
