@@ -530,7 +530,6 @@ impl Builder {
             "helmCharts",
             "helmChartInflationGenerator",
             "generators",
-            "transformers",
             "validators",
             "crds",
             "openapi",

@@ -115,7 +115,120 @@ pub(super) fn run(
     for entry in kust.root.get("images").map(KNode::items).unwrap_or(&[]) {
         images(kust, resources, entry)?;
     }
+    for entry in kust
+        .root
+        .get("transformers")
+        .map(KNode::items)
+        .unwrap_or(&[])
+    {
+        configured(builder, kust, resources, entry)?;
+    }
     Ok(())
+}
+
+/// One `transformers:` entry: a built-in transformer's configuration (a file, or a mapping
+/// written inline). Label, annotation, namespace and prefix/suffix configurations are applied
+/// with their own field specs; any other plugin is left out, with a note.
+fn configured(
+    builder: &mut Builder,
+    kust: &Kust,
+    resources: &mut [Resource],
+    entry: &KNode,
+) -> Result<(), BuildError> {
+    let configs = match &entry.value {
+        KValue::Map(_) => vec![entry.clone()],
+        KValue::Str(s) if s.contains('\n') => inline_docs(builder, kust, entry)?,
+        KValue::Str(s) => {
+            let path = normalize(&kust.dir.join(s));
+            if path.is_dir() || super::build::is_remote(s) {
+                builder.notes.push(super::build::Note {
+                    origin: entry.origin,
+                    message: format!("transformers from `{s}` are not applied here"),
+                });
+                return Ok(());
+            }
+            file_docs(builder, kust, entry, s)?
+        }
+        _ => return Ok(()),
+    };
+    for config in configs {
+        let kind = config.str_at(&["kind"]).unwrap_or("").to_string();
+        let specs: Vec<OwnedSpec> = config
+            .get("fieldSpecs")
+            .map(KNode::items)
+            .unwrap_or(&[])
+            .iter()
+            .map(|f| OwnedSpec {
+                kind: f.str_at(&["kind"]).map(str::to_string),
+                group: f.str_at(&["group"]).map(str::to_string),
+                path: f.str_at(&["path"]).unwrap_or("").to_string(),
+                create: matches!(f.get("create").map(|c| &c.value), Some(KValue::Bool(true))),
+            })
+            .collect();
+        let apply = |resources: &mut [Resource], pairs: &Pairs| {
+            for r in resources.iter_mut() {
+                for spec in &specs {
+                    let selected = spec.kind.as_deref().is_none_or(|k| k == r.kind())
+                        && spec.group.as_deref().is_none_or(|g| g == r.group());
+                    if selected && !spec.path.is_empty() {
+                        set_pairs(&mut r.node, &spec.path, spec.create, pairs);
+                    }
+                }
+            }
+        };
+        match kind.as_str() {
+            "LabelTransformer" => {
+                let pairs = config.get("labels").map(pairs_of).unwrap_or_default();
+                apply(resources, &pairs);
+            }
+            "AnnotationsTransformer" => {
+                let pairs = config.get("annotations").map(pairs_of).unwrap_or_default();
+                apply(resources, &pairs);
+            }
+            "NamespaceTransformer" => {
+                if let Some(ns) = config.get("metadata").and_then(|m| m.get("namespace")) {
+                    if let Some(value) = ns.scalar_text() {
+                        set_namespace(resources, &value, ns.origin);
+                    }
+                }
+            }
+            "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
+                let prefix = config
+                    .get("prefix")
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_default();
+                let suffix = config
+                    .get("suffix")
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_default();
+                let origin = config
+                    .get("prefix")
+                    .or(config.get("suffix"))
+                    .map_or(config.origin, |n| n.origin);
+                for r in resources.iter_mut() {
+                    let kind = r.kind().to_string();
+                    if kind == "CustomResourceDefinition" || kind == "Namespace" {
+                        continue;
+                    }
+                    let name = format!("{prefix}{}{suffix}", r.name());
+                    r.set_name(name, origin);
+                }
+            }
+            other => builder.notes.push(super::build::Note {
+                origin: config.origin,
+                message: format!("transformer `{other}` is not applied here"),
+            }),
+        }
+    }
+    Ok(())
+}
+
+/// A field spec read from a transformer configuration.
+struct OwnedSpec {
+    kind: Option<String>,
+    group: Option<String>,
+    path: String,
+    create: bool,
 }
 
 /// The documents of a patch written inline in the kustomization, located inside the block.
