@@ -234,3 +234,53 @@ fn render_prints_a_kustomization_like_kubectl() {
         broken.stderr
     );
 }
+
+#[test]
+fn inline_derogations_work_in_bases_patches_and_kustomizations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    write(
+        "base/kustomization.yaml",
+        "resources:\n  - deployment.yaml\n",
+    );
+    write(
+        "base/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n    cct-lint/derogation.K8S023: \"one replica is enough for this batch front; reference=DEC-1\"\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: harbor.example.org/web:1.0.0\n",
+    );
+    write(
+        "overlay/kustomization.yaml",
+        "resources:\n  - ../base\npatches:\n  - path: patch.yaml\nimages:\n  - name: harbor.example.org/web\n    # cct-lint-derogation K8S001: the dev tag moves on purpose; reference=DEC-2\n    newTag: latest\n",
+    );
+    write(
+        "overlay/patch.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext:\n            # cct-lint-derogation K8S004: debugger attach in dev; reference=DEC-3\n            allowPrivilegeEscalation: true\n",
+    );
+    let root = dir.path().to_string_lossy().to_string();
+    let all = json_findings(&[&root]);
+    for rule in ["K8S023", "K8S001", "K8S004"] {
+        let f = all
+            .iter()
+            .find(|f| f["rule_id"] == rule)
+            .unwrap_or_else(|| panic!("{rule} reported: {all:?}"));
+        assert!(!f["suppression"].is_null(), "{rule} derogated: {f}");
+    }
+    assert!(
+        !all.iter().any(|f| f["rule_id"] == "LNT014"),
+        "every derogation is used: {all:?}"
+    );
+    // Without the derogations the same findings count.
+    write(
+        "overlay/patch.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext:\n            allowPrivilegeEscalation: true\n",
+    );
+    let all = json_findings(&[&root]);
+    let f = all
+        .iter()
+        .find(|f| f["rule_id"] == "K8S004")
+        .expect("K8S004");
+    assert!(f["suppression"].is_null(), "{f}");
+}
