@@ -533,7 +533,6 @@ impl Builder {
             "validators",
             "crds",
             "openapi",
-            "replacements",
             "buildMetadata",
             "configurations",
             "helmGlobals",

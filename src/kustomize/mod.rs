@@ -7,6 +7,7 @@ pub mod generate;
 pub mod json6902;
 pub mod merge;
 pub mod output;
+mod replace;
 pub mod transform;
 pub mod tree;
 mod vars;

@@ -115,6 +115,9 @@ pub(super) fn run(
     for entry in kust.root.get("images").map(KNode::items).unwrap_or(&[]) {
         images(kust, resources, entry)?;
     }
+    if kust.root.get("replacements").is_some() {
+        super::replace::run(builder, kust, resources)?;
+    }
     for entry in kust
         .root
         .get("transformers")
@@ -398,7 +401,11 @@ fn apply_smp(
 }
 
 /// Indices of the resources a patch `target` selects (regex names, label/annotation selectors).
-fn select(kust: &Kust, resources: &[Resource], target: &KNode) -> Result<Vec<usize>, BuildError> {
+pub(super) fn select(
+    kust: &Kust,
+    resources: &[Resource],
+    target: &KNode,
+) -> Result<Vec<usize>, BuildError> {
     let field = |k: &str| target.get(k).and_then(KNode::scalar_text);
     let pattern = |k: &str| -> Result<Option<Regex>, BuildError> {
         match field(k) {
