@@ -366,7 +366,9 @@ impl Builder {
                 message: format!("kustomizations nested deeper than {MAX_DEPTH} levels"),
             });
         }
-        if self.stack.iter().any(|d| d == dir) {
+        // Compared by canonical path: a symlinked directory is the same kustomization.
+        let identity = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if self.stack.iter().any(|d| *d == identity) {
             return Err(BuildError {
                 origin: at,
                 message: format!("cycle: {} includes itself", dir.display()),
@@ -432,7 +434,7 @@ impl Builder {
                 ))
             }
         }
-        self.stack.push(dir.to_path_buf());
+        self.stack.push(identity);
         let result = self.accumulate(&kust, input, depth);
         self.stack.pop();
         result
@@ -769,5 +771,24 @@ mod tests {
         );
         assert!(build(dir.path()).1.is_err());
         assert!(build(&dir.path().join("nowhere")).1.is_err());
+    }
+}
+
+#[cfg(all(test, unix))]
+mod symlink_tests {
+    use super::*;
+
+    #[test]
+    fn a_symlink_cycle_is_caught_at_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = dir.path().join("a");
+        std::fs::create_dir_all(&a).expect("mkdir");
+        std::fs::write(a.join("kustomization.yaml"), "resources: [l1, l2]\n").expect("write");
+        std::os::unix::fs::symlink(&a, a.join("l1")).expect("symlink");
+        std::os::unix::fs::symlink(&a, a.join("l2")).expect("symlink");
+        let start = std::time::Instant::now();
+        let (_, result) = build(&a);
+        assert!(result.expect_err("cycle").message.contains("cycle"));
+        assert!(start.elapsed().as_secs() < 5);
     }
 }
