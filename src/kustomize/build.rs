@@ -368,7 +368,7 @@ impl Builder {
         }
         // Compared by canonical path: a symlinked directory is the same kustomization.
         let identity = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        if self.stack.iter().any(|d| *d == identity) {
+        if self.stack.contains(&identity) {
             return Err(BuildError {
                 origin: at,
                 message: format!("cycle: {} includes itself", dir.display()),
