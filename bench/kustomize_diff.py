@@ -106,9 +106,10 @@ def replay_markdown(md, tmp):
             for p in m.group(2).split():
                 os.makedirs(expand(p, env), exist_ok=True)
             continue
-        m = re.match(r"^cat\s+<<-?\s*(['\"]?)(\w+)\1\s*>\s*(\S+)", line)
+        m = re.match(r"^cat\s+<<-?\s*(['\"]?)(\w+)\1\s*(>>?)\s*(\S+)", line)
         if m:
-            quoted, marker, target = m.group(1), m.group(2), expand(m.group(3), env)
+            quoted, marker, target = m.group(1), m.group(2), expand(m.group(4), env)
+            mode = "a" if m.group(3) == ">>" else "w"
             body = []
             while i < len(lines) and lines[i].strip() != marker:
                 body.append(lines[i])
@@ -117,8 +118,10 @@ def replay_markdown(md, tmp):
             content = "\n".join(body) + "\n"
             if not quoted:
                 content = expand(content, env)
-            os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-            with open(target, "w", encoding="utf-8") as fh:
+            if not os.path.isabs(target):
+                continue  # only files under the example's temporary directories
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, mode, encoding="utf-8") as fh:
                 fh.write(content)
             continue
         m = re.match(r"^kustomize build\s+(\S+)", line)
