@@ -3,8 +3,8 @@
 //! checks every output object with the Kubernetes rules and the root's objects as one bundle
 //! with the APP rules, and locates each finding where the value was last written (base line,
 //! patch line, kustomization entry) with the root as a related location. A build Kustomize
-//! would refuse is an LNT018 error at the kustomization line; what the build leaves out (remote
-//! resources, plugins) is an LNT019 note. Must not: write files, reach the network, or check a
+//! would refuse is an LNT020 error at the kustomization line; what the build leaves out (remote
+//! resources, plugins) is an LNT021 note. Must not: write files, reach the network, or check a
 //! base or component on its own when a root includes it.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -182,7 +182,7 @@ pub(crate) fn scan_root(
             ("detail".to_string(), note.message.clone()),
         ]);
         outcome.findings.push(finish(ctx.finding(
-            "LNT019",
+            "LNT021",
             note.origin.span,
             Vec::new(),
             params,
@@ -199,7 +199,7 @@ pub(crate) fn scan_root(
             ("root".to_string(), root_name.clone()),
             ("detail".to_string(), e.message.clone()),
         ]);
-        let mut finding = ctx.finding("LNT018", span, Vec::new(), params);
+        let mut finding = ctx.finding("LNT020", span, Vec::new(), params);
         if finding.file.is_empty() {
             finding.file = root_file.clone();
         }

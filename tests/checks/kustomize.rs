@@ -153,7 +153,7 @@ fn a_broken_overlay_and_a_remote_resource_are_reported_and_the_rest_is_checked()
     assert!(
         has(
             &all,
-            "LNT018",
+            "LNT020",
             "overlays/broken/kustomization.yaml",
             6,
             "overlays/broken"
@@ -162,12 +162,12 @@ fn a_broken_overlay_and_a_remote_resource_are_reported_and_the_rest_is_checked()
     );
     assert!(!all
         .iter()
-        .any(|(r, _, _, v)| r != "LNT018" && v == "overlays/broken"));
+        .any(|(r, _, _, v)| r != "LNT020" && v == "overlays/broken"));
     // The remote resource: a note at its line, and the local base still checked.
     assert!(
         has(
             &all,
-            "LNT019",
+            "LNT021",
             "overlays/remote/kustomization.yaml",
             5,
             "overlays/remote"
