@@ -365,6 +365,7 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
         &discovery,
         &result.objects,
         &result.charts,
+        &result.kustomizations,
         &result.findings,
     );
     let scope = Scope {

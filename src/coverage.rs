@@ -13,7 +13,7 @@ use crate::catalog::Family;
 use crate::chart_scan::{ChartCoverage, ChartStatus};
 use crate::discover::{Discovery, TargetKind};
 use crate::finding::Finding;
-use crate::scan::ObjectSeen;
+use crate::scan::{ObjectSeen, RootSeen};
 
 /// The kind of an input, which decides which rule families could read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -24,6 +24,8 @@ pub enum InputKind {
     Manifest,
     /// A Helm chart, once per value set.
     Chart,
+    /// A root kustomization, built.
+    Kustomization,
     /// A path the walk could not enter: it may hold inputs of any kind.
     Path,
 }
@@ -33,7 +35,9 @@ impl InputKind {
     pub fn feeds(self, family: &Family) -> bool {
         match self {
             InputKind::Dockerfile => *family == Family::Dockerfile,
-            InputKind::Manifest => matches!(family, Family::Kubernetes | Family::Bundle),
+            InputKind::Manifest | InputKind::Kustomization => {
+                matches!(family, Family::Kubernetes | Family::Bundle)
+            }
             InputKind::Chart => {
                 matches!(family, Family::Kubernetes | Family::Bundle | Family::Chart)
             }
@@ -179,6 +183,7 @@ pub fn assess(
     discovery: &Discovery,
     objects: &[ObjectSeen],
     charts: &[ChartCoverage],
+    kustomizations: &[RootSeen],
     findings: &[Finding],
 ) -> Vec<Input> {
     let lints: Vec<&Finding> = findings
@@ -247,6 +252,23 @@ pub fn assess(
             kind: InputKind::Chart,
             file: chart.chart_dir.clone(),
             value_set: chart.value_set.clone(),
+            checked,
+        });
+    }
+    for root in kustomizations {
+        let checked = match (&root.refused, &root.left_out) {
+            (Some(reason), _) => Checked::No {
+                reason: Box::new(reason.clone()),
+            },
+            (None, Some(reason)) => Checked::Partial {
+                reason: Box::new(reason.clone()),
+            },
+            (None, None) => Checked::Full,
+        };
+        inputs.push(Input {
+            kind: InputKind::Kustomization,
+            file: root.dir.clone(),
+            value_set: None,
             checked,
         });
     }

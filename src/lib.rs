@@ -17,6 +17,7 @@ pub mod finding;
 pub mod helm_errors;
 pub mod helm_hooks;
 pub mod kustomize;
+pub mod kustomize_scan;
 pub mod not_manifest;
 pub mod parse;
 pub mod policy;

@@ -169,7 +169,8 @@ enum Command {
         #[arg(long, default_value = "policies")]
         dir: PathBuf,
     },
-    /// Render a Helm chart directory and print what `helm template` prints.
+    /// Render a Helm chart directory and print what `helm template` prints, or build a
+    /// kustomization directory and print what `kubectl kustomize` prints.
     Render {
         chart: PathBuf,
         /// User values file (repeatable, later files win).
@@ -190,6 +191,36 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `cct-lint render DIR` on a kustomization: the build as `kubectl kustomize DIR` prints it (or a
+/// JSON array of the objects); what was left out goes to stderr, a refused build exits 2.
+fn render_kustomization(dir: &std::path::Path, json: bool) -> ExitCode {
+    use cct_lint::kustomize::{build, output};
+    let (built, result) = build::build(dir);
+    for note in &built.notes {
+        eprintln!(
+            "cct-lint: note: {}:{}: {}",
+            cct_lint::discover::display_path(built.file_path(note.origin)),
+            note.origin.span.start.line,
+            note.message
+        );
+    }
+    if let Err(e) = result {
+        eprintln!(
+            "cct-lint: {}:{}: {}",
+            cct_lint::discover::display_path(built.file_path(e.origin)),
+            e.origin.span.start.line,
+            e.message
+        );
+        return ExitCode::from(2);
+    }
+    let text = if json {
+        format!("{}\n", output::to_json(&built.resources))
+    } else {
+        output::to_yaml(&built.resources)
+    };
+    emit(&text)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -423,6 +454,10 @@ fn main() -> ExitCode {
             namespace,
             json,
         } => {
+            let is_chart = chart.join("Chart.yaml").is_file();
+            if !is_chart && cct_lint::kustomize::build::kustomization_in(&chart).is_some() {
+                return render_kustomization(&chart, json);
+            }
             let options = cct_lint::render::RenderOptions {
                 release_name,
                 namespace,

@@ -3,7 +3,7 @@
 //! file (unreadable, too large, malformed, a panic inside the pipeline) becomes a located LNT
 //! finding and the scan goes on. It never writes to the scanned tree and never prints.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
@@ -56,8 +56,21 @@ pub struct ScanResult {
     pub inline_derogations: Vec<Derogation>,
     /// Helm test hooks left out (see `helm_hooks`).
     pub skipped_test_hooks: usize,
+    /// Every root kustomization built.
+    pub kustomizations: Vec<RootSeen>,
     /// How each chart rendered with each value set, sorted by chart then value set.
     pub charts: Vec<crate::chart_scan::ChartCoverage>,
+}
+
+/// A root kustomization that was built: refused (its build failed) or with parts left out.
+#[derive(Debug, Clone)]
+pub struct RootSeen {
+    /// The kustomization's folder (display path).
+    pub dir: String,
+    /// The diagnostic of a build Kustomize would refuse (nothing of it was checked).
+    pub refused: Option<Finding>,
+    /// The first note about what the build left out (remote resources, plugins).
+    pub left_out: Option<Finding>,
 }
 
 /// A Kubernetes object met during the scan.
@@ -181,11 +194,66 @@ pub fn scan(
 ) -> ScanResult {
     // Targets are grouped per folder: a folder's objects form one bundle, evaluated as soon as
     // its files are read, so memory holds one folder's objects at a time, not the whole tree's.
-    // Kustomizations bundle the manifests they name, across folders: those targets are held
-    // out of their folder's bundle and evaluated per kustomization once every folder is read.
     let (prepared, application_notes) = crate::chart_scan::prepare(discovery, catalog, options);
     let options = &prepared;
-    let kustomize = crate::kustomize::groups(&discovery.targets);
+    // Root kustomizations are built first; the files their builds read, and every file of a
+    // kustomization's folder, are checked through the roots: alone, only for their syntax.
+    let plan = crate::kustomize_scan::plan(&discovery.targets);
+    let pool = (options.threads > 0)
+        .then(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(options.threads)
+                .build()
+                .ok()
+        })
+        .flatten();
+    let build_roots = || {
+        plan.roots
+            .par_iter()
+            .map_init(
+                || engine.clone(),
+                |engine, dir| {
+                    catch_unwind(AssertUnwindSafe(|| {
+                        crate::kustomize_scan::scan_root(dir, engine, catalog, options)
+                    }))
+                    .unwrap_or_else(|panic| {
+                        crate::kustomize_scan::RootOutcome {
+                            outcome: TargetOutcome {
+                                findings: vec![internal_error(
+                                    catalog,
+                                    options,
+                                    &crate::discover::display_path(dir),
+                                    panic,
+                                )],
+                                ..TargetOutcome::default()
+                            },
+                            files: Vec::new(),
+                        }
+                    })
+                },
+            )
+            .collect::<Vec<_>>()
+    };
+    let roots = match &pool {
+        Some(pool) => pool.install(build_roots),
+        None => build_roots(),
+    };
+    let mut claimed: BTreeSet<String> = BTreeSet::new();
+    if !plan.kustomization_dirs.is_empty() {
+        let read: BTreeSet<&std::path::Path> = roots
+            .iter()
+            .flat_map(|r| r.files.iter().map(|p| p.as_path()))
+            .collect();
+        for target in &discovery.targets {
+            let path = std::fs::canonicalize(&target.path).unwrap_or_else(|_| target.path.clone());
+            let in_kustomization_dir = path
+                .parent()
+                .is_some_and(|d| plan.kustomization_dirs.contains(d));
+            if in_kustomization_dir || read.contains(path.as_path()) {
+                claimed.insert(target.display.clone());
+            }
+        }
+    }
     let mut folders: BTreeMap<&str, Vec<&Target>> = BTreeMap::new();
     for target in &discovery.targets {
         let folder = target.display.rsplit_once('/').map_or(".", |(dir, _)| dir);
@@ -200,7 +268,7 @@ pub fn scan(
             ..TargetOutcome::default()
         });
         if target.kind == TargetKind::Yaml
-            && !kustomize.claimed.contains(&target.display)
+            && !claimed.contains(&target.display)
             && outcome.findings.iter().any(|f| f.rule_id == "LNT001")
         {
             // Read again only for a file that does not parse: rare, and small enough to read.
@@ -208,11 +276,16 @@ pub fn scan(
                 crate::not_manifest::demote(&mut outcome.findings, &text, catalog, options);
             }
         }
-        if kustomize.patches.contains(&target.display) {
-            // A kustomize patch is a partial object: only problems with the file itself count.
+        if claimed.contains(&target.display) {
+            // Part of a kustomization (a base, a patch, a component): its objects are checked
+            // as its roots build them; alone, only problems with the file itself count.
             outcome.findings.retain(|f| f.rule_id.starts_with("LNT"));
             outcome.objects.clear();
             outcome.bundle_members.clear();
+            outcome.documents = 0;
+            outcome
+                .inline_derogations
+                .retain(|d| matches!(d.scope, derogation::Scope::Line { .. }));
         }
         outcome
     };
@@ -224,18 +297,10 @@ pub fn scan(
                     .par_iter()
                     .map_init(|| engine.clone(), |engine, target| scan_one(engine, target))
                     .collect();
-                let mut members: Vec<BundleMember> = Vec::new();
-                let mut held: Vec<BundleMember> = Vec::new();
-                for member in outcomes
+                let members: Vec<BundleMember> = outcomes
                     .iter_mut()
                     .flat_map(|o| std::mem::take(&mut o.bundle_members))
-                {
-                    if kustomize.claimed.contains(&member.file) {
-                        held.push(member);
-                    } else {
-                        members.push(member);
-                    }
-                }
+                    .collect();
                 let mut bundles: Vec<(String, Vec<BundleMember>)> = outcomes
                     .iter_mut()
                     .flat_map(|o| std::mem::take(&mut o.own_bundles))
@@ -257,72 +322,33 @@ pub fn scan(
                         ..TargetOutcome::default()
                     });
                 }
-                outcomes.push(TargetOutcome {
-                    bundle_members: held,
-                    ..TargetOutcome::default()
-                });
                 outcomes
             })
             .collect::<Vec<_>>()
     };
-    let kustomize_stage = |outcomes: &mut Vec<Vec<TargetOutcome>>| {
-        if kustomize.bundles.is_empty() {
-            return;
-        }
-        let mut held: BTreeMap<String, Vec<BundleMember>> = BTreeMap::new();
-        for outcome in outcomes.iter_mut().flatten() {
-            for member in std::mem::take(&mut outcome.bundle_members) {
-                held.entry(member.file.clone()).or_default().push(member);
-            }
-        }
-        let found: Vec<TargetOutcome> = kustomize
-            .bundles
-            .par_iter()
-            .map(|(name, files)| {
-                let members: Vec<BundleMember> = files
-                    .iter()
-                    .filter_map(|f| held.get(f))
-                    .flatten()
-                    .cloned()
-                    .collect();
-                if members.is_empty() {
-                    return TargetOutcome::default();
-                }
-                let mut engine = engine.clone();
-                let findings = catch_unwind(AssertUnwindSafe(|| {
-                    scan_bundle(name, &members, &mut engine, catalog, options)
-                }))
-                .unwrap_or_else(|panic| {
-                    vec![internal_error(catalog, options, &members[0].file, panic)]
-                });
-                TargetOutcome {
-                    findings,
-                    ..TargetOutcome::default()
-                }
-            })
-            .collect();
-        outcomes.push(found);
-    };
-    let pool = (options.threads > 0)
-        .then(|| {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(options.threads)
-                .build()
-                .ok()
-        })
-        .flatten();
     let mut outcomes = match &pool {
         Some(pool) => pool.install(run),
         None => run(),
     };
-    match &pool {
-        Some(pool) => pool.install(|| kustomize_stage(&mut outcomes)),
-        None => kustomize_stage(&mut outcomes),
-    }
+    let kustomizations: Vec<RootSeen> = plan
+        .roots
+        .iter()
+        .zip(&roots)
+        .map(|(dir, r)| {
+            let first = |id: &str| r.outcome.findings.iter().find(|f| f.rule_id == id).cloned();
+            RootSeen {
+                dir: crate::discover::display_path(dir),
+                refused: first("LNT020").or_else(|| first("LNT009")),
+                left_out: first("LNT021"),
+            }
+        })
+        .collect();
+    outcomes.push(roots.into_iter().map(|r| r.outcome).collect());
 
     let not_inputs = outcomes.iter().flatten().filter(|o| o.not_an_input).count();
     let mut result = ScanResult {
         targets: discovery.targets.len() - not_inputs,
+        kustomizations,
         ..ScanResult::default()
     };
     result.findings.extend(application_notes);

@@ -860,6 +860,8 @@ mod check_fuzz_corpus;
 mod check_gate;
 #[path = "checks/helm.rs"]
 mod check_helm;
+#[path = "checks/kustomize.rs"]
+mod check_kustomize;
 #[path = "checks/platform.rs"]
 mod check_platform;
 #[path = "checks/promises.rs"]
@@ -876,6 +878,8 @@ mod render_features;
 mod render_fuzz;
 #[path = "render/helm_diff.rs"]
 mod render_helm_diff;
+#[path = "render/kustomize_diff.rs"]
+mod render_kustomize_diff;
 #[path = "render/probe.rs"]
 mod render_probe;
 

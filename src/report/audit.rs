@@ -697,6 +697,7 @@ fn input_name(lang: Lang, input: &Input) -> String {
         InputKind::Dockerfile => "Dockerfile",
         InputKind::Manifest => tr(lang, "manifeste", "manifest"),
         InputKind::Chart => "chart",
+        InputKind::Kustomization => "kustomization",
         InputKind::Path => tr(lang, "chemin", "path"),
     };
     match &input.value_set {
@@ -1040,6 +1041,11 @@ fn scope_blocks(a: &Audit<'_>) -> Vec<Block> {
             InputKind::Chart,
             "Charts Helm × jeux de valeurs",
             "Helm charts × value sets",
+        ),
+        (
+            InputKind::Kustomization,
+            "Kustomizations racines construites",
+            "Root kustomizations built",
         ),
         (
             InputKind::Path,

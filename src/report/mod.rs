@@ -149,6 +149,7 @@ pub fn check_facts(input: &ReportInput<'_>) -> serde_json::Value {
         ("dockerfiles", InputKind::Dockerfile),
         ("manifests", InputKind::Manifest),
         ("charts", InputKind::Chart),
+        ("kustomizations", InputKind::Kustomization),
         ("paths", InputKind::Path),
     ];
     let mut inputs = serde_json::Map::new();

@@ -213,14 +213,21 @@ pub fn render(input: &ReportInput<'_>) -> String {
     text
 }
 
-/// The words of a related location (a values line, or the Argo CD Application giving the
-/// value set), shared with the human report.
+/// The words of a related location (a values line, the Argo CD Application giving the value
+/// set, or, without a values path, the root kustomization whose build produced the object),
+/// shared with the human report.
 pub fn related_message(lang: Lang, related: &crate::finding::RelatedLocation) -> String {
     let values_path = &related.values_path;
     if let Some(app) = &related.application {
         return match lang {
             Lang::Fr => format!("jeu de valeurs de l'Application Argo CD `{app}`"),
             Lang::En => format!("value set of the Argo CD Application `{app}`"),
+        };
+    }
+    if values_path.is_empty() {
+        return match lang {
+            Lang::Fr => "kustomization racine construite ici".to_string(),
+            Lang::En => "root kustomization built here".to_string(),
         };
     }
     match lang {

@@ -1,0 +1,794 @@
+//! The in-process Kustomize build: reads a kustomization directory and its resources, bases
+//! and components, runs the generators and the built-in transformers in Kustomize v5's order,
+//! then adds the generated names' hashes and fixes the references to renamed objects. Every
+//! output node keeps the origin of where it was last written. A problem Kustomize would refuse
+//! is a located `BuildError` (the build of that root stops); what is not built here (remote
+//! resources, Helm charts, plugins) is a located `Note`. Must not: reach the network, run a
+//! program, write a file, or recurse without bound.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use super::tree::{KNode, KValue, Origin, Shift};
+use crate::parse::yaml;
+use crate::span::{Position, Span};
+
+pub const KUSTOMIZATION_FILES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// Nested kustomizations deeper than this are refused (Kustomize has no limit; cycles are
+/// caught apart, this only bounds pathological trees).
+const MAX_DEPTH: usize = 64;
+const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+/// One file the build read, by index in `Build::files`.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// An object of the build with the names it had before this build renamed it.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub node: KNode,
+    /// (name, namespace) before prefixes, suffixes, hashes and `namespace:`, oldest first
+    /// (the current one excluded).
+    pub prev_names: Vec<(String, String)>,
+    /// Made by a generator without `disableNameSuffixHash`: gets the content hash at the end.
+    pub needs_hash: bool,
+    /// Made by a generator: its `behavior: merge|replace` entries find it by this name.
+    pub generated: bool,
+}
+
+impl Resource {
+    pub fn new(node: KNode) -> Self {
+        Self {
+            node,
+            prev_names: Vec::new(),
+            needs_hash: false,
+            generated: false,
+        }
+    }
+
+    pub fn kind(&self) -> &str {
+        self.node.str_at(&["kind"]).unwrap_or("")
+    }
+
+    pub fn api_version(&self) -> &str {
+        self.node.str_at(&["apiVersion"]).unwrap_or("")
+    }
+
+    pub fn group(&self) -> &str {
+        self.api_version()
+            .rsplit_once('/')
+            .map_or("", |(group, _)| group)
+    }
+
+    pub fn version(&self) -> &str {
+        let v = self.api_version();
+        v.rsplit_once('/').map_or(v, |(_, version)| version)
+    }
+
+    pub fn name(&self) -> &str {
+        self.node.str_at(&["metadata", "name"]).unwrap_or("")
+    }
+
+    pub fn namespace(&self) -> &str {
+        self.node.str_at(&["metadata", "namespace"]).unwrap_or("")
+    }
+
+    /// The current name or any earlier one.
+    pub fn answers_to(&self, name: &str) -> bool {
+        self.name() == name || self.prev_names.iter().any(|(n, _)| n == name)
+    }
+
+    /// Whether a patch naming `name` (and `namespace` when given) designates this object, by
+    /// its current id or an earlier one.
+    pub fn matches_id(&self, name: &str, namespace: Option<&str>) -> bool {
+        let effective = |ns: &str| {
+            if ns.is_empty() {
+                "default".to_string()
+            } else {
+                ns.to_string()
+            }
+        };
+        let wanted = effective(namespace.unwrap_or(""));
+        let scoped = !super::transform::cluster_scoped(self.kind());
+        std::iter::once((self.name().to_string(), self.namespace().to_string()))
+            .chain(self.prev_names.iter().cloned())
+            .any(|(n, ns)| n == name && (!scoped || effective(&ns) == wanted))
+    }
+
+    pub fn set_name(&mut self, name: String, origin: Origin) {
+        let old = self.name().to_string();
+        if old == name {
+            return;
+        }
+        let ns = self.namespace().to_string();
+        self.prev_names.push((old, ns));
+        if let Some(meta) = self.node.ensure_map(&["metadata"], origin) {
+            meta.set("name", KNode::str(name, origin), origin);
+        }
+    }
+
+    fn id(&self) -> (String, String, String, String) {
+        let ns = self.namespace();
+        let ns = if ns == "default" { "" } else { ns };
+        (
+            self.group().to_string(),
+            self.kind().to_string(),
+            ns.to_string(),
+            self.name().to_string(),
+        )
+    }
+}
+
+/// Something Kustomize would refuse, at the kustomization line that asked for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildError {
+    pub origin: Origin,
+    pub message: String,
+}
+
+/// Something the build did not do (a remote resource, a Helm chart, a plugin).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub origin: Origin,
+    pub message: String,
+}
+
+/// What building one kustomization directory gave.
+#[derive(Debug, Default)]
+pub struct Build {
+    pub files: Vec<SourceFile>,
+    pub resources: Vec<Resource>,
+    pub notes: Vec<Note>,
+    /// The kustomization files the build read, root first.
+    pub kustomizations: Vec<PathBuf>,
+}
+
+impl Build {
+    pub fn file_path(&self, origin: Origin) -> &Path {
+        self.files
+            .get(origin.file as usize)
+            .map_or(Path::new(""), |f| f.path.as_path())
+    }
+
+    pub fn file_text(&self, origin: Origin) -> &str {
+        self.files
+            .get(origin.file as usize)
+            .map_or("", |f| f.text.as_str())
+    }
+}
+
+/// The kustomization file of `dir`, if any.
+pub fn kustomization_in(dir: &Path) -> Option<PathBuf> {
+    KUSTOMIZATION_FILES
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.is_file())
+}
+
+/// `a/b/../c` → `a/c` without touching the file system (symlinks are not followed).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A remote resource (URL or git repository) that an offline build cannot read.
+pub fn is_remote(entry: &str) -> bool {
+    entry.contains("://")
+        || entry.starts_with("github.com/")
+        || entry.starts_with("gitlab.com/")
+        || entry.starts_with("bitbucket.org/")
+        || entry.starts_with("git@")
+        || entry.contains("?ref=")
+        || entry.contains(".git//")
+}
+
+/// Builds the kustomization in `dir` as `kubectl kustomize dir` does.
+pub fn build(dir: &Path) -> (Build, Result<(), BuildError>) {
+    let mut builder = Builder::default();
+    let dir = normalize(dir);
+    let result = builder
+        .kustomization(&dir, Expect::Kustomization, None, Vec::new(), 0)
+        .and_then(|mut resources| {
+            super::generate::add_hashes(&mut resources);
+            super::transform::fix_name_references(&mut resources);
+            super::vars::resolve(&builder.vars, &mut resources)?;
+            Ok(resources)
+        });
+    let mut build = Build {
+        files: builder.files,
+        notes: builder.notes,
+        kustomizations: builder.kustomizations,
+        ..Build::default()
+    };
+    match result {
+        Ok(resources) => {
+            build.resources = resources;
+            (build, Ok(()))
+        }
+        Err(e) => (build, Err(e)),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Kustomization,
+    Component,
+}
+
+#[derive(Default)]
+pub(super) struct Builder {
+    pub(super) files: Vec<SourceFile>,
+    file_ids: HashMap<PathBuf, u32>,
+    stack: Vec<PathBuf>,
+    pub(super) notes: Vec<Note>,
+    kustomizations: Vec<PathBuf>,
+    vars: Vec<super::vars::Var>,
+}
+
+/// The kustomization being built: its file and parsed root.
+pub(super) struct Kust {
+    pub(super) dir: PathBuf,
+    pub(super) file: u32,
+    pub(super) root: KNode,
+}
+
+impl Kust {
+    pub(super) fn origin(&self) -> Origin {
+        Origin {
+            file: self.file,
+            span: Span::new(Position::new(1, 1), Position::new(1, 2)),
+        }
+    }
+
+    /// Origin of the key `key` of the kustomization (its line), else of the file start.
+    pub(super) fn key_origin(&self, key: &str) -> Origin {
+        self.root
+            .entries()
+            .iter()
+            .find(|e| e.key == key)
+            .map_or(self.origin(), |e| e.key_origin)
+    }
+
+    pub(super) fn error(&self, at: Origin, message: impl Into<String>) -> BuildError {
+        BuildError {
+            origin: at,
+            message: message.into(),
+        }
+    }
+}
+
+impl Builder {
+    /// Reads a file once; its index for origins.
+    pub(super) fn read(&mut self, path: &Path) -> Result<u32, String> {
+        if let Some(id) = self.file_ids.get(path) {
+            return Ok(*id);
+        }
+        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if meta.len() > MAX_FILE_SIZE {
+            return Err(format!(
+                "{}: larger than {MAX_FILE_SIZE} bytes",
+                path.display()
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| format!("{}: not valid UTF-8", path.display()))?;
+        let text = text
+            .strip_prefix('\u{feff}')
+            .map(str::to_string)
+            .unwrap_or(text);
+        let id = self.files.len() as u32;
+        self.files.push(SourceFile {
+            path: path.to_path_buf(),
+            text,
+        });
+        self.file_ids.insert(path.to_path_buf(), id);
+        Ok(id)
+    }
+
+    pub(super) fn text(&self, file: u32) -> &str {
+        self.files
+            .get(file as usize)
+            .map_or("", |f| f.text.as_str())
+    }
+
+    /// Every YAML document of a file (or of an inline block), as trees.
+    pub(super) fn documents(
+        &self,
+        text: &str,
+        file: u32,
+        shift: Shift,
+        at: Origin,
+    ) -> Result<Vec<KNode>, BuildError> {
+        let stream = yaml::load(text, yaml::Limits::default());
+        if let Some(e) = stream.errors.first() {
+            if e.kind != yaml::YamlErrorKind::DuplicateKey {
+                return Err(BuildError {
+                    origin: at,
+                    message: format!(
+                        "{}: line {}: {}",
+                        self.display(file),
+                        e.span.start.line + shift.lines,
+                        e.message
+                    ),
+                });
+            }
+        }
+        let mut docs: Vec<KNode> = stream
+            .documents
+            .iter()
+            .map(|d| KNode::from_yaml(&d.root, file, shift))
+            .collect();
+        if !text.ends_with('\n') {
+            if let Some(last) = docs.last_mut() {
+                unclip_final_block(last, text, shift);
+            }
+        }
+        Ok(docs)
+    }
+
+    pub(super) fn display(&self, file: u32) -> String {
+        self.files
+            .get(file as usize)
+            .map(|f| crate::discover::display_path(&f.path))
+            .unwrap_or_default()
+    }
+
+    /// Builds the kustomization of `dir`; a component gets the resources accumulated so far.
+    fn kustomization(
+        &mut self,
+        dir: &Path,
+        expect: Expect,
+        from: Option<Origin>,
+        input: Vec<Resource>,
+        depth: usize,
+    ) -> Result<Vec<Resource>, BuildError> {
+        let at = from.unwrap_or_default();
+        if depth > MAX_DEPTH {
+            return Err(BuildError {
+                origin: at,
+                message: format!("kustomizations nested deeper than {MAX_DEPTH} levels"),
+            });
+        }
+        // Compared by canonical path: a symlinked directory is the same kustomization.
+        let identity = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if self.stack.contains(&identity) {
+            return Err(BuildError {
+                origin: at,
+                message: format!("cycle: {} includes itself", dir.display()),
+            });
+        }
+        let Some(path) = kustomization_in(dir) else {
+            return Err(BuildError {
+                origin: at,
+                message: format!(
+                    "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'",
+                    dir.display()
+                ),
+            });
+        };
+        let file = self.read(&path).map_err(|message| BuildError {
+            origin: at,
+            message,
+        })?;
+        self.kustomizations.push(path.clone());
+        let text = self.text(file).to_string();
+        let start = Origin {
+            file,
+            span: Span::new(Position::new(1, 1), Position::new(1, 2)),
+        };
+        let docs = self.documents(&text, file, Shift::default(), start)?;
+        let root = docs.into_iter().next().unwrap_or_else(|| KNode::map(start));
+        if !matches!(root.value, KValue::Map(_)) {
+            return Err(BuildError {
+                origin: start,
+                message: "a kustomization must be a mapping".into(),
+            });
+        }
+        let kust = Kust {
+            dir: dir.to_path_buf(),
+            file,
+            root,
+        };
+        let kind = kust.root.str_at(&["kind"]).unwrap_or("Kustomization");
+        match (expect, kind) {
+            (Expect::Component, "Component") | (Expect::Kustomization, "Kustomization") => {}
+            (Expect::Kustomization, "Component") => {
+                return Err(kust.error(
+                    at,
+                    format!(
+                        "expected kind 'Kustomization' for path '{}' but got 'Component'",
+                        dir.display()
+                    ),
+                ))
+            }
+            (Expect::Component, _) => {
+                return Err(kust.error(
+                    at,
+                    format!(
+                        "expected kind 'Component' for path '{}' but got '{kind}'",
+                        dir.display()
+                    ),
+                ))
+            }
+            (_, other) => {
+                return Err(kust.error(
+                    kust.key_origin("kind"),
+                    format!("unsupported kustomization kind '{other}'"),
+                ))
+            }
+        }
+        self.stack.push(identity);
+        let result = self.accumulate(&kust, input, depth);
+        self.stack.pop();
+        result
+    }
+
+    fn accumulate(
+        &mut self,
+        kust: &Kust,
+        mut resources: Vec<Resource>,
+        depth: usize,
+    ) -> Result<Vec<Resource>, BuildError> {
+        for key in ["resources", "bases"] {
+            for entry in kust.root.get(key).map(KNode::items).unwrap_or(&[]) {
+                let Some(name) = entry.scalar_text() else {
+                    return Err(kust.error(entry.origin, format!("`{key}` entries are paths")));
+                };
+                if is_remote(&name) {
+                    self.notes.push(Note {
+                        origin: entry.origin,
+                        message: format!("remote resource `{name}` not checked here"),
+                    });
+                    continue;
+                }
+                let path = normalize(&kust.dir.join(&name));
+                if path.is_dir() {
+                    let built = self.kustomization(
+                        &path,
+                        Expect::Kustomization,
+                        Some(entry.origin),
+                        Vec::new(),
+                        depth + 1,
+                    )?;
+                    add_all(kust, &mut resources, built, entry.origin)?;
+                } else if path.is_file() {
+                    let file = self
+                        .read(&path)
+                        .map_err(|message| kust.error(entry.origin, message))?;
+                    let text = self.text(file).to_string();
+                    let mut loaded = Vec::new();
+                    for doc in self.documents(&text, file, Shift::default(), entry.origin)? {
+                        flatten_lists(doc, &mut loaded);
+                    }
+                    for node in &loaded {
+                        if node.str_at(&["kind"]).is_none_or(str::is_empty) {
+                            return Err(kust.error(
+                                entry.origin,
+                                format!("{name}: missing kind in an object"),
+                            ));
+                        }
+                        if node.str_at(&["kind"]) == Some("Kustomization") {
+                            return Err(kust.error(
+                                entry.origin,
+                                format!("{name}: a Kustomization is not a resource"),
+                            ));
+                        }
+                    }
+                    add_all(
+                        kust,
+                        &mut resources,
+                        loaded.into_iter().map(Resource::new).collect(),
+                        entry.origin,
+                    )?;
+                } else {
+                    return Err(kust.error(
+                        entry.origin,
+                        format!(
+                            "accumulating resources: '{}': no such file or directory",
+                            path.display()
+                        ),
+                    ));
+                }
+            }
+        }
+        for entry in kust.root.get("components").map(KNode::items).unwrap_or(&[]) {
+            let Some(name) = entry.scalar_text() else {
+                return Err(kust.error(entry.origin, "`components` entries are paths"));
+            };
+            if is_remote(&name) {
+                self.notes.push(Note {
+                    origin: entry.origin,
+                    message: format!("remote component `{name}` not checked here"),
+                });
+                continue;
+            }
+            let path = normalize(&kust.dir.join(&name));
+            resources = self.kustomization(
+                &path,
+                Expect::Component,
+                Some(entry.origin),
+                resources,
+                depth + 1,
+            )?;
+        }
+        for key in [
+            "helmCharts",
+            "helmChartInflationGenerator",
+            "generators",
+            "validators",
+            "crds",
+            "openapi",
+            "buildMetadata",
+            "configurations",
+            "helmGlobals",
+        ] {
+            if kust.root.get(key).is_some() {
+                self.notes.push(Note {
+                    origin: kust.key_origin(key),
+                    message: format!("kustomization field `{key}` is not applied here"),
+                });
+            }
+        }
+        check_named_files(kust)?;
+        super::vars::collect(kust, &mut self.vars)?;
+        super::generate::run(self, kust, &mut resources)?;
+        super::transform::run(self, kust, &mut resources)?;
+        Ok(resources)
+    }
+}
+
+/// A block scalar (`|`, `>`) that ends the file without a final line break keeps no line
+/// break in go-yaml (what Kustomize reads); the YAML loader adds one. Removes it from the last
+/// scalar of the text when it is such a block with clip chomping.
+fn unclip_final_block(node: &mut KNode, text: &str, shift: Shift) {
+    let (key_end, child) = match &mut node.value {
+        KValue::Map(entries) => match entries.last_mut() {
+            Some(e) => (Some(e.key_origin.span.end), &mut e.value),
+            None => return,
+        },
+        KValue::Seq(items) => match items.last_mut() {
+            Some(n) => (None, n),
+            None => return,
+        },
+        _ => return,
+    };
+    if matches!(child.value, KValue::Map(_) | KValue::Seq(_)) {
+        unclip_final_block(child, text, shift);
+        return;
+    }
+    // The indicator follows the key on its line: `key: |`.
+    let Some(end) = key_end else { return };
+    let line = end.line.saturating_sub(shift.lines) as usize;
+    let column = end.column.saturating_sub(shift.columns) as usize;
+    let after: String = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .unwrap_or("")
+        .chars()
+        .skip(column.saturating_sub(1))
+        .collect();
+    let indicator = after.trim_start_matches([':', ' ', '\t']);
+    let clip = (indicator.starts_with('|') || indicator.starts_with('>'))
+        && !indicator[1..]
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .starts_with(['+', '-']);
+    if let (true, KValue::Str(s)) = (clip, &mut child.value) {
+        if s.ends_with('\n') {
+            s.pop();
+        }
+    }
+}
+
+/// Files the kustomization names for what this build does not apply (plugin configurations,
+/// transformer configurations, CRDs, OpenAPI schemas) must exist, or Kustomize refuses it.
+fn check_named_files(kust: &Kust) -> Result<(), BuildError> {
+    let mut named: Vec<&KNode> = Vec::new();
+    for key in [
+        "configurations",
+        "crds",
+        "transformers",
+        "generators",
+        "validators",
+    ] {
+        named.extend(kust.root.get(key).map(KNode::items).unwrap_or(&[]));
+    }
+    named.extend(kust.root.get("openapi").and_then(|o| o.get("path")));
+    for entry in named {
+        let Some(rel) = entry.as_str() else { continue };
+        if is_remote(rel) || rel.contains('\n') {
+            continue;
+        }
+        let path = normalize(&kust.dir.join(rel));
+        if !path.exists() {
+            return Err(kust.error(
+                entry.origin,
+                format!("'{}': no such file or directory", path.display()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A `List` document stands for its items.
+fn flatten_lists(node: KNode, out: &mut Vec<KNode>) {
+    let is_list =
+        node.str_at(&["kind"]).is_some_and(|k| k.ends_with("List")) && node.get("items").is_some();
+    if is_list {
+        if let Some(KNode {
+            value: KValue::Seq(items),
+            ..
+        }) = node.get("items").cloned()
+        {
+            for item in items {
+                flatten_lists(item, out);
+            }
+            return;
+        }
+    }
+    if matches!(node.value, KValue::Map(_)) {
+        out.push(node);
+    }
+}
+
+/// Adds objects, refusing one whose id is already there (as Kustomize does).
+fn add_all(
+    kust: &Kust,
+    resources: &mut Vec<Resource>,
+    new: Vec<Resource>,
+    at: Origin,
+) -> Result<(), BuildError> {
+    for r in new {
+        if resources.iter().any(|o| o.id() == r.id()) {
+            return Err(kust.error(
+                at,
+                format!(
+                    "may not add resource with an already registered id: {}/{}",
+                    r.kind(),
+                    r.name()
+                ),
+            ));
+        }
+        resources.push(r);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+
+    #[test]
+    fn a_cycle_is_an_error_at_the_entry_that_closes_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(dir.path(), "a/kustomization.yaml", "resources:\n  - ../b\n");
+        write(dir.path(), "b/kustomization.yaml", "resources:\n  - ../a\n");
+        let (built, result) = build(&dir.path().join("a"));
+        let err = result.expect_err("cycle");
+        assert!(err.message.contains("cycle"), "{}", err.message);
+        assert!(built
+            .file_path(err.origin)
+            .ends_with("b/kustomization.yaml"));
+        assert_eq!(err.origin.span.start.line, 2);
+    }
+
+    #[test]
+    fn generated_names_get_kustomize_hashes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // The Secret of fixtures/repos/kustomize-app, whose name kubectl suffixes -8d5m2m9th9.
+        write(
+            dir.path(),
+            "kustomization.yaml",
+            "namePrefix: dev-\nsecretGenerator:\n  - name: db-credentials\n    literals:\n      - DB_USER=shop\n      - DB_PASSWORD=S3cr3t-Passw0rd!\n",
+        );
+        let (built, result) = build(dir.path());
+        result.expect("builds");
+        assert_eq!(built.resources.len(), 1);
+        assert_eq!(built.resources[0].name(), "dev-db-credentials-8d5m2m9th9");
+    }
+
+    #[test]
+    fn strategic_merge_puts_the_patch_items_first_and_deletes_on_request() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "d.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        env:\n        - {name: A, value: '1'}\n        - {name: B, value: '2'}\n",
+        );
+        write(
+            dir.path(),
+            "kustomization.yaml",
+            "resources: [d.yaml]\npatches:\n- patch: |-\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: x}\n    spec:\n      template:\n        spec:\n          containers:\n          - name: c\n            env:\n            - {name: C, value: '3'}\n            - {name: A, $patch: delete}\n",
+        );
+        let (built, result) = build(dir.path());
+        result.expect("builds");
+        let env = built.resources[0]
+            .node
+            .to_json()
+            .pointer("/spec/template/spec/containers/0/env")
+            .cloned();
+        assert_eq!(
+            env,
+            Some(serde_json::json!([{"name": "C", "value": "3"}, {"name": "B", "value": "2"}]))
+        );
+        // The added item is located inside the inline patch (line 13 of the kustomization).
+        let (origin, exact) = built.resources[0].node.locate(&[
+            crate::parse::yaml::PathSegment::Key("spec".into()),
+            crate::parse::yaml::PathSegment::Key("template".into()),
+            crate::parse::yaml::PathSegment::Key("spec".into()),
+            crate::parse::yaml::PathSegment::Key("containers".into()),
+            crate::parse::yaml::PathSegment::Index(0),
+            crate::parse::yaml::PathSegment::Key("env".into()),
+            crate::parse::yaml::PathSegment::Index(0),
+        ]);
+        assert!(exact);
+        assert!(built.file_path(origin).ends_with("kustomization.yaml"));
+        assert_eq!(origin.span.start.line, 13);
+    }
+
+    #[test]
+    fn bad_input_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "kustomization.yaml",
+            "resources: [missing.yaml]\npatches:\n- {}\n",
+        );
+        assert!(build(dir.path()).1.is_err());
+        write(dir.path(), "kustomization.yaml", "- a\n- b\n");
+        assert!(build(dir.path()).1.is_err());
+        write(
+            dir.path(),
+            "kustomization.yaml",
+            "resources: [d.yaml]\npatches:\n- target: {kind: X}\n  patch: '[{\"op\": \"remove\", \"path\": \"/a/9/b\"}]'\n",
+        );
+        write(
+            dir.path(),
+            "d.yaml",
+            "apiVersion: v1\nkind: X\nmetadata: {name: x}\na: [1]\n",
+        );
+        assert!(build(dir.path()).1.is_err());
+        assert!(build(&dir.path().join("nowhere")).1.is_err());
+    }
+}
+
+#[cfg(all(test, unix))]
+mod symlink_tests {
+    use super::*;
+
+    #[test]
+    fn a_symlink_cycle_is_caught_at_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = dir.path().join("a");
+        std::fs::create_dir_all(&a).expect("mkdir");
+        std::fs::write(a.join("kustomization.yaml"), "resources: [l1, l2]\n").expect("write");
+        std::os::unix::fs::symlink(&a, a.join("l1")).expect("symlink");
+        std::os::unix::fs::symlink(&a, a.join("l2")).expect("symlink");
+        let start = std::time::Instant::now();
+        let (_, result) = build(&a);
+        assert!(result.expect_err("cycle").message.contains("cycle"));
+        assert!(start.elapsed().as_secs() < 5);
+    }
+}

@@ -1,0 +1,1290 @@
+//! Kustomize's built-in transformers, run in Kustomize v5's order: patchesStrategicMerge,
+//! patches (strategic merge or JSON 6902, with target selectors), namespace, namePrefix,
+//! nameSuffix, labels/commonLabels (selectors and templates where Kustomize puts them),
+//! commonAnnotations, patchesJson6902, replicas, images; and, once the whole build is done, the
+//! name-reference fix-ups in the objects that refer to renamed ConfigMaps, Secrets, Services,
+//! ServiceAccounts, claims, roles... What a transformer writes is located at its kustomization
+//! entry. Must not: read anything but the patch files the kustomization names.
+
+use regex::Regex;
+
+use super::build::{normalize, BuildError, Builder, Kust, Resource};
+use super::merge;
+use super::tree::{KEntry, KNode, KValue, Origin, Shift};
+
+/// Runs the transformers of one kustomization over its resources.
+pub(super) fn run(
+    builder: &mut Builder,
+    kust: &Kust,
+    resources: &mut Vec<Resource>,
+) -> Result<(), BuildError> {
+    for entry in kust
+        .root
+        .get("patchesStrategicMerge")
+        .map(KNode::items)
+        .unwrap_or(&[])
+    {
+        let text = entry.scalar_text().unwrap_or_default();
+        let looks_inline = text.contains('\n') || text.contains(':');
+        let docs = if looks_inline {
+            inline_docs(builder, kust, entry)?
+        } else {
+            file_docs(builder, kust, entry, &text)?
+        };
+        for doc in docs {
+            apply_smp(kust, resources, &doc, None, entry.origin)?;
+        }
+    }
+    for entry in kust.root.get("patches").map(KNode::items).unwrap_or(&[]) {
+        apply_patch_entry(builder, kust, resources, entry, false)?;
+    }
+    if let Some(ns) = kust.root.get("namespace") {
+        if let Some(value) = ns.scalar_text().filter(|v| !v.is_empty()) {
+            set_namespace(resources, &value, ns.origin);
+        }
+    }
+    for (key, prefix) in [("namePrefix", true), ("nameSuffix", false)] {
+        if let Some(node) = kust.root.get(key) {
+            let affix = node.scalar_text().unwrap_or_default();
+            if affix.is_empty() {
+                continue;
+            }
+            for r in resources.iter_mut() {
+                let kind = r.kind().to_string();
+                if kind == "CustomResourceDefinition"
+                    || kind == "Namespace"
+                    || (kind == "APIService" && r.group() == "apiregistration.k8s.io")
+                {
+                    continue;
+                }
+                let name = if prefix {
+                    format!("{affix}{}", r.name())
+                } else {
+                    format!("{}{affix}", r.name())
+                };
+                r.set_name(name, node.origin);
+            }
+        }
+    }
+    labels(kust, resources);
+    if let Some(ann) = kust.root.get("commonAnnotations") {
+        let pairs = pairs_of(ann);
+        for r in resources.iter_mut() {
+            for spec in ANNOTATION_SPECS {
+                if spec.selects(r) {
+                    set_pairs(&mut r.node, spec.path, spec.create, &pairs);
+                }
+            }
+        }
+    }
+    for entry in kust
+        .root
+        .get("patchesJson6902")
+        .map(KNode::items)
+        .unwrap_or(&[])
+    {
+        apply_patch_entry(builder, kust, resources, entry, true)?;
+    }
+    for entry in kust.root.get("replicas").map(KNode::items).unwrap_or(&[]) {
+        let name = entry
+            .get("name")
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default();
+        let Some(count) = entry.get("count") else {
+            continue;
+        };
+        let KValue::Int(n) = count.value else {
+            return Err(kust.error(count.origin, "replicas count must be an integer"));
+        };
+        for r in resources.iter_mut() {
+            if matches!(
+                r.kind(),
+                "Deployment" | "ReplicationController" | "ReplicaSet" | "StatefulSet"
+            ) && r.answers_to(&name)
+            {
+                if let Some(spec) = r.node.ensure_map(&["spec"], count.origin) {
+                    spec.set(
+                        "replicas",
+                        KNode::new(KValue::Int(n), count.origin),
+                        count.origin,
+                    );
+                }
+            }
+        }
+    }
+    for entry in kust.root.get("images").map(KNode::items).unwrap_or(&[]) {
+        images(kust, resources, entry)?;
+    }
+    if kust.root.get("replacements").is_some() {
+        super::replace::run(builder, kust, resources)?;
+    }
+    for entry in kust
+        .root
+        .get("transformers")
+        .map(KNode::items)
+        .unwrap_or(&[])
+    {
+        configured(builder, kust, resources, entry)?;
+    }
+    Ok(())
+}
+
+/// One `transformers:` entry: a built-in transformer's configuration (a file, or a mapping
+/// written inline). Label, annotation, namespace and prefix/suffix configurations are applied
+/// with their own field specs; any other plugin is left out, with a note.
+fn configured(
+    builder: &mut Builder,
+    kust: &Kust,
+    resources: &mut [Resource],
+    entry: &KNode,
+) -> Result<(), BuildError> {
+    let configs = match &entry.value {
+        KValue::Map(_) => vec![entry.clone()],
+        KValue::Str(s) if s.contains('\n') => inline_docs(builder, kust, entry)?,
+        KValue::Str(s) => {
+            let path = normalize(&kust.dir.join(s));
+            if path.is_dir() || super::build::is_remote(s) {
+                builder.notes.push(super::build::Note {
+                    origin: entry.origin,
+                    message: format!("transformers from `{s}` are not applied here"),
+                });
+                return Ok(());
+            }
+            file_docs(builder, kust, entry, s)?
+        }
+        _ => return Ok(()),
+    };
+    for config in configs {
+        let kind = config.str_at(&["kind"]).unwrap_or("").to_string();
+        let specs: Vec<OwnedSpec> = config
+            .get("fieldSpecs")
+            .map(KNode::items)
+            .unwrap_or(&[])
+            .iter()
+            .map(|f| OwnedSpec {
+                kind: f.str_at(&["kind"]).map(str::to_string),
+                group: f.str_at(&["group"]).map(str::to_string),
+                path: f.str_at(&["path"]).unwrap_or("").to_string(),
+                create: matches!(f.get("create").map(|c| &c.value), Some(KValue::Bool(true))),
+            })
+            .collect();
+        let apply = |resources: &mut [Resource], pairs: &Pairs| {
+            for r in resources.iter_mut() {
+                for spec in &specs {
+                    let selected = spec.kind.as_deref().is_none_or(|k| k == r.kind())
+                        && spec.group.as_deref().is_none_or(|g| g == r.group());
+                    if selected && !spec.path.is_empty() {
+                        set_pairs(&mut r.node, &spec.path, spec.create, pairs);
+                    }
+                }
+            }
+        };
+        match kind.as_str() {
+            "LabelTransformer" => {
+                let pairs = config.get("labels").map(pairs_of).unwrap_or_default();
+                apply(resources, &pairs);
+            }
+            "AnnotationsTransformer" => {
+                let pairs = config.get("annotations").map(pairs_of).unwrap_or_default();
+                apply(resources, &pairs);
+            }
+            "NamespaceTransformer" => {
+                if let Some(ns) = config.get("metadata").and_then(|m| m.get("namespace")) {
+                    if let Some(value) = ns.scalar_text() {
+                        set_namespace(resources, &value, ns.origin);
+                    }
+                }
+            }
+            "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
+                let prefix = config
+                    .get("prefix")
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_default();
+                let suffix = config
+                    .get("suffix")
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_default();
+                let origin = config
+                    .get("prefix")
+                    .or(config.get("suffix"))
+                    .map_or(config.origin, |n| n.origin);
+                for r in resources.iter_mut() {
+                    let kind = r.kind().to_string();
+                    if kind == "CustomResourceDefinition" || kind == "Namespace" {
+                        continue;
+                    }
+                    let name = format!("{prefix}{}{suffix}", r.name());
+                    r.set_name(name, origin);
+                }
+            }
+            other => builder.notes.push(super::build::Note {
+                origin: config.origin,
+                message: format!("transformer `{other}` is not applied here"),
+            }),
+        }
+    }
+    Ok(())
+}
+
+/// A field spec read from a transformer configuration.
+struct OwnedSpec {
+    kind: Option<String>,
+    group: Option<String>,
+    path: String,
+    create: bool,
+}
+
+/// The documents of a patch written inline in the kustomization, located inside the block.
+fn inline_docs(builder: &Builder, kust: &Kust, node: &KNode) -> Result<Vec<KNode>, BuildError> {
+    let text = node.scalar_text().unwrap_or_default();
+    let shift = block_shift(builder.text(kust.file), node.origin);
+    builder.documents(&text, kust.file, shift, node.origin)
+}
+
+/// Where line 1 column 1 of a scalar's content sits in the file: the line after a block
+/// indicator, at the block's indentation; otherwise right after the opening quote.
+fn block_shift(file_text: &str, origin: Origin) -> Shift {
+    let line = origin.span.start.line as usize;
+    let first = file_text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let at: String = first
+        .chars()
+        .skip(origin.span.start.column.saturating_sub(1) as usize)
+        .collect();
+    if at.starts_with('|') || at.starts_with('>') {
+        let indent = file_text
+            .lines()
+            .skip(line)
+            .find(|l| !l.trim().is_empty())
+            .map_or(0, |l| l.len() - l.trim_start().len());
+        Shift {
+            lines: line as u32,
+            columns: indent as u32,
+        }
+    } else {
+        let quoted = at.starts_with('"') || at.starts_with('\'');
+        Shift {
+            lines: line.saturating_sub(1) as u32,
+            columns: origin.span.start.column.saturating_sub(1) + u32::from(quoted),
+        }
+    }
+}
+
+fn file_docs(
+    builder: &mut Builder,
+    kust: &Kust,
+    entry: &KNode,
+    rel: &str,
+) -> Result<Vec<KNode>, BuildError> {
+    let path = normalize(&kust.dir.join(rel));
+    let file = builder
+        .read(&path)
+        .map_err(|m| kust.error(entry.origin, m))?;
+    let text = builder.text(file).to_string();
+    builder.documents(&text, file, Shift::default(), entry.origin)
+}
+
+/// One entry of `patches` (or of the legacy `patchesJson6902`).
+fn apply_patch_entry(
+    builder: &mut Builder,
+    kust: &Kust,
+    resources: &mut Vec<Resource>,
+    entry: &KNode,
+    json_only: bool,
+) -> Result<(), BuildError> {
+    let docs = if let Some(inline) = entry.get("patch") {
+        inline_docs(builder, kust, inline)?
+    } else if let Some(path) = entry.get("path") {
+        let rel = path.scalar_text().unwrap_or_default();
+        file_docs(builder, kust, path, &rel)?
+    } else {
+        return Err(kust.error(entry.origin, "a patch needs `path` or `patch`"));
+    };
+    let at = entry
+        .entries()
+        .first()
+        .map_or(entry.origin, |e| e.key_origin);
+    let target = entry.get("target");
+    let is_json = docs
+        .first()
+        .is_some_and(|d| matches!(d.value, KValue::Seq(_)));
+    if is_json || json_only {
+        let Some(target) = target else {
+            return Err(kust.error(at, "a JSON patch needs a `target`"));
+        };
+        let ops = docs
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| KNode::new(KValue::Seq(Vec::new()), at));
+        let selected = select(kust, resources, target)?;
+        for i in selected {
+            super::json6902::apply(&mut resources[i].node, &ops).map_err(|m| kust.error(at, m))?;
+        }
+        return Ok(());
+    }
+    for doc in docs {
+        apply_smp(kust, resources, &doc, target, at)?;
+    }
+    Ok(())
+}
+
+/// A strategic merge patch on its target(s): the selector's matches, or the object the patch
+/// names.
+fn apply_smp(
+    kust: &Kust,
+    resources: &mut Vec<Resource>,
+    patch: &KNode,
+    target: Option<&KNode>,
+    at: Origin,
+) -> Result<(), BuildError> {
+    if !matches!(patch.value, KValue::Map(_)) {
+        return Err(kust.error(at, "a strategic merge patch must be a mapping"));
+    }
+    let selected: Vec<usize> = match target {
+        Some(t) => select(kust, resources, t)?,
+        None => {
+            let kind = patch.str_at(&["kind"]).unwrap_or("");
+            let name = patch.str_at(&["metadata", "name"]).unwrap_or("");
+            let ns = patch.str_at(&["metadata", "namespace"]);
+            let group = patch
+                .str_at(&["apiVersion"])
+                .and_then(|v| v.rsplit_once('/'))
+                .map_or("", |(g, _)| g);
+            let found: Vec<usize> = resources
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kind() == kind && r.group() == group && r.matches_id(name, ns))
+                .map(|(i, _)| i)
+                .collect();
+            if found.len() != 1 {
+                return Err(kust.error(
+                    at,
+                    format!(
+                        "{} for patch {kind}/{name}",
+                        if found.is_empty() {
+                            "no resource matches"
+                        } else {
+                            "several resources match"
+                        }
+                    ),
+                ));
+            }
+            found
+        }
+    };
+    let mut deleted = Vec::new();
+    for i in selected {
+        let mut patch = patch.clone();
+        if target.is_some() {
+            // With a selector the patch's own identity does not rename its targets.
+            if let Some(meta) = patch.get_mut("metadata") {
+                meta.remove("name");
+                meta.remove("namespace");
+            }
+            patch.remove("kind");
+            patch.remove("apiVersion");
+        }
+        let r = &mut resources[i];
+        let old_name = r.name().to_string();
+        if merge::apply(&mut r.node, &patch) == merge::Outcome::Deleted {
+            deleted.push(i);
+            continue;
+        }
+        if r.name() != old_name {
+            r.prev_names.push((old_name, r.namespace().to_string()));
+        }
+    }
+    deleted.sort_unstable();
+    for i in deleted.into_iter().rev() {
+        resources.remove(i);
+    }
+    Ok(())
+}
+
+/// Indices of the resources a patch `target` selects (regex names, label/annotation selectors).
+pub(super) fn select(
+    kust: &Kust,
+    resources: &[Resource],
+    target: &KNode,
+) -> Result<Vec<usize>, BuildError> {
+    let field = |k: &str| target.get(k).and_then(KNode::scalar_text);
+    let pattern = |k: &str| -> Result<Option<Regex>, BuildError> {
+        match field(k) {
+            None => Ok(None),
+            Some(p) if p.is_empty() => Ok(None),
+            Some(p) => Regex::new(&format!("^(?:{p})$"))
+                .map(Some)
+                .map_err(|e| kust.error(target.origin, format!("target {k}: {e}"))),
+        }
+    };
+    let (group, version, kind, name, namespace) = (
+        pattern("group")?,
+        pattern("version")?,
+        pattern("kind")?,
+        pattern("name")?,
+        pattern("namespace")?,
+    );
+    let labels = field("labelSelector")
+        .map(|s| parse_selector(&s).map_err(|m| kust.error(target.origin, m)))
+        .transpose()?;
+    let annotations = field("annotationSelector")
+        .map(|s| parse_selector(&s).map_err(|m| kust.error(target.origin, m)))
+        .transpose()?;
+    let ok = |re: &Option<Regex>, v: &str| re.as_ref().is_none_or(|re| re.is_match(v));
+    Ok(resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            ok(&group, r.group())
+                && ok(&version, r.version())
+                && ok(&kind, r.kind())
+                && (ok(&name, r.name()) || r.prev_names.iter().any(|(n, _)| ok(&name, n)))
+                && (ok(&namespace, r.namespace())
+                    || r.prev_names.iter().any(|(_, ns)| ok(&namespace, ns)))
+                && labels.as_ref().is_none_or(|s| {
+                    matches_selector(s, r.node.get("metadata").and_then(|m| m.get("labels")))
+                })
+                && annotations.as_ref().is_none_or(|s| {
+                    matches_selector(s, r.node.get("metadata").and_then(|m| m.get("annotations")))
+                })
+        })
+        .map(|(i, _)| i)
+        .collect())
+}
+
+enum Requirement {
+    Eq(String, String),
+    NotEq(String, String),
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+    Exists(String),
+    NotExists(String),
+}
+
+/// A Kubernetes label selector: `a=b,c!=d,e in (x,y),f notin (z),g,!h`.
+fn parse_selector(text: &str) -> Result<Vec<Requirement>, String> {
+    let mut out = Vec::new();
+    let mut parts = Vec::new();
+    let mut depth = 0;
+    let mut current = String::new();
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    parts.push(current);
+    for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let set = |rest: &str| -> Vec<String> {
+            rest.trim()
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        if let Some((k, v)) = part.split_once("!=") {
+            out.push(Requirement::NotEq(k.trim().into(), v.trim().into()));
+        } else if let Some((k, v)) = part.split_once("==") {
+            out.push(Requirement::Eq(k.trim().into(), v.trim().into()));
+        } else if let Some((k, v)) = part.split_once('=') {
+            out.push(Requirement::Eq(k.trim().into(), v.trim().into()));
+        } else if let Some((k, v)) = part.split_once(" notin ") {
+            out.push(Requirement::NotIn(k.trim().into(), set(v)));
+        } else if let Some((k, v)) = part.split_once(" in ") {
+            out.push(Requirement::In(k.trim().into(), set(v)));
+        } else if let Some(k) = part.strip_prefix('!') {
+            out.push(Requirement::NotExists(k.trim().into()));
+        } else if part.contains(' ') || part.contains('(') {
+            return Err(format!("invalid selector `{text}`"));
+        } else {
+            out.push(Requirement::Exists(part.into()));
+        }
+    }
+    Ok(out)
+}
+
+fn matches_selector(reqs: &[Requirement], map: Option<&KNode>) -> bool {
+    let get = |k: &str| map.and_then(|m| m.get(k)).and_then(KNode::scalar_text);
+    reqs.iter().all(|r| match r {
+        Requirement::Eq(k, v) => get(k).as_deref() == Some(v.as_str()),
+        Requirement::NotEq(k, v) => get(k).as_deref() != Some(v.as_str()),
+        Requirement::In(k, vs) => get(k).is_some_and(|x| vs.contains(&x)),
+        Requirement::NotIn(k, vs) => get(k).is_none_or(|x| !vs.contains(&x)),
+        Requirement::Exists(k) => get(k).is_some(),
+        Requirement::NotExists(k) => get(k).is_none(),
+    })
+}
+
+/// Kinds without a namespace: `namespace:` leaves them alone.
+pub fn cluster_scoped(kind: &str) -> bool {
+    matches!(
+        kind,
+        "Namespace"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "CustomResourceDefinition"
+            | "PersistentVolume"
+            | "StorageClass"
+            | "PriorityClass"
+            | "ValidatingWebhookConfiguration"
+            | "MutatingWebhookConfiguration"
+            | "ValidatingAdmissionPolicy"
+            | "ValidatingAdmissionPolicyBinding"
+            | "APIService"
+            | "IngressClass"
+            | "RuntimeClass"
+            | "CSIDriver"
+            | "CSINode"
+            | "VolumeAttachment"
+            | "Node"
+            | "ComponentStatus"
+            | "CertificateSigningRequest"
+            | "ClusterIssuer"
+            | "PodSecurityPolicy"
+            | "TokenReview"
+            | "SelfSubjectAccessReview"
+            | "SubjectAccessReview"
+            | "FlowSchema"
+            | "PriorityLevelConfiguration"
+    )
+}
+
+fn set_namespace(resources: &mut [Resource], ns: &str, origin: Origin) {
+    for r in resources.iter_mut() {
+        let kind = r.kind().to_string();
+        if kind == "Namespace" && r.api_version() == "v1" {
+            r.set_name(ns.to_string(), origin);
+            continue;
+        }
+        if matches!(kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
+            if let Some(KValue::Seq(subjects)) = r.node.get_mut("subjects").map(|s| &mut s.value) {
+                for s in subjects.iter_mut() {
+                    if s.str_at(&["name"]) == Some("default") {
+                        s.set("namespace", KNode::str(ns, origin), origin);
+                    }
+                }
+            }
+        }
+        if kind == "CustomResourceDefinition" {
+            if let Some(svc) = r
+                .node
+                .get_mut("spec")
+                .and_then(|s| s.get_mut("conversion"))
+                .and_then(|c| c.get_mut("webhook"))
+                .and_then(|w| w.get_mut("clientConfig"))
+                .and_then(|c| c.get_mut("service"))
+            {
+                svc.set("namespace", KNode::str(ns, origin), origin);
+            }
+        }
+        if kind == "APIService" {
+            if let Some(svc) = r.node.get_mut("spec").and_then(|s| s.get_mut("service")) {
+                svc.set("namespace", KNode::str(ns, origin), origin);
+            }
+        }
+        if cluster_scoped(&kind) {
+            continue;
+        }
+        let old = r.namespace().to_string();
+        if old == ns {
+            continue;
+        }
+        let name = r.name().to_string();
+        r.prev_names.push((name, old));
+        if let Some(meta) = r.node.ensure_map(&["metadata"], origin) {
+            meta.set("namespace", KNode::str(ns, origin), origin);
+        }
+    }
+}
+
+/// Where a transformer writes: a path in objects of a kind (and group), created or not.
+struct FieldSpec {
+    kind: Option<&'static str>,
+    group: Option<&'static str>,
+    path: &'static str,
+    create: bool,
+}
+
+impl FieldSpec {
+    fn selects(&self, r: &Resource) -> bool {
+        self.kind.is_none_or(|k| k == r.kind()) && self.group.is_none_or(|g| g == r.group())
+    }
+}
+
+const fn fs(
+    kind: &'static str,
+    group: Option<&'static str>,
+    path: &'static str,
+    create: bool,
+) -> FieldSpec {
+    FieldSpec {
+        kind: Some(kind),
+        group,
+        path,
+        create,
+    }
+}
+
+const ANY_META_LABELS: FieldSpec = FieldSpec {
+    kind: None,
+    group: None,
+    path: "metadata/labels",
+    create: true,
+};
+
+/// Kubernetes' pod-template label places (Kustomize's `templateLabels`).
+const TEMPLATE_LABEL_SPECS: &[FieldSpec] = &[
+    fs(
+        "ReplicationController",
+        None,
+        "spec/template/metadata/labels",
+        true,
+    ),
+    fs("Deployment", None, "spec/template/metadata/labels", true),
+    fs("ReplicaSet", None, "spec/template/metadata/labels", true),
+    fs("DaemonSet", None, "spec/template/metadata/labels", true),
+    fs(
+        "StatefulSet",
+        Some("apps"),
+        "spec/template/metadata/labels",
+        true,
+    ),
+    fs("Job", Some("batch"), "spec/template/metadata/labels", true),
+    fs(
+        "CronJob",
+        Some("batch"),
+        "spec/jobTemplate/metadata/labels",
+        true,
+    ),
+    fs(
+        "CronJob",
+        Some("batch"),
+        "spec/jobTemplate/spec/template/metadata/labels",
+        true,
+    ),
+];
+
+const AFFINITY: [&str; 5] = [
+    "spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels",
+    "spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels",
+    "spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels",
+    "spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels",
+    "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels",
+];
+
+/// Selector places `commonLabels` (and `labels` with `includeSelectors`) also write.
+const SELECTOR_SPECS: &[FieldSpec] = &[
+    fs("Service", None, "spec/selector", true),
+    fs("ReplicationController", None, "spec/selector", true),
+    fs("Deployment", None, "spec/selector/matchLabels", true),
+    fs("Deployment", Some("apps"), AFFINITY[0], false),
+    fs("Deployment", Some("apps"), AFFINITY[1], false),
+    fs("Deployment", Some("apps"), AFFINITY[2], false),
+    fs("Deployment", Some("apps"), AFFINITY[3], false),
+    fs("Deployment", Some("apps"), AFFINITY[4], false),
+    fs("ReplicaSet", None, "spec/selector/matchLabels", true),
+    fs("DaemonSet", None, "spec/selector/matchLabels", true),
+    fs(
+        "StatefulSet",
+        Some("apps"),
+        "spec/selector/matchLabels",
+        true,
+    ),
+    fs("StatefulSet", Some("apps"), AFFINITY[0], false),
+    fs("StatefulSet", Some("apps"), AFFINITY[1], false),
+    fs("StatefulSet", Some("apps"), AFFINITY[2], false),
+    fs("StatefulSet", Some("apps"), AFFINITY[3], false),
+    fs("StatefulSet", Some("apps"), AFFINITY[4], false),
+    fs("Job", Some("batch"), "spec/selector/matchLabels", false),
+    fs(
+        "CronJob",
+        Some("batch"),
+        "spec/jobTemplate/spec/selector/matchLabels",
+        false,
+    ),
+    fs(
+        "PodDisruptionBudget",
+        Some("policy"),
+        "spec/selector/matchLabels",
+        false,
+    ),
+    fs(
+        "NetworkPolicy",
+        Some("networking.k8s.io"),
+        "spec/podSelector/matchLabels",
+        false,
+    ),
+    fs(
+        "NetworkPolicy",
+        Some("networking.k8s.io"),
+        "spec/ingress/from/podSelector/matchLabels",
+        false,
+    ),
+    fs(
+        "NetworkPolicy",
+        Some("networking.k8s.io"),
+        "spec/egress/to/podSelector/matchLabels",
+        false,
+    ),
+    fs(
+        "StatefulSet",
+        Some("apps"),
+        "spec/volumeClaimTemplates/metadata/labels",
+        true,
+    ),
+];
+
+const ANNOTATION_SPECS: &[FieldSpec] = &[
+    FieldSpec {
+        kind: None,
+        group: None,
+        path: "metadata/annotations",
+        create: true,
+    },
+    fs(
+        "ReplicationController",
+        None,
+        "spec/template/metadata/annotations",
+        true,
+    ),
+    fs(
+        "Deployment",
+        None,
+        "spec/template/metadata/annotations",
+        true,
+    ),
+    fs(
+        "ReplicaSet",
+        None,
+        "spec/template/metadata/annotations",
+        true,
+    ),
+    fs(
+        "DaemonSet",
+        None,
+        "spec/template/metadata/annotations",
+        true,
+    ),
+    fs(
+        "StatefulSet",
+        None,
+        "spec/template/metadata/annotations",
+        true,
+    ),
+    fs(
+        "Job",
+        Some("batch"),
+        "spec/template/metadata/annotations",
+        true,
+    ),
+    fs(
+        "CronJob",
+        Some("batch"),
+        "spec/jobTemplate/metadata/annotations",
+        true,
+    ),
+    fs(
+        "CronJob",
+        Some("batch"),
+        "spec/jobTemplate/spec/template/metadata/annotations",
+        true,
+    ),
+];
+
+/// Labels or annotations to write: key, value node, origin of the entry.
+type Pairs = Vec<(String, KNode, Origin)>;
+
+/// Key/value pairs of a mapping, each with the origin of its entry.
+fn pairs_of(node: &KNode) -> Pairs {
+    node.entries()
+        .iter()
+        .map(|e| {
+            let text = e.value.scalar_text().unwrap_or_default();
+            let origin = entry_line(e);
+            (e.key.clone(), KNode::str(text, origin), origin)
+        })
+        .collect()
+}
+
+/// The origin covering an entry's key and (same-line) value.
+fn entry_line(e: &KEntry) -> Origin {
+    let mut o = e.key_origin;
+    if e.value.origin.file == o.file && e.value.origin.span.end.line == o.span.start.line {
+        o.span.end = e.value.origin.span.end;
+    }
+    o
+}
+
+/// Writes the pairs into the mapping(s) at `path` (through lists), creating it if asked.
+fn set_pairs(node: &mut KNode, path: &str, create: bool, pairs: &[(String, KNode, Origin)]) {
+    let segments: Vec<&str> = path.split('/').collect();
+    visit_create(
+        node,
+        &segments,
+        create,
+        pairs.first().map(|p| p.2),
+        &mut |m| {
+            if !matches!(m.value, KValue::Map(_)) {
+                m.value = KValue::Map(Vec::new());
+            }
+            for (k, v, o) in pairs {
+                m.set(k, v.clone(), *o);
+            }
+        },
+    );
+}
+
+fn visit_create(
+    node: &mut KNode,
+    path: &[&str],
+    create: bool,
+    origin: Option<Origin>,
+    f: &mut dyn FnMut(&mut KNode),
+) {
+    if let KValue::Seq(items) = &mut node.value {
+        for item in items {
+            visit_create(item, path, create, origin, f);
+        }
+        return;
+    }
+    let Some((first, rest)) = path.split_first() else {
+        f(node);
+        return;
+    };
+    if !matches!(node.value, KValue::Map(_)) {
+        return;
+    }
+    let missing = node
+        .get(first)
+        .is_none_or(|n| matches!(n.value, KValue::Null));
+    if missing {
+        if !create {
+            return;
+        }
+        let o = origin.unwrap_or(node.origin);
+        node.set(first, KNode::map(o), o);
+    }
+    if let Some(child) = node.get_mut(first) {
+        visit_create(child, rest, create, origin, f);
+    }
+}
+
+fn labels(kust: &Kust, resources: &mut [Resource]) {
+    let mut jobs: Vec<(Pairs, Vec<&FieldSpec>)> = Vec::new();
+    if let Some(common) = kust.root.get("commonLabels") {
+        let mut specs: Vec<&FieldSpec> = vec![&ANY_META_LABELS];
+        specs.extend(TEMPLATE_LABEL_SPECS.iter());
+        specs.extend(SELECTOR_SPECS.iter());
+        jobs.push((pairs_of(common), specs));
+    }
+    for entry in kust.root.get("labels").map(KNode::items).unwrap_or(&[]) {
+        let Some(pairs) = entry.get("pairs") else {
+            continue;
+        };
+        let flag = |k: &str| matches!(entry.get(k).map(|n| &n.value), Some(KValue::Bool(true)));
+        let mut specs: Vec<&FieldSpec> = vec![&ANY_META_LABELS];
+        if flag("includeSelectors") {
+            specs.extend(TEMPLATE_LABEL_SPECS.iter());
+            specs.extend(SELECTOR_SPECS.iter());
+        } else if flag("includeTemplates") {
+            specs.extend(TEMPLATE_LABEL_SPECS.iter());
+        }
+        jobs.push((pairs_of(pairs), specs));
+    }
+    for (pairs, specs) in &jobs {
+        for r in resources.iter_mut() {
+            for spec in specs {
+                if spec.selects(r) {
+                    set_pairs(&mut r.node, spec.path, spec.create, pairs);
+                }
+            }
+        }
+    }
+}
+
+/// One `images` entry over every `containers`/`initContainers` list of every object.
+fn images(kust: &Kust, resources: &mut [Resource], entry: &KNode) -> Result<(), BuildError> {
+    let field = |k: &str| {
+        entry
+            .entries()
+            .iter()
+            .find(|e| e.key == k)
+            .and_then(|e| e.value.scalar_text().map(|v| (v, entry_line(e))))
+    };
+    let Some((name, _)) = field("name") else {
+        return Ok(());
+    };
+    let Ok(pattern) = Regex::new(&format!(
+        "^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{{}}-]*)?$"
+    )) else {
+        return Err(kust.error(entry.origin, format!("invalid image name `{name}`")));
+    };
+    let new_name = field("newName");
+    let new_tag = field("newTag");
+    let digest = field("digest");
+    let suffix = field("tagSuffix");
+    // The line a finding on the image should show: the entry that decides the tag, else the
+    // name.
+    let origin = new_tag
+        .as_ref()
+        .or(digest.as_ref())
+        .or(suffix.as_ref())
+        .or(new_name.as_ref())
+        .map_or(entry.origin, |(_, o)| *o);
+    let update = |image: &str| -> Option<String> {
+        if !pattern.is_match(image) {
+            return None;
+        }
+        let (mut n, mut tag, mut dig) = split_image(image);
+        if let Some((v, _)) = &new_name {
+            n = v.clone();
+        }
+        match (&new_tag, &digest, &suffix) {
+            (Some((t, _)), Some((d, _)), _) => {
+                tag = t.clone();
+                dig = d.clone();
+            }
+            (Some((t, _)), None, _) => {
+                tag = t.clone();
+                dig.clear();
+            }
+            (None, Some((d, _)), _) => {
+                tag.clear();
+                dig = d.clone();
+            }
+            (None, None, Some((s, _))) => {
+                tag.push_str(s);
+                dig.clear();
+            }
+            (None, None, None) => {}
+        }
+        let mut out = n;
+        if !tag.is_empty() {
+            out = format!("{out}:{tag}");
+        }
+        if !dig.is_empty() {
+            out = format!("{out}@{dig}");
+        }
+        Some(out)
+    };
+    for r in resources.iter_mut() {
+        if r.kind() == "CustomResourceDefinition" {
+            continue;
+        }
+        walk_containers(&mut r.node, &mut |c| {
+            if let Some(image) = c.get("image").and_then(KNode::as_str) {
+                if let Some(new) = update(image) {
+                    c.set("image", KNode::str(new, origin), origin);
+                }
+            }
+        });
+        // Kustomize then applies its image field specs on top of that walk, so a pod's and a
+        // pod template's containers are updated a second time (a `tagSuffix` lands twice).
+        for path in [
+            &["spec", "containers"][..],
+            &["spec", "initContainers"][..],
+            &["spec", "template", "spec", "containers"][..],
+            &["spec", "template", "spec", "initContainers"][..],
+        ] {
+            let mut node = Some(&mut r.node);
+            for k in path {
+                node = node.and_then(|n| n.get_mut(k));
+            }
+            if let Some(KNode {
+                value: KValue::Seq(containers),
+                ..
+            }) = node
+            {
+                for c in containers {
+                    if let Some(new) = c.get("image").and_then(KNode::as_str).and_then(&update) {
+                        c.set("image", KNode::str(new, origin), origin);
+                    }
+                }
+            }
+        }
+        // Image volumes (`volumes[].image.reference`) are in Kustomize's field specs too.
+        for path in [
+            &["spec", "volumes"][..],
+            &["spec", "template", "spec", "volumes"][..],
+        ] {
+            let mut node = Some(&mut r.node);
+            for k in path {
+                node = node.and_then(|n| n.get_mut(k));
+            }
+            if let Some(KNode {
+                value: KValue::Seq(vols),
+                ..
+            }) = node
+            {
+                for v in vols {
+                    if let Some(img) = v.get_mut("image") {
+                        if let Some(new) = img
+                            .get("reference")
+                            .and_then(KNode::as_str)
+                            .and_then(&update)
+                        {
+                            img.set("reference", KNode::str(new, origin), origin);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn walk_containers(node: &mut KNode, f: &mut dyn FnMut(&mut KNode)) {
+    match &mut node.value {
+        KValue::Map(entries) => {
+            for e in entries.iter_mut() {
+                walk_containers(&mut e.value, f);
+                if e.key == "containers" || e.key == "initContainers" {
+                    if let KValue::Seq(items) = &mut e.value.value {
+                        for item in items {
+                            f(item);
+                        }
+                    }
+                }
+            }
+        }
+        KValue::Seq(items) => items.iter_mut().for_each(|i| walk_containers(i, f)),
+        _ => {}
+    }
+}
+
+/// Kustomize's image split: name, tag, digest.
+fn split_image(image: &str) -> (String, String, String) {
+    let slash = image.find('/').filter(|&i| i > 0).unwrap_or(0);
+    let search = &image[slash..];
+    let id = search.find('@');
+    let ic = search.find(':');
+    match (id, ic) {
+        (None, None) => (image.to_string(), String::new(), String::new()),
+        (Some(d), c) if c.is_none_or(|c| d < c) => {
+            let d = d + slash;
+            (
+                image[..d].to_string(),
+                String::new(),
+                image[d + 1..].to_string(),
+            )
+        }
+        (Some(d), Some(c)) => {
+            let (d, c) = (d + slash, c + slash);
+            (
+                image[..c].to_string(),
+                image[c + 1..d].to_string(),
+                image[d + 1..].to_string(),
+            )
+        }
+        (None, Some(c)) => {
+            let c = c + slash;
+            (
+                image[..c].to_string(),
+                image[c + 1..].to_string(),
+                String::new(),
+            )
+        }
+        (Some(_), None) => (image.to_string(), String::new(), String::new()),
+    }
+}
+
+/// The pod spec of a workload kind, as a path.
+fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "Pod" => &["spec"],
+        "PodTemplate" => &["template", "spec"],
+        "Deployment"
+        | "ReplicaSet"
+        | "DaemonSet"
+        | "StatefulSet"
+        | "Job"
+        | "ReplicationController" => &["spec", "template", "spec"],
+        "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
+        _ => return None,
+    })
+}
+
+/// Reference fields inside a pod spec: (referenced kind, path from the pod spec).
+const POD_REFS: &[(&str, &str)] = &[
+    ("ConfigMap", "volumes/configMap/name"),
+    ("ConfigMap", "volumes/projected/sources/configMap/name"),
+    ("ConfigMap", "containers/env/valueFrom/configMapKeyRef/name"),
+    (
+        "ConfigMap",
+        "initContainers/env/valueFrom/configMapKeyRef/name",
+    ),
+    ("ConfigMap", "containers/envFrom/configMapRef/name"),
+    ("ConfigMap", "initContainers/envFrom/configMapRef/name"),
+    ("Secret", "volumes/secret/secretName"),
+    ("Secret", "volumes/projected/sources/secret/name"),
+    ("Secret", "containers/env/valueFrom/secretKeyRef/name"),
+    ("Secret", "initContainers/env/valueFrom/secretKeyRef/name"),
+    ("Secret", "containers/envFrom/secretRef/name"),
+    ("Secret", "initContainers/envFrom/secretRef/name"),
+    ("Secret", "imagePullSecrets/name"),
+    ("ServiceAccount", "serviceAccountName"),
+    (
+        "PersistentVolumeClaim",
+        "volumes/persistentVolumeClaim/claimName",
+    ),
+    ("PriorityClass", "priorityClassName"),
+];
+
+/// Other reference fields: (referenced kind, referrer kind, path).
+const OTHER_REFS: &[(&str, &str, &str)] = &[
+    ("Secret", "Ingress", "spec/tls/secretName"),
+    ("Secret", "ServiceAccount", "imagePullSecrets/name"),
+    ("Service", "StatefulSet", "spec/serviceName"),
+    (
+        "Service",
+        "Ingress",
+        "spec/rules/http/paths/backend/service/name",
+    ),
+    ("Service", "Ingress", "spec/defaultBackend/service/name"),
+    (
+        "Service",
+        "Ingress",
+        "spec/rules/http/paths/backend/serviceName",
+    ),
+    ("Service", "Ingress", "spec/backend/serviceName"),
+    ("Service", "APIService", "spec/service/name"),
+    (
+        "PersistentVolume",
+        "PersistentVolumeClaim",
+        "spec/volumeName",
+    ),
+    ("StorageClass", "PersistentVolume", "spec/storageClassName"),
+    (
+        "StorageClass",
+        "PersistentVolumeClaim",
+        "spec/storageClassName",
+    ),
+    (
+        "StorageClass",
+        "StatefulSet",
+        "spec/volumeClaimTemplates/spec/storageClassName",
+    ),
+    ("IngressClass", "Ingress", "spec/ingressClassName"),
+    (
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "spec/policyName",
+    ),
+];
+
+fn visit_strings(node: &mut KNode, path: &[&str], f: &mut dyn FnMut(&mut KNode)) {
+    if let KValue::Seq(items) = &mut node.value {
+        for item in items {
+            visit_strings(item, path, f);
+        }
+        return;
+    }
+    match path.split_first() {
+        None => {
+            if matches!(node.value, KValue::Str(_)) {
+                f(node);
+            }
+        }
+        Some((first, rest)) => {
+            if let Some(child) = node.get_mut(first) {
+                visit_strings(child, rest, f);
+            }
+        }
+    }
+}
+
+/// After the build: references to objects renamed by prefixes, suffixes and hashes follow them.
+pub(super) fn fix_name_references(resources: &mut [Resource]) {
+    // (kind, old name, referrer namespace hint) → new name, from every renamed object.
+    let renamed: Vec<(String, Vec<String>, String, String)> = resources
+        .iter()
+        .filter(|r| !r.prev_names.is_empty())
+        .map(|r| {
+            (
+                r.kind().to_string(),
+                r.prev_names.iter().map(|(n, _)| n.clone()).collect(),
+                r.name().to_string(),
+                r.namespace().to_string(),
+            )
+        })
+        .collect();
+    if renamed.is_empty() {
+        return;
+    }
+    let lookup = |kind: &str, name: &str, ns: &str| -> Option<String> {
+        let candidates: Vec<&(String, Vec<String>, String, String)> = renamed
+            .iter()
+            .filter(|(k, old, new, _)| k == kind && new != name && old.iter().any(|o| o == name))
+            .collect();
+        candidates
+            .iter()
+            .find(|(_, _, _, n)| n == ns)
+            .or(candidates.first())
+            .map(|(_, _, new, _)| new.clone())
+    };
+    for r in resources.iter_mut() {
+        let kind = r.kind().to_string();
+        let ns = r.namespace().to_string();
+        let fix = |node: &mut KNode, target: &str| {
+            if let KValue::Str(s) = &node.value {
+                if let Some(new) = lookup(target, s, &ns) {
+                    node.value = KValue::Str(new);
+                }
+            }
+        };
+        if let Some(base) = pod_spec_path(&kind) {
+            let mut spec = Some(&mut r.node);
+            for k in base {
+                spec = spec.and_then(|n| n.get_mut(k));
+            }
+            if let Some(spec) = spec {
+                for (target, path) in POD_REFS {
+                    let segs: Vec<&str> = path.split('/').collect();
+                    visit_strings(spec, &segs, &mut |n| fix(n, target));
+                }
+            }
+        }
+        for (target, referrer, path) in OTHER_REFS {
+            if *referrer == kind {
+                let segs: Vec<&str> = path.split('/').collect();
+                visit_strings(&mut r.node, &segs, &mut |n| fix(n, target));
+            }
+        }
+        if kind == "HorizontalPodAutoscaler" {
+            if let Some(t) = r
+                .node
+                .get_mut("spec")
+                .and_then(|s| s.get_mut("scaleTargetRef"))
+            {
+                let target = t.str_at(&["kind"]).unwrap_or("").to_string();
+                if let Some(n) = t.get_mut("name") {
+                    fix(n, &target);
+                }
+            }
+        }
+        if matches!(kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
+            if let Some(rr) = r.node.get_mut("roleRef") {
+                let target = rr.str_at(&["kind"]).unwrap_or("").to_string();
+                if let Some(n) = rr.get_mut("name") {
+                    fix(n, &target);
+                }
+            }
+            if let Some(KValue::Seq(subjects)) = r.node.get_mut("subjects").map(|s| &mut s.value) {
+                for s in subjects {
+                    if s.str_at(&["kind"]) == Some("ServiceAccount") {
+                        if let Some(n) = s.get_mut("name") {
+                            fix(n, "ServiceAccount");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

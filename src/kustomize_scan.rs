@@ -1,0 +1,376 @@
+//! Kustomize stage of the scan: finds the root kustomizations of the scanned tree (those no
+//! other kustomization of the tree names as a resource or component), builds each in-process,
+//! checks every output object with the Kubernetes rules and the root's objects as one bundle
+//! with the APP rules, and locates each finding where the value was last written (base line,
+//! patch line, kustomization entry) with the root as a related location. A build Kustomize
+//! would refuse is an LNT020 error at the kustomization line; what the build leaves out (remote
+//! resources, plugins) is an LNT021 note. Must not: write files, reach the network, or check a
+//! base or component on its own when a root includes it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::catalog::{Catalog, Family};
+use crate::derogation::Derogation;
+use crate::discover::{display_path, Target, TargetKind};
+use crate::evaluate::RuleEngine;
+use crate::finding::{Finding, ObjectRef, RelatedLocation};
+use crate::kustomize::build::{self, Build, Resource};
+use crate::kustomize::tree::{KNode, Origin};
+use crate::scan::{
+    annotation_derogations, path_segments, FileContext, ObjectSeen, ScanOptions, TargetOutcome,
+};
+use crate::span::{Position, Span};
+
+/// The kustomizations of a scan: which to build, and which files they take over.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    /// Root kustomization directories, sorted.
+    pub(crate) roots: Vec<PathBuf>,
+    /// Canonical directories holding a kustomization: their files are not plain manifests.
+    pub(crate) kustomization_dirs: BTreeSet<PathBuf>,
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Local directories a kustomization names under `resources`, `bases` and `components`.
+fn referenced_dirs(dir: &Path) -> Vec<PathBuf> {
+    let Some(file) = build::kustomization_in(dir) else {
+        return Vec::new();
+    };
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return Vec::new();
+    };
+    let stream = crate::parse::yaml::load(&text, crate::parse::yaml::Limits::default());
+    let Some(doc) = stream.documents.first() else {
+        return Vec::new();
+    };
+    ["resources", "bases", "components"]
+        .iter()
+        .filter_map(|k| doc.root.get(k))
+        .filter_map(|n| match &n.value {
+            crate::parse::yaml::Value::Seq(items) => Some(items),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|n| n.as_str())
+        .filter(|s| !build::is_remote(s))
+        .map(|s| canonical(&dir.join(s)))
+        .filter(|p| p.is_dir())
+        .collect()
+}
+
+/// Finds the kustomizations among the targets and decides the roots.
+pub(crate) fn plan(targets: &[Target]) -> Plan {
+    let mut dirs: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for t in targets.iter().filter(|t| t.kind == TargetKind::Yaml) {
+        let is_kustomization = t
+            .path
+            .file_name()
+            .is_some_and(|n| build::KUSTOMIZATION_FILES.iter().any(|k| n == *k));
+        if let (true, Some(dir)) = (is_kustomization, t.path.parent()) {
+            dirs.insert(canonical(dir), dir.to_path_buf());
+        }
+    }
+    let mut referenced = BTreeSet::new();
+    for dir in dirs.keys() {
+        referenced.extend(referenced_dirs(dir));
+    }
+    Plan {
+        roots: dirs
+            .iter()
+            .filter(|(c, _)| !referenced.contains(*c))
+            .map(|(_, d)| d.clone())
+            .collect(),
+        kustomization_dirs: dirs.into_keys().collect(),
+    }
+}
+
+/// What checking one root gave, and the files its build read (canonical paths).
+pub(crate) struct RootOutcome {
+    pub(crate) outcome: TargetOutcome,
+    pub(crate) files: Vec<PathBuf>,
+}
+
+/// The file an origin points into, with its display path and lines.
+struct Sources<'a> {
+    build: &'a Build,
+    displays: Vec<String>,
+}
+
+impl<'a> Sources<'a> {
+    fn new(build: &'a Build) -> Self {
+        Self {
+            build,
+            displays: build.files.iter().map(|f| display_path(&f.path)).collect(),
+        }
+    }
+
+    fn display(&self, origin: Origin) -> &str {
+        self.displays
+            .get(origin.file as usize)
+            .map_or("", String::as_str)
+    }
+
+    fn ctx<'b>(
+        &'b self,
+        origin: Origin,
+        catalog: &'b Catalog,
+        options: &'b ScanOptions,
+    ) -> FileContext<'b> {
+        FileContext {
+            catalog,
+            options,
+            display: self.display(origin),
+            lines: self.build.file_text(origin).split('\n').collect(),
+        }
+    }
+}
+
+fn object_ref(r: &Resource) -> ObjectRef {
+    ObjectRef {
+        api_version: r.api_version().to_string(),
+        kind: r.kind().to_string(),
+        namespace: Some(r.namespace().to_string()).filter(|n| !n.is_empty()),
+        name: r.name().to_string(),
+    }
+}
+
+/// Builds and checks one root kustomization directory.
+pub(crate) fn scan_root(
+    dir: &Path,
+    engine: &mut RuleEngine,
+    catalog: &Catalog,
+    options: &ScanOptions,
+) -> RootOutcome {
+    let (built, result) = build::build(dir);
+    let sources = Sources::new(&built);
+    let root_name = display_path(dir);
+    let root_file = built
+        .kustomizations
+        .first()
+        .map(|p| display_path(p))
+        .unwrap_or_else(|| root_name.clone());
+    let root_related = || {
+        let line = built
+            .files
+            .first()
+            .and_then(|f| f.text.lines().next())
+            .map(|l| l.trim_end_matches('\r').to_string());
+        RelatedLocation {
+            file: root_file.clone(),
+            span: Span::new(
+                Position::new(1, 1),
+                Position::new(1, line.as_ref().map_or(1, |l| l.chars().count() as u32 + 1)),
+            ),
+            values_path: String::new(),
+            source_line: line,
+            application: None,
+        }
+    };
+    let mut outcome = TargetOutcome::default();
+    let finish = |mut f: Finding| {
+        f.value_set = Some(root_name.clone());
+        f.related = vec![root_related()];
+        f
+    };
+    for note in &built.notes {
+        let ctx = sources.ctx(note.origin, catalog, options);
+        let params = BTreeMap::from([
+            ("root".to_string(), root_name.clone()),
+            ("detail".to_string(), note.message.clone()),
+        ]);
+        outcome.findings.push(finish(ctx.finding(
+            "LNT021",
+            note.origin.span,
+            Vec::new(),
+            params,
+        )));
+    }
+    if let Err(e) = &result {
+        let ctx = sources.ctx(e.origin, catalog, options);
+        let span = if e.origin.span.start.line == 0 {
+            crate::scan::start_of_file()
+        } else {
+            e.origin.span
+        };
+        let params = BTreeMap::from([
+            ("root".to_string(), root_name.clone()),
+            ("detail".to_string(), e.message.clone()),
+        ]);
+        let mut finding = ctx.finding("LNT020", span, Vec::new(), params);
+        if finding.file.is_empty() {
+            finding.file = root_file.clone();
+        }
+        outcome.findings.push(finish(finding));
+    }
+    let files: Vec<PathBuf> = built.files.iter().map(|f| canonical(&f.path)).collect();
+    if result.is_err() {
+        return RootOutcome { outcome, files };
+    }
+    let mut members: Vec<(usize, regorus::Value)> = Vec::new();
+    for (index, r) in built.resources.iter().enumerate() {
+        let object = object_ref(r);
+        let head = r.node.locate(&[]).0;
+        outcome.documents += 1;
+        outcome.objects.push(ObjectSeen {
+            file: sources.display(head).to_string(),
+            line: head.span.start.line,
+            object: object.clone(),
+        });
+        let value = r.node.to_rego();
+        let mut found = Vec::new();
+        match engine.evaluate(&Family::Kubernetes, &object.kind, value.clone()) {
+            Ok(raw) => {
+                for raw in raw {
+                    found.push(locate(
+                        &sources,
+                        &r.node,
+                        &object,
+                        catalog,
+                        options,
+                        raw.rule_id,
+                        raw.path,
+                        raw.params,
+                    ));
+                }
+            }
+            Err(e) => {
+                let ctx = sources.ctx(head, catalog, options);
+                let mut f = ctx.lint("LNT011", head.span, e.to_string());
+                f.object = Some(object.clone());
+                found.push(f);
+            }
+        }
+        outcome
+            .inline_derogations
+            .extend(object_derogations(&sources, r, &object, head, &found));
+        outcome.findings.extend(found.into_iter().map(&finish));
+        members.push((index, value));
+    }
+    if options.bundles && !members.is_empty() {
+        let input = regorus::Value::from(BTreeMap::from([
+            (
+                regorus::Value::from("name"),
+                regorus::Value::from(root_name.as_str()),
+            ),
+            (
+                regorus::Value::from("objects"),
+                regorus::Value::from(members.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()),
+            ),
+        ]));
+        match engine.evaluate(&Family::Bundle, "", input) {
+            Ok(raw) => {
+                for raw in raw {
+                    let index = raw.path.get(1).and_then(serde_json::Value::as_u64);
+                    let (Some("objects"), Some(r)) = (
+                        raw.path.first().and_then(serde_json::Value::as_str),
+                        index.and_then(|i| built.resources.get(i as usize)),
+                    ) else {
+                        continue;
+                    };
+                    let object = object_ref(r);
+                    let f = locate(
+                        &sources,
+                        &r.node,
+                        &object,
+                        catalog,
+                        options,
+                        raw.rule_id,
+                        raw.path[2..].to_vec(),
+                        raw.params,
+                    );
+                    outcome.findings.push(finish(f));
+                }
+            }
+            Err(e) => {
+                let head = built.resources[0].node.locate(&[]).0;
+                let ctx = sources.ctx(head, catalog, options);
+                outcome
+                    .findings
+                    .push(finish(ctx.lint("LNT011", head.span, e.to_string())));
+            }
+        }
+    }
+    RootOutcome { outcome, files }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn locate(
+    sources: &Sources<'_>,
+    node: &KNode,
+    object: &ObjectRef,
+    catalog: &Catalog,
+    options: &ScanOptions,
+    rule_id: String,
+    path: Vec<serde_json::Value>,
+    params: BTreeMap<String, String>,
+) -> Finding {
+    let (origin, _) = node.locate(&path_segments(&path));
+    let ctx = sources.ctx(origin, catalog, options);
+    let mut finding = ctx.finding(&rule_id, origin.span, path, params);
+    finding.object = Some(object.clone());
+    finding
+}
+
+/// `cct-lint/derogation.*` annotations of a built object: they cover the object's findings in
+/// whichever file they landed (base, patch or kustomization).
+fn object_derogations(
+    sources: &Sources<'_>,
+    r: &Resource,
+    object: &ObjectRef,
+    head: Origin,
+    found: &[Finding],
+) -> Vec<Derogation> {
+    let annotations = r
+        .node
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .map(|a| a.entries().to_vec())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for entry in annotations {
+        let mut node = r.node.to_yaml();
+        // One annotation at a time, written where the annotation was written.
+        let file = sources.display(entry.key_origin).to_string();
+        if let crate::parse::yaml::Value::Map(entries) = &mut node.value {
+            for e in entries.iter_mut().filter(|e| e.key == "metadata") {
+                if let crate::parse::yaml::Value::Map(meta) = &mut e.value.value {
+                    for m in meta.iter_mut().filter(|m| m.key == "annotations") {
+                        if let crate::parse::yaml::Value::Map(a) = &mut m.value.value {
+                            a.retain(|x| x.key == entry.key);
+                        }
+                    }
+                }
+            }
+        }
+        let base = annotation_derogations(&file, &node, object);
+        for d in base {
+            let rule = d.rules.first().cloned().unwrap_or_default();
+            let files: BTreeSet<&str> = found
+                .iter()
+                .filter(|f| f.rule_id == rule)
+                .map(|f| f.file.as_str())
+                .collect();
+            if files.is_empty() {
+                let mut d = d;
+                if d.file.is_empty() {
+                    d.file = sources.display(head).to_string();
+                }
+                out.push(d);
+                continue;
+            }
+            for f in files {
+                let mut d = d.clone();
+                d.scope = crate::derogation::Scope::Object {
+                    file: f.to_string(),
+                    object: object.clone(),
+                };
+                out.push(d);
+            }
+        }
+    }
+    out
+}

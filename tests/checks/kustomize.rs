@@ -1,0 +1,296 @@
+//! Kustomize overlays in `cct-lint check`: each root kustomization of fixtures/repos/kustomize-app
+//! is built and checked, findings land where the value was last written (base line, patch line,
+//! `images` entry, generator literal, line inside an inline patch) with the root as related
+//! location and value set; bases and components are checked through their roots only; a broken
+//! overlay and a remote resource are reported and the rest is still checked.
+//! Must not: write inside fixtures/.
+
+use crate::json_findings;
+
+const APP: &str = "fixtures/repos/kustomize-app";
+
+/// (rule, file below the app, line, root below the app) of every finding.
+/// (rule, file, line, root) for every root a finding was reached through: a finding identical
+/// under several roots is reported once, listing them in `value_sets`.
+fn findings(paths: &[&str]) -> Vec<(String, String, u64, String)> {
+    let strip = |s: &str| s.strip_prefix(&format!("{APP}/")).unwrap_or(s).to_string();
+    let mut out = Vec::new();
+    for f in json_findings(paths) {
+        let mut roots: Vec<String> = f["value_sets"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str()).map(strip).collect())
+            .unwrap_or_default();
+        if roots.is_empty() {
+            roots.push(strip(f["value_set"].as_str().unwrap_or_default()));
+        }
+        for root in roots {
+            out.push((
+                f["rule_id"].as_str().unwrap_or_default().to_string(),
+                strip(f["file"].as_str().unwrap_or_default()),
+                f["line"].as_u64().unwrap_or_default(),
+                root,
+            ));
+        }
+    }
+    out
+}
+
+fn has(
+    all: &[(String, String, u64, String)],
+    rule: &str,
+    file: &str,
+    line: u64,
+    root: &str,
+) -> bool {
+    all.iter()
+        .any(|(r, f, l, v)| r == rule && f == file && *l == line && v == root)
+}
+
+#[test]
+fn a_prod_patch_fixes_a_base_violation_in_prod_only() {
+    let all = findings(&[APP]);
+    // The base container sets no resources: reported at the container, in base, for dev...
+    assert!(
+        has(&all, "K8S009", "base/deployment.yaml", 21, "overlays/dev"),
+        "{all:?}"
+    );
+    // ...but prod's strategic-merge patch adds them, and prod's `replicas:` lifts the single
+    // replica of the base.
+    assert!(
+        !all.iter()
+            .any(|(r, _, _, v)| r == "K8S009" && v == "overlays/prod"),
+        "{all:?}"
+    );
+    assert!(has(
+        &all,
+        "K8S023",
+        "base/deployment.yaml",
+        8,
+        "overlays/dev"
+    ));
+    assert!(!all
+        .iter()
+        .any(|(r, _, _, v)| r == "K8S023" && v == "overlays/prod"));
+}
+
+#[test]
+fn a_patch_and_an_images_entry_that_introduce_violations_are_reported_on_their_lines() {
+    let all = findings(&[APP]);
+    // The strategic-merge patch file sets allowPrivilegeEscalation: its line.
+    assert!(
+        has(
+            &all,
+            "K8S004",
+            "overlays/dev/debug.yaml",
+            11,
+            "overlays/dev"
+        ),
+        "{all:?}"
+    );
+    // `images: newTag: latest`: the newTag line of the kustomization.
+    assert!(
+        has(
+            &all,
+            "K8S001",
+            "overlays/dev/kustomization.yaml",
+            20,
+            "overlays/dev"
+        ),
+        "{all:?}"
+    );
+    // A JSON patch written inline: the `value:` line inside the block.
+    assert!(
+        has(
+            &all,
+            "K8S016",
+            "overlays/dev/kustomization.yaml",
+            17,
+            "overlays/dev"
+        ),
+        "{all:?}"
+    );
+    // Prod pins a digest: no K8S001 there.
+    assert!(!all
+        .iter()
+        .any(|(r, _, _, v)| r == "K8S001" && v == "overlays/prod"));
+}
+
+#[test]
+fn generated_objects_are_located_at_their_generator_entries() {
+    let all = findings(&[APP]);
+    // The credential literal of the configMapGenerator, for each root that builds it.
+    for root in ["overlays/dev", "overlays/prod"] {
+        assert!(
+            has(&all, "K8S015", "base/kustomization.yaml", 16, root),
+            "{all:?}"
+        );
+        // The Secret made by secretGenerator: its `- name:` line.
+        assert!(
+            has(&all, "K8S014", "base/kustomization.yaml", 22, root),
+            "{all:?}"
+        );
+    }
+}
+
+#[test]
+fn bases_and_components_are_checked_through_their_roots_only() {
+    let all = findings(&[APP]);
+    let roots: std::collections::BTreeSet<&str> =
+        all.iter().map(|(_, _, _, v)| v.as_str()).collect();
+    assert_eq!(
+        roots.into_iter().collect::<Vec<_>>(),
+        vec![
+            "overlays/broken",
+            "overlays/dev",
+            "overlays/legacy",
+            "overlays/prod",
+            "overlays/remote"
+        ],
+        "every finding comes from a root: {all:?}"
+    );
+    // Scanned alone, the base is a root of its own.
+    let base = findings(&[&format!("{APP}/base")]);
+    assert!(
+        has(&base, "K8S009", "base/deployment.yaml", 21, "base"),
+        "{base:?}"
+    );
+}
+
+#[test]
+fn a_broken_overlay_and_a_remote_resource_are_reported_and_the_rest_is_checked() {
+    let all = findings(&[APP]);
+    // The patch that matches nothing: an error at its entry, as kubectl refuses the build.
+    assert!(
+        has(
+            &all,
+            "LNT020",
+            "overlays/broken/kustomization.yaml",
+            6,
+            "overlays/broken"
+        ),
+        "{all:?}"
+    );
+    assert!(!all
+        .iter()
+        .any(|(r, _, _, v)| r != "LNT020" && v == "overlays/broken"));
+    // The remote resource: a note at its line, and the local base still checked.
+    assert!(
+        has(
+            &all,
+            "LNT021",
+            "overlays/remote/kustomization.yaml",
+            5,
+            "overlays/remote"
+        ),
+        "{all:?}"
+    );
+    assert!(has(
+        &all,
+        "K8S009",
+        "base/deployment.yaml",
+        21,
+        "overlays/remote"
+    ));
+}
+
+#[test]
+fn the_root_kustomization_is_a_related_location() {
+    let raw = json_findings(&[&format!("{APP}/overlays/dev"), &format!("{APP}/base")]);
+    let f = raw
+        .iter()
+        .find(|f| f["rule_id"] == "K8S004")
+        .expect("K8S004 in dev");
+    let related = f["related"].as_array().expect("related");
+    assert!(
+        related.iter().any(|r| r["file"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("overlays/dev/kustomization.yaml"))),
+        "{related:?}"
+    );
+}
+
+#[test]
+fn render_prints_a_kustomization_like_kubectl() {
+    let r = crate::run(&["render", &format!("{APP}/overlays/prod"), "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let objects: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let names: Vec<String> = objects
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|o| {
+            format!(
+                "{}/{}",
+                o["kind"].as_str().unwrap_or(""),
+                o["metadata"]["name"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(
+        names.contains(&"Deployment/web-v2".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("ConfigMap/web-config-v2-")),
+        "{names:?}"
+    );
+    let broken = crate::run(&["render", &format!("{APP}/overlays/broken")]);
+    assert_eq!(broken.code, 2);
+    assert!(
+        broken.stderr.contains("kustomization.yaml:6"),
+        "{}",
+        broken.stderr
+    );
+}
+
+#[test]
+fn inline_derogations_work_in_bases_patches_and_kustomizations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    write(
+        "base/kustomization.yaml",
+        "resources:\n  - deployment.yaml\n",
+    );
+    write(
+        "base/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n    cct-lint/derogation.K8S023: \"one replica is enough for this batch front; reference=DEC-1\"\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: harbor.example.org/web:1.0.0\n",
+    );
+    write(
+        "overlay/kustomization.yaml",
+        "resources:\n  - ../base\npatches:\n  - path: patch.yaml\nimages:\n  - name: harbor.example.org/web\n    # cct-lint-derogation K8S001: the dev tag moves on purpose; reference=DEC-2\n    newTag: latest\n",
+    );
+    write(
+        "overlay/patch.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext:\n            # cct-lint-derogation K8S004: debugger attach in dev; reference=DEC-3\n            allowPrivilegeEscalation: true\n",
+    );
+    let root = dir.path().to_string_lossy().to_string();
+    let all = json_findings(&[&root]);
+    for rule in ["K8S023", "K8S001", "K8S004"] {
+        let f = all
+            .iter()
+            .find(|f| f["rule_id"] == rule)
+            .unwrap_or_else(|| panic!("{rule} reported: {all:?}"));
+        assert!(!f["suppression"].is_null(), "{rule} derogated: {f}");
+    }
+    assert!(
+        !all.iter().any(|f| f["rule_id"] == "LNT014"),
+        "every derogation is used: {all:?}"
+    );
+    // Without the derogations the same findings count.
+    write(
+        "overlay/patch.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext:\n            allowPrivilegeEscalation: true\n",
+    );
+    let all = json_findings(&[&root]);
+    let f = all
+        .iter()
+        .find(|f| f["rule_id"] == "K8S004")
+        .expect("K8S004");
+    assert!(f["suppression"].is_null(), "{f}");
+}
