@@ -29,6 +29,21 @@ pub(crate) struct Plan {
     pub(crate) roots: Vec<PathBuf>,
     /// Canonical directories holding a kustomization: their files are not plain manifests.
     pub(crate) kustomization_dirs: BTreeSet<PathBuf>,
+    /// Kustomization files of `kind: Component` that no kustomization of the scanned tree uses:
+    /// Kustomize builds a component only inside a kustomization, so these are not checked.
+    pub(crate) unused_components: Vec<PathBuf>,
+}
+
+/// Whether a kustomization file declares `kind: Component`.
+fn is_component(file: &Path) -> bool {
+    std::fs::read_to_string(file).is_ok_and(|text| {
+        crate::parse::yaml::load(&text, crate::parse::yaml::Limits::default())
+            .documents
+            .first()
+            .and_then(|d| d.root.get("kind"))
+            .and_then(|k| k.as_str())
+            == Some("Component")
+    })
 }
 
 fn canonical(path: &Path) -> PathBuf {
@@ -64,27 +79,36 @@ fn referenced_dirs(dir: &Path) -> Vec<PathBuf> {
 
 /// Finds the kustomizations among the targets and decides the roots.
 pub(crate) fn plan(targets: &[Target]) -> Plan {
-    let mut dirs: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    let mut dirs: BTreeMap<PathBuf, (PathBuf, PathBuf)> = BTreeMap::new();
     for t in targets.iter().filter(|t| t.kind == TargetKind::Yaml) {
         let is_kustomization = t
             .path
             .file_name()
             .is_some_and(|n| build::KUSTOMIZATION_FILES.iter().any(|k| n == *k));
         if let (true, Some(dir)) = (is_kustomization, t.path.parent()) {
-            dirs.insert(canonical(dir), dir.to_path_buf());
+            dirs.insert(canonical(dir), (dir.to_path_buf(), t.path.clone()));
         }
     }
     let mut referenced = BTreeSet::new();
     for dir in dirs.keys() {
         referenced.extend(referenced_dirs(dir));
     }
+    let mut roots = Vec::new();
+    let mut unused_components = Vec::new();
+    for (canonical_dir, (dir, file)) in &dirs {
+        if referenced.contains(canonical_dir) {
+            continue;
+        }
+        if is_component(file) {
+            unused_components.push(file.clone());
+        } else {
+            roots.push(dir.clone());
+        }
+    }
     Plan {
-        roots: dirs
-            .iter()
-            .filter(|(c, _)| !referenced.contains(*c))
-            .map(|(_, d)| d.clone())
-            .collect(),
+        roots,
         kustomization_dirs: dirs.into_keys().collect(),
+        unused_components,
     }
 }
 

@@ -102,7 +102,7 @@ fn common_dir(git: &Path) -> PathBuf {
 pub fn remote_url(start: &Path) -> Option<String> {
     let git = git_dir(start)?;
     let config = std::fs::read_to_string(common_dir(&git).join("config")).ok()?;
-    configured_remote(&config).map(|u| without_credentials(&u))
+    configured_remote(&config).and_then(|u| remote_uri(&u))
 }
 
 /// `CCT_LINT_REPORT_COMMIT` (a commit id, e.g. `$CI_COMMIT_SHA` where the CI checkout has no
@@ -293,6 +293,22 @@ fn configured_remote(config: &str) -> Option<String> {
 
 /// `https://user:token@host/path` → `https://host/path`: CI clones carry tokens in the URL.
 /// The scp-like form `git@host:team/app.git` becomes the URI `ssh://host/team/app.git`.
+/// A remote as a URI (SARIF's `repositoryUri` must be one): credentials removed, the scp-like
+/// form as `ssh://`, a local absolute path as `file://` (a clone of a local repository, as in
+/// CI), nothing for a relative path.
+fn remote_uri(url: &str) -> Option<String> {
+    if url.contains("://") {
+        return Some(without_credentials(url));
+    }
+    match url.split_once(':') {
+        Some((authority, path)) if !authority.contains('/') && !path.starts_with('/') => {
+            Some(without_credentials(url))
+        }
+        _ if url.starts_with('/') => Some(format!("file://{url}")),
+        _ => None,
+    }
+}
+
 fn without_credentials(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return match url.split_once(':') {
@@ -330,7 +346,15 @@ mod tests {
             without_credentials("git@forge.example:team/app.git"),
             "ssh://forge.example/team/app.git"
         );
-        assert_eq!(without_credentials("/srv/git/app.git"), "/srv/git/app.git");
+        assert_eq!(
+            remote_uri("/srv/git/app.git").as_deref(),
+            Some("file:///srv/git/app.git")
+        );
+        assert_eq!(remote_uri("../app.git"), None);
+        assert_eq!(
+            remote_uri("git@forge.example:team/app.git").as_deref(),
+            Some("ssh://forge.example/team/app.git")
+        );
     }
 
     #[test]

@@ -352,6 +352,32 @@ pub fn scan(
         ..ScanResult::default()
     };
     result.findings.extend(application_notes);
+    for file in &plan.unused_components {
+        let display = crate::discover::display_path(file);
+        let root = display
+            .rsplit_once('/')
+            .map_or(".", |(dir, _)| dir)
+            .to_string();
+        let note = lint_without_source(
+            catalog,
+            options,
+            &display,
+            "LNT021",
+            BTreeMap::from([
+                ("root".to_string(), root.clone()),
+                (
+                    "detail".to_string(),
+                    "a component (`kind: Component`) that no kustomization of the scanned tree uses is built only inside one: not checked on its own".to_string(),
+                ),
+            ]),
+        );
+        result.kustomizations.push(RootSeen {
+            dir: root,
+            refused: Some(note.clone()),
+            left_out: None,
+        });
+        result.findings.push(note);
+    }
     for problem in &discovery.problems {
         result.findings.push(lint_without_source(
             catalog,

@@ -294,3 +294,56 @@ fn inline_derogations_work_in_bases_patches_and_kustomizations() {
         .expect("K8S004");
     assert!(f["suppression"].is_null(), "{f}");
 }
+
+/// A component (`kind: Component`) that no kustomization uses is not a root: Kustomize builds
+/// components only inside a kustomization. It is a note saying it was not checked, never an
+/// error; once an overlay uses it, its objects are checked through that overlay.
+#[test]
+fn an_unused_component_is_a_note_and_a_used_one_is_checked_through_its_overlay() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let write = |path: &str, text: &str| {
+        let file = root.join(path);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(file, text).expect("write");
+    };
+    write(
+        "base/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\n",
+    );
+    write(
+        "base/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {a: b}\n",
+    );
+    write(
+        "components/nodeport/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources: [svc.yaml]\n",
+    );
+    write(
+        "components/nodeport/svc.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  ports: [{port: 8080}]\n",
+    );
+    let path = root.to_string_lossy().to_string();
+    let rules = |all: &[serde_json::Value]| -> Vec<String> {
+        all.iter()
+            .map(|f| f["rule_id"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let unused = json_findings(&[&path]);
+    assert!(
+        !rules(&unused).contains(&"LNT020".to_string()),
+        "{unused:?}"
+    );
+    assert!(rules(&unused).contains(&"LNT021".to_string()), "{unused:?}");
+    assert!(
+        !rules(&unused).contains(&"K8S018".to_string()),
+        "{unused:?}"
+    );
+    write(
+        "overlays/prod/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../base]\ncomponents: [../../components/nodeport]\n",
+    );
+    let used = json_findings(&[&path]);
+    assert!(rules(&used).contains(&"K8S018".to_string()), "{used:?}");
+    assert!(!rules(&used).contains(&"LNT021".to_string()), "{used:?}");
+}
