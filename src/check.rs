@@ -226,28 +226,12 @@ fn apply_chart_overrides(
 
 /// LNT015 for an inline derogation that `--no-inline-derogations` refuses.
 fn refused_inline(catalog: &Catalog, d: &Derogation) -> Finding {
-    Finding {
-        rule_id: "LNT015".to_string(),
-        severity: catalog
-            .rule("LNT015")
-            .map(|r| r.severity)
-            .unwrap_or(Severity::Warning),
-        file: d.file.clone(),
-        span: d.span,
-        object: None,
-        stage: None,
-        path: Default::default(),
-        params: std::collections::BTreeMap::from([("rules".to_string(), d.rules.join(", "))])
-            .into(),
-        source_line: None,
-        fingerprint: String::new(),
-        suppression: None,
-        in_baseline: false,
-        value_set: None,
-        value_sets: Vec::new(),
-        related: Vec::new(),
-    }
-    .with_fingerprint()
+    let severity = catalog
+        .rule("LNT015")
+        .map(|r| r.severity)
+        .unwrap_or(Severity::Warning);
+    let params = std::collections::BTreeMap::from([("rules".to_string(), d.rules.join(", "))]);
+    Finding::new("LNT015", severity, &d.file, d.span, params).with_fingerprint()
 }
 
 /// The rule families the discovered targets need (so a Dockerfile-only check compiles no

@@ -154,25 +154,17 @@ fn chart_diagnostic(rule_id: &str, chart: &ChartCoverage) -> Finding {
         .clone()
         .unwrap_or_else(|| chart.missing.join(", "));
     Finding {
-        rule_id: rule_id.to_string(),
-        severity: crate::catalog::Severity::Warning,
-        file: chart.chart_dir.clone(),
-        span: crate::span::Span::default(),
-        object: None,
-        stage: None,
-        path: Default::default(),
-        params: std::collections::BTreeMap::from([
-            ("chart".to_string(), chart.chart_dir.clone()),
-            ("detail".to_string(), detail),
-        ])
-        .into(),
-        source_line: None,
-        fingerprint: String::new(),
-        suppression: None,
-        in_baseline: false,
         value_set: chart.value_set.clone(),
-        value_sets: Vec::new(),
-        related: Vec::new(),
+        ..Finding::new(
+            rule_id,
+            crate::catalog::Severity::Warning,
+            &chart.chart_dir,
+            crate::span::Span::default(),
+            std::collections::BTreeMap::from([
+                ("chart".to_string(), chart.chart_dir.clone()),
+                ("detail".to_string(), detail),
+            ]),
+        )
     }
 }
 

@@ -292,24 +292,11 @@ pub fn apply(
                 .map(|r| r.severity)
                 .unwrap_or(Severity::Error);
             Finding {
-                rule_id: rule.to_string(),
-                severity,
-                file: d.file.clone(),
-                span: d.span,
                 object: match &d.scope {
                     Scope::Object { object, .. } => Some(object.clone()),
                     _ => None,
                 },
-                stage: None,
-                path: Default::default(),
-                params: params.into(),
-                source_line: None,
-                fingerprint: String::new(),
-                suppression: None,
-                in_baseline: false,
-                value_set: None,
-                value_sets: Vec::new(),
-                related: Vec::new(),
+                ..Finding::new(rule, severity, &d.file, d.span, params)
             }
             .with_fingerprint()
         };

@@ -196,6 +196,35 @@ fn fnv1a(parts: &[&str]) -> u64 {
 }
 
 impl Finding {
+    /// A finding at `span` of `file` with only its rule, severity and params: the other fields
+    /// (object, stage, path, suppression, value sets, related places) are filled by whoever
+    /// knows them.
+    pub fn new(
+        rule_id: &str,
+        severity: Severity,
+        file: &str,
+        span: Span,
+        params: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        Finding {
+            rule_id: rule_id.to_string(),
+            severity,
+            file: file.to_string(),
+            span,
+            object: None,
+            stage: None,
+            path: NodePath::default(),
+            params: params.into(),
+            source_line: None,
+            fingerprint: String::new(),
+            suppression: None,
+            in_baseline: false,
+            value_set: None,
+            value_sets: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
     /// Computes the fingerprint from what identifies the problem rather than where it sits:
     /// rule, file, object or stage, and the path of the node (the line only when no path).
     pub fn with_fingerprint(mut self) -> Self {

@@ -129,21 +129,9 @@ impl FileContext<'_> {
             .get((span.start.line as usize).wrapping_sub(1))
             .map(|l| l.trim_end_matches('\r').to_string());
         Finding {
-            rule_id: rule_id.to_string(),
-            severity,
-            file: self.display.to_string(),
-            span,
-            object: None,
-            stage: None,
             path: NodePath::new(&path),
-            params: params.into(),
             source_line,
-            fingerprint: String::new(),
-            suppression: None,
-            in_baseline: false,
-            value_set: None,
-            value_sets: Vec::new(),
-            related: Vec::new(),
+            ..Finding::new(rule_id, severity, self.display, span, params)
         }
     }
 
