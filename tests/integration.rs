@@ -30,7 +30,8 @@ pub(crate) fn run(args: &[&str]) -> Run {
     }
 }
 
-pub(crate) fn json_findings(args: &[&str]) -> Vec<serde_json::Value> {
+/// The JSON report of `check ARGS` in English, the gate off (exit code 0 asserted).
+pub(crate) fn json_report(args: &[&str]) -> serde_json::Value {
     let mut all = vec![
         "check",
         "--format",
@@ -43,8 +44,14 @@ pub(crate) fn json_findings(args: &[&str]) -> Vec<serde_json::Value> {
     all.extend_from_slice(args);
     let r = run(&all);
     assert_eq!(r.code, 0, "stderr: {}", r.stderr);
-    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON report");
-    report["findings"].as_array().cloned().unwrap_or_default()
+    serde_json::from_str(&r.stdout).expect("JSON report")
+}
+
+pub(crate) fn json_findings(args: &[&str]) -> Vec<serde_json::Value> {
+    json_report(args)["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn catalog() -> Catalog {

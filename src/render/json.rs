@@ -103,7 +103,9 @@ pub fn json_float(f: f64) -> Option<String> {
     }
 }
 
-fn write_str(s: &str, out: &mut String, html: bool) {
+/// A string as Go's encoding/json writes it (`html`: `<`, `>`, `&` escaped too, as
+/// `json.Marshal` does); Kustomize's generators hash this form.
+pub fn write_str(s: &str, out: &mut String, html: bool) {
     out.push('"');
     for c in s.chars() {
         match c {

@@ -6,40 +6,12 @@
 
 use std::path::Path;
 
-use crate::{json_findings, run};
+use crate::{copy_tree, json_findings, json_report as report};
 
 const ROOT: &str = "fixtures/repos/argo-apps";
 
 fn of<'a>(findings: &'a [serde_json::Value], rule: &str) -> Vec<&'a serde_json::Value> {
     findings.iter().filter(|f| f["rule_id"] == rule).collect()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
-fn report(args: &[&str]) -> serde_json::Value {
-    let mut all = vec![
-        "check",
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-        "--lang",
-        "en",
-    ];
-    all.extend_from_slice(args);
-    let r = run(&all);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    serde_json::from_str(&r.stdout).expect("JSON report")
 }
 
 #[test]

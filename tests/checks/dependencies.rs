@@ -8,6 +8,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::copy_tree;
+
 const ROOT: &str = "fixtures/repos/chart-dependencies";
 
 struct Report {
@@ -59,18 +61,6 @@ fn findings<'a>(report: &'a Report, rule: &str) -> Vec<&'a serde_json::Value> {
         .iter()
         .filter(|f| f["rule_id"] == rule)
         .collect()
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

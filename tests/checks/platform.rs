@@ -19,18 +19,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn k8s003_lines(dir: &str) -> (Vec<(String, u64)>, serde_json::Value) {
-    let r = run(&[
-        "check",
-        dir,
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-        "--lang",
-        "en",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let report = crate::json_report(&[dir]);
     let found = report["findings"]
         .as_array()
         .expect("findings")
@@ -90,18 +79,7 @@ fn helm_test_hooks_are_skipped_and_counted_unless_the_configuration_brings_them_
 }
 
 fn rules_by_file(dir: &Path) -> std::collections::BTreeMap<String, Vec<(String, String)>> {
-    let r = crate::run(&[
-        "check",
-        &dir.to_string_lossy(),
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-        "--lang",
-        "en",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let report = crate::json_report(&[&dir.to_string_lossy()]);
     let mut out: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
     for f in report["findings"].as_array().expect("findings") {
         let file = f["file"].as_str().unwrap_or_default();

@@ -33,18 +33,7 @@ fn omitted_target_port_is_named_in_the_message_and_located_on_the_port_entry() {
 
 #[test]
 fn json_manifests_are_checked_at_exact_positions_and_other_json_is_left_alone() {
-    let report = crate::run(&[
-        "check",
-        "fixtures/json",
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-        "--lang",
-        "en",
-    ]);
-    assert_eq!(report.code, 0, "{}", report.stderr);
-    let report: serde_json::Value = serde_json::from_str(&report.stdout).expect("JSON report");
+    let report = crate::json_report(&["fixtures/json"]);
     let findings = report["findings"].as_array().cloned().unwrap_or_default();
     let at = |rule: &str, file: &str| -> Vec<(u64, u64)> {
         let mut v: Vec<(u64, u64)> = findings
