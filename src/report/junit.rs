@@ -212,22 +212,15 @@ mod tests {
     #[test]
     fn case_names_are_unique_within_a_suite() {
         use crate::span::{Position, Span};
-        let at = |line, column| Finding {
-            rule_id: "K8S001".into(),
-            severity: Severity::Error,
-            file: "a.yaml".into(),
-            span: Span::new(Position::new(line, column), Position::new(line, column + 1)),
-            object: None,
-            stage: None,
-            path: Default::default(),
-            params: Default::default(),
-            source_line: None,
-            fingerprint: String::new(),
-            suppression: None,
-            in_baseline: false,
-            value_set: None,
-            value_sets: Vec::new(),
-            related: Vec::new(),
+        let at = |line, column| {
+            let span = Span::new(Position::new(line, column), Position::new(line, column + 1));
+            Finding::new(
+                "K8S001",
+                Severity::Error,
+                "a.yaml",
+                span,
+                Default::default(),
+            )
         };
         let findings = [at(1, 1), at(2, 3), at(2, 7), at(2, 7)];
         let refs: Vec<&Finding> = findings.iter().collect();
