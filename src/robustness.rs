@@ -1,9 +1,10 @@
 //! Entry points that feed arbitrary bytes to each parser of untrusted input: the YAML loader,
 //! the Dockerfile parser, the template engine (parse, then execute on values read from the
 //! same input), the packaged-chart (`.tgz`) reader with rendering, and the configuration
-//! loader. The fuzz targets (fuzz/) and the corpus replay test call exactly these, so a crash
-//! the fuzzer finds is replayed by `cargo test` on stable.
-//! Must not: panic on any input of its own accord, read or write files, or touch the network.
+//! loader, and the Kustomize build. The fuzz targets (fuzz/) and the corpus replay test call
+//! exactly these, so a crash the fuzzer finds is replayed by `cargo test` on stable.
+//! Must not: panic on any input of its own accord, touch the network, or read or write files
+//! other than the Kustomize entry's own scratch folder (a build reads a directory tree).
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -107,14 +108,86 @@ pub fn config_parse(data: &[u8]) {
     }
 }
 
+/// A small file tree written from the input, then built as `kubectl kustomize` would build its
+/// first folder that holds a kustomization. The input is a sequence of `path NUL content NUL`;
+/// paths are relative, made of `[A-Za-z0-9._-]` segments (no `..`), at most 16 files, so the
+/// tree stays inside the scratch folder. fuzz/seed.sh packs every fixture kustomization tree
+/// this way.
+pub fn kustomize_build(data: &[u8]) {
+    let Some(root) = kustomize_scratch() else {
+        return;
+    };
+    let mut parts = data.split(|&b| b == 0);
+    let mut first_kustomization = None;
+    let mut written = 0;
+    while let (Some(path), Some(content)) = (parts.next(), parts.next()) {
+        let Some(rel) = text(path).filter(|p| scratch_path_ok(p)) else {
+            continue;
+        };
+        let file = root.join(rel);
+        if file.exists() || written == 16 {
+            continue;
+        }
+        let folder = file.parent().unwrap_or(&root).to_path_buf();
+        if std::fs::create_dir_all(&folder).is_err() || std::fs::write(&file, content).is_err() {
+            continue;
+        }
+        written += 1;
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if first_kustomization.is_none()
+            && crate::kustomize::build::KUSTOMIZATION_FILES.contains(&name)
+        {
+            first_kustomization = Some(folder);
+        }
+    }
+    let dir = first_kustomization.unwrap_or_else(|| root.clone());
+    on_render_stack(|| {
+        let (build, result) = crate::kustomize::build::build(&dir);
+        if result.is_ok() {
+            let _ = crate::kustomize::output::to_yaml(&build.resources);
+            let _ = crate::kustomize::output::to_json(&build.resources);
+        }
+    });
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// An empty folder for this thread's Kustomize input (the replay test and the fuzzer may run
+/// several entries at once).
+fn kustomize_scratch() -> Option<std::path::PathBuf> {
+    let thread = format!("{:?}", std::thread::current().id());
+    let digits: String = thread.chars().filter(char::is_ascii_digit).collect();
+    let root = std::env::temp_dir().join(format!(
+        "cct-lint-fuzz-kustomize-{}-{digits}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).ok()?;
+    Some(root)
+}
+
+fn scratch_path_ok(path: &str) -> bool {
+    !path.is_empty()
+        && path.len() <= 100
+        && path.split('/').count() <= 4
+        && path.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        })
+}
+
 /// One entry point: arbitrary bytes in, nothing out (it must simply return).
 pub type Entry = fn(&[u8]);
 
 /// Every entry point by the name of its fuzz target and corpus folder.
-pub const TARGETS: [(&str, Entry); 5] = [
+pub const TARGETS: [(&str, Entry); 6] = [
     ("yaml", yaml_load),
     ("dockerfile", dockerfile_parse),
     ("template", template_execute),
     ("chart_archive", chart_archive),
     ("config", config_parse),
+    ("kustomize", kustomize_build),
 ];

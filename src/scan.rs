@@ -599,7 +599,20 @@ fn scan_target(
     match target.kind {
         TargetKind::Yaml => scan_yaml(text, &ctx, engine),
         TargetKind::Json => match json_manifest_text(text) {
-            Some(text) => scan_yaml(&text, &ctx, engine),
+            Some(yaml_text) => match json_syntax_error(text) {
+                None => scan_yaml(&yaml_text, &ctx, engine),
+                Some((span, detail)) => {
+                    let params = BTreeMap::from([
+                        ("detail".to_string(), detail),
+                        ("variant".to_string(), "json".to_string()),
+                    ]);
+                    let finding = ctx.finding("LNT001", span, Vec::new(), params);
+                    TargetOutcome {
+                        findings: vec![finding],
+                        ..TargetOutcome::default()
+                    }
+                }
+            },
             None => TargetOutcome {
                 not_an_input: true,
                 ..TargetOutcome::default()
@@ -783,6 +796,52 @@ fn json_manifest_text(text: &str) -> Option<String> {
         Some(doc) => is_manifest(&doc.root).then_some(text),
         None => (text.contains("\"apiVersion\"") && text.contains("\"kind\"")).then_some(text),
     }
+}
+
+/// Where and why a manifest's JSON is not JSON, read as kubectl reads a `.json` file (a stream of
+/// JSON values, strictly: no trailing comma, no comment, no YAML-only syntax), else `None`.
+fn json_syntax_error(text: &str) -> Option<(Span, String)> {
+    let error = serde_json::Deserializer::from_str(text)
+        .into_iter::<serde::de::IgnoredAny>()
+        .find_map(Result::err)?;
+    let message = error.to_string();
+    // serde_json appends the position, which the finding carries already.
+    let detail = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    let line = error.line().max(1);
+    let line_text = text.split('\n').nth(line - 1).unwrap_or("");
+    let byte = error.column().saturating_sub(1);
+    // serde_json reads `{"a": 1,}` as a missing key; the writer left a comma behind.
+    // (`get`: a column inside a multi-byte character gives no slice rather than a panic.)
+    let rest = line_text.get(byte..).unwrap_or("");
+    let after_comma = text
+        .get(..line_start(text, line) + byte)
+        .is_some_and(|before| before.trim_end().ends_with(','));
+    let detail = match rest.chars().next() {
+        Some(c @ ('}' | ']')) if after_comma => format!("trailing comma before `{c}`"),
+        _ => detail,
+    };
+    // serde_json counts bytes from 1 (0 at a line's start); spans count characters from 1.
+    let before = line_text
+        .char_indices()
+        .take_while(|(i, _)| *i < byte)
+        .count();
+    let line = u32::try_from(line).unwrap_or(u32::MAX);
+    let column = u32::try_from(before + 1).unwrap_or(u32::MAX);
+    Some((
+        Span::new(Position::new(line, column), Position::new(line, column + 1)),
+        detail,
+    ))
+}
+
+/// Byte offset of the start of 1-based `line`.
+fn line_start(text: &str, line: usize) -> usize {
+    text.split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum()
 }
 
 fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> TargetOutcome {

@@ -87,17 +87,82 @@ pub struct YamlStream {
 
 /// Loads every document of `text`.
 pub fn load(text: &str, limits: Limits) -> YamlStream {
-    let stream = load_strict(text, limits);
-    if !stream
+    let mut stream = load_strict(text, limits);
+    if stream
         .errors
         .iter()
         .any(|e| e.kind == YamlErrorKind::Syntax)
     {
-        return stream;
+        if let Some(repaired) = lenient_text(text) {
+            stream = load_strict(&repaired, limits);
+        }
     }
-    match lenient_text(text) {
-        Some(repaired) => load_strict(&repaired, limits),
-        None => stream,
+    refuse_tab_after_dash(text, &mut stream);
+    stream
+}
+
+/// go-yaml (so Kubernetes' decoder) refuses a tab among the blanks after a block sequence's
+/// `-` (`-<TAB>a`, `- <TAB># note`, `-<TAB>` alone: "found character that cannot start any
+/// token"), where saphyr, following YAML 1.2, reads it as a separator. The document holding one
+/// is refused, as kubectl refuses it. A `-` inside a scalar (a block scalar's shell script) is
+/// no indicator and is left alone.
+fn refuse_tab_after_dash(text: &str, stream: &mut YamlStream) {
+    let mut suspects: Vec<Position> = Vec::new();
+    for (n, line) in text.split('\n').enumerate() {
+        if !line.contains('\t') {
+            continue;
+        }
+        let chars: Vec<char> = line.chars().collect();
+        let mut i = chars.iter().take_while(|c| **c == ' ').count();
+        while chars.get(i) == Some(&'-') && matches!(chars.get(i + 1), Some(' ' | '\t')) {
+            let blanks = i + 1;
+            i = blanks;
+            while matches!(chars.get(i), Some(' ' | '\t')) {
+                i += 1;
+            }
+            if let Some(tab) = chars[blanks..i].iter().position(|c| *c == '\t') {
+                let line = u32::try_from(n + 1).unwrap_or(u32::MAX);
+                let column = u32::try_from(blanks + tab + 1).unwrap_or(u32::MAX);
+                suspects.push(Position::new(line, column));
+                break;
+            }
+        }
+    }
+    if suspects.is_empty() {
+        return;
+    }
+    let mut refused = Vec::new();
+    for tab in suspects {
+        // The document it belongs to: the last one starting before it.
+        let Some(index) = stream
+            .documents
+            .iter()
+            .rposition(|d| d.root.span.start <= tab)
+        else {
+            continue;
+        };
+        if inside_scalar(&stream.documents[index].root, tab) {
+            continue;
+        }
+        stream.documents.remove(index);
+        refused.push(YamlError {
+            kind: YamlErrorKind::Syntax,
+            message: "found character that cannot start any token (a tab after `-`)".into(),
+            span: Span::new(tab, Position::new(tab.line, tab.column + 1)),
+        });
+    }
+    stream.errors.extend(refused);
+    stream.errors.sort_by_key(|e| e.span);
+}
+
+fn inside_scalar(node: &Node, at: Position) -> bool {
+    if at < node.span.start || at >= node.span.end {
+        return false;
+    }
+    match &node.value {
+        Value::Seq(items) => items.iter().any(|n| inside_scalar(n, at)),
+        Value::Map(entries) => entries.iter().any(|e| inside_scalar(&e.value, at)),
+        _ => true,
     }
 }
 
@@ -913,6 +978,53 @@ mod tests {
             items[0].get("name").map(|n| n.span.start),
             Some(Position::new(2, 11))
         );
+    }
+
+    #[test]
+    fn a_tab_after_a_dash_is_refused_as_kubernetes_does_but_not_inside_a_block_scalar() {
+        for (text, at) in [
+            (
+                "kind: A\nitems:\n-\tone\n---\nkind: B\n",
+                Position::new(3, 2),
+            ),
+            (
+                "kind: A\nitems:\n  - \tname: x\n---\nkind: B\n",
+                Position::new(3, 5),
+            ),
+            (
+                "kind: A\nitems:\n  - - \tx\n---\nkind: B\n",
+                Position::new(3, 7),
+            ),
+            (
+                "kind: A\nitems:\n- \t# c\n  - x\n---\nkind: B\n",
+                Position::new(3, 3),
+            ),
+            (
+                "kind: A\nitems:\n- x\n-\t\n---\nkind: B\n",
+                Position::new(4, 2),
+            ),
+        ] {
+            let s = load(text, Limits::default());
+            assert_eq!(s.errors.len(), 1, "{text:?}: {:?}", s.errors);
+            assert_eq!(s.errors[0].span.start, at, "{text:?}");
+            let kinds: Vec<&str> = s
+                .documents
+                .iter()
+                .filter_map(|d| d.root.get("kind").and_then(Node::as_str))
+                .collect();
+            assert_eq!(kinds, vec!["B"], "{text:?}");
+        }
+        // The same characters in a block scalar or a quoted scalar are content; a tab after
+        // the item is a separator.
+        for text in [
+            "kind: A\nscript: |\n  -\tone\n  - \ttwo\n",
+            "kind: A\nq: \"a\n  -\tb\"\n",
+            "kind: A\nitems:\n- one\t\n",
+        ] {
+            let s = load(text, Limits::default());
+            assert!(s.errors.is_empty(), "{text:?}: {:?}", s.errors);
+            assert_eq!(s.documents.len(), 1, "{text:?}");
+        }
     }
 
     #[test]

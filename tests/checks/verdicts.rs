@@ -58,6 +58,23 @@ fn json_manifests_are_checked_at_exact_positions_and_other_json_is_left_alone() 
     // An unterminated manifest is reported; package.json, tsconfig.json and a schema that
     // merely mentions apiVersion and kind are no manifests and are never reported nor counted.
     assert_eq!(at("LNT001", "broken/pod.json").len(), 1, "{findings:#?}");
+    // JSON is read strictly, as kubectl reads a `.json` file: a trailing comma YAML would accept
+    // is an error, located where JSON stops making sense, the `}` after the comma (columns
+    // count characters: `é` before it is one).
+    assert_eq!(at("LNT001", "broken/trailing-comma.json"), vec![(4, 52)]);
+    let messages: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule_id"] == "LNT001")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            "Invalid JSON: EOF while parsing an object",
+            "Invalid JSON: trailing comma before `}`"
+        ],
+        "{findings:#?}"
+    );
     for other in ["app/package.json", "app/tsconfig.json", "app/schema.json"] {
         assert!(
             findings
@@ -66,5 +83,5 @@ fn json_manifests_are_checked_at_exact_positions_and_other_json_is_left_alone() 
             "{other}: {findings:#?}"
         );
     }
-    assert_eq!(report["summary"]["targets"], 3, "{:#}", report["summary"]);
+    assert_eq!(report["summary"]["targets"], 4, "{:#}", report["summary"]);
 }
