@@ -7,11 +7,16 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::parse::yaml;
+use crate::rule_text::package_of;
+pub use crate::rule_text::{is_rule_file, metadata_block};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
+/// The embedded rules' METADATA blocks and `lint-rules.yaml`, read as JSON by build.rs with the
+/// same YAML loader, so that start-up parses JSON instead of YAML (`(file, json)`).
+use embedded::METADATA_JSON;
 pub use embedded::{CATALOG_FILES, FIXTURE_FILES, RULE_FILES};
 
 /// Version of the rule catalogue, printed by `--version` and in reports.
@@ -133,29 +138,6 @@ fn invalid(file: &str, message: impl Into<String>) -> CatalogError {
     }
 }
 
-/// The leading `# METADATA` comment block of a Rego file, comment markers removed.
-pub fn metadata_block(source: &str) -> Option<String> {
-    let mut lines = source.lines().skip_while(|l| l.trim() != "# METADATA");
-    lines.next()?;
-    let mut block = String::new();
-    for line in lines {
-        let Some(rest) = line.strip_prefix('#') else {
-            break;
-        };
-        block.push_str(rest.strip_prefix(' ').unwrap_or(rest));
-        block.push('\n');
-    }
-    Some(block)
-}
-
-fn package_of(source: &str) -> Option<String> {
-    source.lines().find_map(|l| {
-        l.trim()
-            .strip_prefix("package ")
-            .map(|p| p.trim().to_string())
-    })
-}
-
 fn load_yaml_json(file: &str, text: &str) -> Result<serde_json::Value, CatalogError> {
     let stream = yaml::load(text, yaml::Limits::default());
     if let Some(e) = stream.errors.first() {
@@ -175,6 +157,29 @@ fn load_yaml_json(file: &str, text: &str) -> Result<serde_json::Value, CatalogEr
 pub fn parse_rule(file: &str, source: &str) -> Result<RuleMeta, CatalogError> {
     let block = metadata_block(source).ok_or_else(|| invalid(file, "no METADATA block"))?;
     let json = load_yaml_json(file, &block)?;
+    rule_from_metadata(file, source, json)
+}
+
+/// The METADATA of an embedded file as build.rs read it, else by reading its YAML now.
+fn embedded_json(
+    file: &str,
+    yaml_text: impl FnOnce() -> Option<String>,
+) -> Result<serde_json::Value, CatalogError> {
+    match METADATA_JSON.iter().find(|(f, _)| *f == file) {
+        Some((_, json)) => serde_json::from_str(json).map_err(|e| invalid(file, e.to_string())),
+        None => {
+            let text = yaml_text().ok_or_else(|| invalid(file, "no METADATA block"))?;
+            load_yaml_json(file, &text)
+        }
+    }
+}
+
+/// A rule's metadata from its METADATA block read as JSON, and its Rego source.
+fn rule_from_metadata(
+    file: &str,
+    source: &str,
+    json: serde_json::Value,
+) -> Result<RuleMeta, CatalogError> {
     let title_en = json
         .get("title")
         .and_then(|t| t.as_str())
@@ -282,12 +287,13 @@ impl Catalog {
             if !is_rule_file(file) {
                 continue;
             }
-            let meta = parse_rule(file, source)?;
+            let json = embedded_json(file, || metadata_block(source))?;
+            let meta = rule_from_metadata(file, source, json)?;
             rules.insert(meta.id.clone(), meta);
         }
         for (file, source) in RULE_FILES {
             if file.ends_with("lint-rules.yaml") {
-                let json = load_yaml_json(file, source)?;
+                let json = embedded_json(file, || Some(source.to_string()))?;
                 let lint: Vec<RuleMeta> =
                     serde_json::from_value(json).map_err(|e| invalid(file, e.to_string()))?;
                 for mut meta in lint {
@@ -410,11 +416,6 @@ pub fn validate_rule(meta: &RuleMeta) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// A Rego rule file in the registry: `rules/<family>/<ID>/<name>.rego`, tests and helpers excluded.
-pub fn is_rule_file(path: &str) -> bool {
-    path.ends_with(".rego") && !path.ends_with("_test.rego") && !path.starts_with("rules/lib/")
 }
 
 #[cfg(test)]

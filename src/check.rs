@@ -42,6 +42,8 @@ pub struct Request {
     pub ignore: Vec<String>,
     /// `--require-dependencies`: a chart dependency found nowhere is an error.
     pub require_dependencies: bool,
+    /// Ask git whether tracked files differ from the commit (the audit report says so).
+    pub working_tree_state: bool,
 }
 
 /// A problem with the request itself (flags, configuration, policies): exit code 2.
@@ -399,7 +401,10 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
     // Fingerprints name files relative to the repository root (else the configuration's
     // folder, else the working directory), so that a baseline written from one folder matches
     // a check run from another.
-    let repository = Repository::discover(paths.first().map_or(Path::new("."), PathBuf::as_path));
+    let repository = Repository::discover(
+        paths.first().map_or(Path::new("."), PathBuf::as_path),
+        request.working_tree_state,
+    );
     let anchor = repository.root.clone().or_else(|| config_dir.clone());
     if let Some(anchor) = &anchor {
         for f in &mut result.findings {

@@ -1,7 +1,8 @@
-//! Evaluate stage: compiles the embedded Rego rules once, then evaluates one document with one
-//! entry rule covering every rule that applies to it (rules declare their family and kinds in
-//! METADATA; nothing here names a rule). Each rayon worker works on its own clone. It returns raw
-//! findings (rule id, path, params) and never writes user-facing words.
+//! Evaluate stage: loads the embedded rules (compiled for the VM by build.rs, so no Rego is parsed
+//! at start-up) or compiles the given Rego once, then evaluates one document with one entry rule
+//! covering every rule that applies to it (rules declare their family and kinds in METADATA;
+//! nothing here names a rule; the plan is src/evaluate/plan.rs). Each rayon worker works on its
+//! own clone. It returns raw findings (rule id, path, params) and never writes user-facing words.
 //!
 //! Two regorus back-ends evaluate the same compiled policy:
 //! - the register VM (RVM), about four times faster: used for the embedded rules. It departs from
@@ -10,13 +11,14 @@
 //!   fixture (rule cases, example repositories, charts) with both back-ends and requires
 //!   identical findings: a rule that hits such a difference fails the suite instead of shipping.
 //! - the interpreter, the reference: used when custom policies are loaded (nobody has checked
-//!   them against the VM), by the Rego test runner, for small scans (compiling for the VM costs
-//!   ~10 ms, more than it saves on a few documents: see `SMALL_SCAN_BYTES`), and when
-//!   `CCT_LINT_REGO_ENGINE=interpreter` asks for it. There the entry rules are evaluated with
+//!   them against the VM), by the Rego test runner, for small scans when the rules must be
+//!   compiled at run time (see `SMALL_SCAN_BYTES`), and when
+//!   `CCT_LINT_REGO_ENGINE=interpreter` asks for it (`vm-compile` compiles for the VM at run time
+//!   instead of loading build.rs's program, to compare the two). There the entry rules are evaluated with
 //!   `eval_rule` (no query parsing per document) and the `regex.*` built-ins are replaced by
 //!   extensions that keep compiled regexes per thread (`regex_builtins`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,7 +29,10 @@ use regorus::utils::limits::ExecutionTimerConfig;
 
 use crate::catalog::{Catalog, Family, RULE_FILES};
 
+pub mod plan;
 mod regex_builtins;
+
+use plan::{plan_entries, Entries, PlannedRule, ENTRY_PACKAGE, FAMILY_NAMES};
 
 /// Installs our faster `regex.*` built-ins on an engine (see `regex_builtins`); every engine
 /// that evaluates the rules, the linter's and the Rego test runner's, uses them.
@@ -51,37 +56,11 @@ pub enum EvaluateError {
     Eval(String),
 }
 
-#[derive(Debug, Clone)]
-struct RuleEntry {
-    id: String,
-    package: String,
-    family: Family,
-    kinds: Option<Vec<String>>,
-}
-
-/// Below this much input (and without charts, which render many documents), a scan runs on the
-/// interpreter. Measured here: compiling for the VM takes ~10 ms, the VM then saves ~0.7 ms per
-/// document, so it pays from about 15 documents (~30 KB of manifests). A pre-commit run on a
-/// few files thus starts in ~20 ms instead of ~30.
+/// When the rules must be compiled at run time (the program compiled by build.rs does not
+/// serve), below this much input (and without charts, which render many documents) a scan runs
+/// on the interpreter. Measured here: compiling for the VM takes ~10 ms, the VM then saves
+/// ~0.7 ms per document, so it pays from about 15 documents (~30 KB of manifests).
 pub const SMALL_SCAN_BYTES: u64 = 32 * 1024;
-
-/// Package of the generated entry rules; no rule file may use it.
-const ENTRY_PACKAGE: &str = "cct_lint_entry";
-
-/// One entry rule: `e<n> := [data.<package>.deny, ...]` over the rules it covers.
-struct Entry {
-    /// `data.cct_lint_entry.e<n>`.
-    path: String,
-    ids: Vec<String>,
-}
-
-/// Which entry serves a document: per family, the entry of each kind some rule names, and the
-/// entry of every other kind (rules without `kinds` only).
-struct Entries {
-    list: Vec<Entry>,
-    by_kind: HashMap<(u8, String), usize>,
-    other: HashMap<u8, usize>,
-}
 
 /// Which regorus back-end evaluates documents.
 enum Backend {
@@ -94,17 +73,17 @@ enum Backend {
     },
 }
 
-/// What a VM is made of, shared by the clones.
+/// What a VM is made of, shared by the clones. (regorus's VM keeps a `CompiledPolicy` only to
+/// hand it back; evaluation needs the program alone, so a deserialized one is complete.)
 struct VmProgram {
     program: Arc<Program>,
-    policy: regorus::CompiledPolicy,
     data: regorus::Value,
     time_limit: Duration,
 }
 
 impl VmProgram {
     fn vm(&self) -> Result<RegoVM, EvaluateError> {
-        let mut vm = RegoVM::new_with_policy(self.policy.clone());
+        let mut vm = RegoVM::new();
         vm.load_program(self.program.clone());
         vm.set_data(self.data.clone())
             .map_err(|e| EvaluateError::Eval(e.to_string()))?;
@@ -133,16 +112,39 @@ impl Clone for Backend {
 pub struct RuleEngine {
     backend: Backend,
     entries: Arc<Entries>,
+    /// Rules the program holds but the scan does not want (the program compiled ahead of time
+    /// holds every embedded rule): their findings are dropped.
+    unwanted: Arc<HashSet<String>>,
+}
+
+/// The embedded rules compiled for the VM by build.rs, every family, with the entry rules of
+/// `plan_entries` over them (the Rego source of those entries beside it, to check that the plan
+/// made now is the one compiled). Empty when build.rs could not compile them.
+static PREBUILT_PROGRAM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rules.rvm"));
+static PREBUILT_ENTRIES: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.entries.rego"));
+
+fn planned(rule: &crate::catalog::RuleMeta) -> PlannedRule {
+    PlannedRule {
+        id: rule.id.clone(),
+        package: rule.package.clone(),
+        family: family_key(&rule.input.family),
+        kinds: rule.input.kinds.clone(),
+    }
 }
 
 fn family_key(family: &Family) -> u8 {
-    match family {
-        Family::Dockerfile => 0,
-        Family::Kubernetes => 1,
-        Family::Bundle => 2,
-        Family::Chart => 3,
-        Family::Lint => 4,
-    }
+    let name = match family {
+        Family::Dockerfile => "dockerfile",
+        Family::Kubernetes => "kubernetes",
+        Family::Bundle => "bundle",
+        Family::Chart => "chart",
+        Family::Lint => "lint",
+    };
+    FAMILY_NAMES
+        .iter()
+        .position(|n| *n == name)
+        .and_then(|i| u8::try_from(i).ok())
+        .unwrap_or(u8::MAX)
 }
 
 fn timer(limit: Duration) -> ExecutionTimerConfig {
@@ -150,75 +152,6 @@ fn timer(limit: Duration) -> ExecutionTimerConfig {
         limit,
         check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
     }
-}
-
-/// Groups the rules into entries: one per distinct set of applicable rules.
-fn plan_entries(rules: &[RuleEntry]) -> (Entries, String) {
-    let mut list: Vec<Entry> = Vec::new();
-    let mut by_kind = HashMap::new();
-    let mut other = HashMap::new();
-    let mut source = format!("package {ENTRY_PACKAGE}\n");
-    let mut families: Vec<&Family> = Vec::new();
-    for r in rules {
-        if !families.contains(&&r.family) {
-            families.push(&r.family);
-        }
-    }
-    for family in families {
-        let of_family: Vec<&RuleEntry> = rules.iter().filter(|r| &r.family == family).collect();
-        let mut kinds: Vec<Option<&str>> = of_family
-            .iter()
-            .flat_map(|r| r.kinds.iter().flatten().map(|k| Some(k.as_str())))
-            .collect();
-        kinds.sort();
-        kinds.dedup();
-        kinds.push(None);
-        for kind in kinds {
-            let applicable: Vec<&&RuleEntry> = of_family
-                .iter()
-                .filter(|r| match (&r.kinds, kind) {
-                    (None, _) => true,
-                    (Some(ks), Some(k)) => ks.iter().any(|x| x == k),
-                    (Some(_), None) => false,
-                })
-                .collect();
-            if applicable.is_empty() {
-                continue;
-            }
-            let ids: Vec<String> = applicable.iter().map(|r| r.id.clone()).collect();
-            let index = match list.iter().position(|e| e.ids == ids) {
-                Some(i) => i,
-                None => {
-                    let n = list.len();
-                    source.push_str(&format!(
-                        "\ne{n} := [{}]\n",
-                        applicable
-                            .iter()
-                            .map(|r| format!("data.{}.deny", r.package))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                    list.push(Entry {
-                        path: format!("data.{ENTRY_PACKAGE}.e{n}"),
-                        ids,
-                    });
-                    n
-                }
-            };
-            match kind {
-                Some(k) => by_kind.insert((family_key(family), k.to_string()), index),
-                None => other.insert(family_key(family), index),
-            };
-        }
-    }
-    (
-        Entries {
-            list,
-            by_kind,
-            other,
-        },
-        source,
-    )
 }
 
 impl RuleEngine {
@@ -252,6 +185,10 @@ impl RuleEngine {
         time_limit: Duration,
         small_scan: bool,
     ) -> Result<Self, EvaluateError> {
+        let data = params_data(catalog, params);
+        if let Some(engine) = Self::prebuilt(sources, catalog, enabled, &data, time_limit) {
+            return Ok(engine);
+        }
         let mut engine = regorus::Engine::new();
         engine.set_execution_timer_config(timer(time_limit));
         register_builtins(&mut engine)?;
@@ -276,15 +213,10 @@ impl RuleEngine {
                     message: e.to_string(),
                 })?;
         }
-        let rules: Vec<RuleEntry> = catalog
+        let rules: Vec<PlannedRule> = catalog
             .rego_rules()
             .filter(|r| families.contains(&r.input.family) && enabled(&r.id))
-            .map(|r| RuleEntry {
-                id: r.id.clone(),
-                package: r.package.clone(),
-                family: r.input.family.clone(),
-                kinds: r.input.kinds.clone(),
-            })
+            .map(planned)
             .collect();
         let (entries, entry_source) = plan_entries(&rules);
         engine
@@ -293,19 +225,6 @@ impl RuleEngine {
                 file: format!("<{ENTRY_PACKAGE}>"),
                 message: e.to_string(),
             })?;
-        let mut data = catalog.params_data();
-        if let Some(all) = data.get_mut("params").and_then(|p| p.as_object_mut()) {
-            for (id, overrides) in params {
-                if let (Some(target), Some(over)) = (
-                    all.get_mut(id).and_then(|v| v.as_object_mut()),
-                    overrides.as_object(),
-                ) {
-                    for (k, v) in over {
-                        target.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-        }
         engine
             .add_data(regorus::Value::from(data.clone()))
             .map_err(|e| EvaluateError::Eval(e.to_string()))?;
@@ -330,6 +249,47 @@ impl RuleEngine {
         Ok(Self {
             backend,
             entries: Arc::new(entries),
+            unwanted: Arc::default(),
+        })
+    }
+
+    /// The program build.rs compiled, when the sources are the embedded rules, the VM is not
+    /// ruled out, and the plan made now over every rule is the one compiled. Parsing and
+    /// compiling the rules is most of a small check's start-up; this skips both.
+    fn prebuilt(
+        sources: &[(String, String)],
+        catalog: &Catalog,
+        enabled: &dyn Fn(&str) -> bool,
+        data: &serde_json::Value,
+        time_limit: Duration,
+    ) -> Option<Self> {
+        let compile_now = std::env::var("CCT_LINT_REGO_ENGINE").as_deref() == Ok("vm-compile");
+        if PREBUILT_PROGRAM.is_empty() || compile_now || !use_vm(sources, false) {
+            return None;
+        }
+        let rules: Vec<PlannedRule> = catalog.rego_rules().map(planned).collect();
+        let (entries, entry_source) = plan_entries(&rules);
+        if entry_source != PREBUILT_ENTRIES {
+            return None;
+        }
+        let program = match Program::deserialize_binary(PREBUILT_PROGRAM).ok()? {
+            regorus::rvm::program::DeserializationResult::Complete(program) => program,
+            regorus::rvm::program::DeserializationResult::Partial(_) => return None,
+        };
+        let program = Arc::new(VmProgram {
+            program: Arc::new(program),
+            data: regorus::Value::from(data.clone()),
+            time_limit,
+        });
+        let unwanted = catalog
+            .rego_rules()
+            .filter(|r| !enabled(&r.id))
+            .map(|r| r.id.clone())
+            .collect();
+        Some(Self {
+            backend: Backend::Vm { program, vm: None },
+            entries: Arc::new(entries),
+            unwanted: Arc::new(unwanted),
         })
     }
 
@@ -378,6 +338,9 @@ impl RuleEngine {
                 let serde_json::Value::Array(findings) = findings else {
                     continue;
                 };
+                if self.unwanted.contains(id) {
+                    continue;
+                }
                 for f in findings {
                     out.push(raw_finding(id, &f)?);
                 }
@@ -387,13 +350,34 @@ impl RuleEngine {
     }
 }
 
+/// `data.params`: each rule's METADATA defaults, with the configuration's values over them.
+fn params_data(
+    catalog: &Catalog,
+    params: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Value {
+    let mut data = catalog.params_data();
+    if let Some(all) = data.get_mut("params").and_then(|p| p.as_object_mut()) {
+        for (id, overrides) in params {
+            if let (Some(target), Some(over)) = (
+                all.get_mut(id).and_then(|v| v.as_object_mut()),
+                overrides.as_object(),
+            ) {
+                for (k, v) in over {
+                    target.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    data
+}
+
 /// Whether the VM evaluates these sources: only the embedded rules, which the test suite checks
 /// against the interpreter, and not for a small scan, unless `CCT_LINT_REGO_ENGINE` says
 /// otherwise.
 fn use_vm(sources: &[(String, String)], small_scan: bool) -> bool {
     match std::env::var("CCT_LINT_REGO_ENGINE").as_deref() {
         Ok("interpreter") => false,
-        Ok("vm") => true,
+        Ok("vm" | "vm-compile") => true,
         _ => {
             !small_scan
                 && sources.iter().all(|(file, source)| {
@@ -425,7 +409,6 @@ fn vm_program(
             .map_err(|e| failed(&e))?;
     let program = Arc::new(VmProgram {
         program,
-        policy,
         data: regorus::Value::from(data),
         time_limit,
     });
@@ -532,15 +515,21 @@ mod tests {
         let pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
             "spec": {"containers": [{"name": "c", "image": "nginx:1", "env": env}]}});
         let catalog = Catalog::embedded().expect("catalogue");
-        for vm in [true, false] {
+        // Custom sources (one more helper file) run on the interpreter.
+        let mut custom = embedded();
+        custom.push((
+            "team/helper.rego".into(),
+            "package team.helper\n\nx := 1\n".into(),
+        ));
+        for (vm, sources) in [(true, embedded()), (false, custom)] {
             let mut engine = RuleEngine::from_sources(
-                &embedded(),
+                &sources,
                 &catalog,
                 &serde_json::Map::new(),
                 &|_| true,
                 &FAMILIES,
                 Duration::from_micros(1),
-                !vm,
+                false,
             )
             .expect("engine");
             assert_eq!(matches!(engine.backend, Backend::Vm { .. }), vm);
@@ -553,13 +542,53 @@ mod tests {
         }
     }
 
+    /// The embedded rules start from the program build.rs compiled, small scans included (no
+    /// Rego is parsed at start-up); a rule the configuration turns off is still in that program,
+    /// and its findings are dropped, as when it is left out of a program compiled now.
     #[test]
-    fn small_scans_run_on_the_interpreter() {
+    fn the_embedded_rules_start_from_the_program_compiled_at_build_time() {
         if std::env::var("CCT_LINT_REGO_ENGINE").is_ok() {
             return;
         }
-        let small = engine(&embedded(), true);
-        assert!(matches!(small.backend, Backend::Interpreter(_)));
+        assert!(!PREBUILT_PROGRAM.is_empty(), "build.rs compiled no program");
+        let catalog = Catalog::embedded().expect("catalogue");
+        let pod = || {
+            regorus::Value::from_json_str(
+                r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                    "spec": {"containers": [{"name": "c", "image": "nginx:latest"}]}}"#,
+            )
+            .expect("json")
+        };
+        let mut custom = embedded();
+        custom.push((
+            "team/helper.rego".into(),
+            "package team.helper\n\nx := 1\n".into(),
+        ));
+        for (sources, prebuilt) in [(embedded(), true), (custom, false)] {
+            for (enabled, fires) in [(true, true), (false, false)] {
+                let mut engine = RuleEngine::from_sources(
+                    &sources,
+                    &catalog,
+                    &serde_json::Map::new(),
+                    &|id| enabled || id != "K8S001",
+                    &FAMILIES,
+                    Duration::from_secs(10),
+                    true,
+                )
+                .expect("engine");
+                assert_eq!(!engine.unwanted.is_empty(), prebuilt && !enabled);
+                assert_eq!(matches!(engine.backend, Backend::Vm { .. }), prebuilt);
+                let findings = engine
+                    .evaluate(&Family::Kubernetes, "Pod", pod())
+                    .expect("evaluates");
+                assert_eq!(
+                    findings.iter().any(|f| f.rule_id == "K8S001"),
+                    fires,
+                    "prebuilt: {prebuilt}, enabled: {enabled}"
+                );
+                assert!(findings.iter().any(|f| f.rule_id != "K8S001"));
+            }
+        }
     }
 
     #[test]

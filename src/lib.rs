@@ -27,6 +27,7 @@ pub mod render;
 pub mod report;
 pub mod repository;
 pub mod robustness;
+pub mod rule_text;
 pub mod scaffold;
 pub mod scan;
 pub mod span;

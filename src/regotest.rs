@@ -2,6 +2,7 @@
 //! under the given directories into one engine and reports pass/fail per test; it never
 //! prints (the caller does).
 
+use crate::rule_text::package_of;
 use std::path::{Path, PathBuf};
 
 /// Outcome of one `test_*` rule.
@@ -49,14 +50,6 @@ fn test_rule_names(source: &str) -> Vec<String> {
     names.sort();
     names.dedup();
     names
-}
-
-fn package_of(source: &str) -> Option<String> {
-    source.lines().find_map(|l| {
-        l.trim()
-            .strip_prefix("package ")
-            .map(|p| p.trim().to_string())
-    })
 }
 
 /// Reads every `.rego` file below `dirs` as (path, source) pairs.

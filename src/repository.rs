@@ -132,8 +132,10 @@ pub struct Repository {
 }
 
 impl Repository {
-    /// Gathers the facts for the repository holding `start` (a scanned path).
-    pub fn discover(start: &Path) -> Self {
+    /// Gathers the facts for the repository holding `start` (a scanned path). Whether tracked
+    /// files were modified is asked of git (a process: about as long as the rest of a one-file
+    /// check) only with `working_tree_state`; otherwise `modified` stays `None`.
+    pub fn discover(start: &Path, working_tree_state: bool) -> Self {
         let absolute = absolute(start);
         let root = repository_root(&absolute);
         let remote = remote_url(&absolute);
@@ -152,7 +154,7 @@ impl Repository {
         }
         let head = git_head(&absolute);
         let modified = match (&root, &head) {
-            (Some(root), Some(_)) => working_tree_modified(root),
+            (Some(root), Some(_)) if working_tree_state => working_tree_modified(root),
             _ => None,
         };
         Self {

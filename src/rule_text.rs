@@ -1,0 +1,33 @@
+//! What the tool reads from a Rego rule file's text without parsing Rego: its METADATA comment
+//! block, its package, whether a registry path is a rule. Shared, through `#[path]`, by the
+//! binary and by build.rs, so it uses the standard library only.
+//! Must not: read files, parse YAML or Rego.
+
+/// The leading `# METADATA` comment block of a Rego file, comment markers removed.
+pub fn metadata_block(source: &str) -> Option<String> {
+    let mut lines = source.lines().skip_while(|l| l.trim() != "# METADATA");
+    lines.next()?;
+    let mut block = String::new();
+    for line in lines {
+        let Some(rest) = line.strip_prefix('#') else {
+            break;
+        };
+        block.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+        block.push('\n');
+    }
+    Some(block)
+}
+
+/// The `package` of a Rego file.
+pub fn package_of(source: &str) -> Option<String> {
+    source.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("package ")
+            .map(|p| p.trim().to_string())
+    })
+}
+
+/// A Rego rule file in the registry: `rules/<family>/<ID>/<name>.rego`, tests and helpers excluded.
+pub fn is_rule_file(path: &str) -> bool {
+    path.ends_with(".rego") && !path.ends_with("_test.rego") && !path.starts_with("rules/lib/")
+}
