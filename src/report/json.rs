@@ -1,9 +1,11 @@
 //! The JSON report: the Finding model with its words resolved in the chosen language. Field
 //! names are a stable, documented contract (docs/json-format.md); add fields, never rename.
 
+use serde::Serialize;
 use serde_json::json;
 
 use super::{severity_counts, ReportInput};
+use crate::finding::{Finding, ObjectRef, Params, RelatedLocation, Suppression};
 
 /// Version of the JSON report layout.
 pub const JSON_FORMAT_VERSION: u32 = 1;
@@ -19,61 +21,6 @@ pub fn render(input: &ReportInput<'_>) -> String {
 /// 100,000 findings) never exists as one string in memory.
 pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let [errors, warnings, notes] = severity_counts(input.findings);
-    let finding_json = |f: &crate::finding::Finding| {
-        let rule = input.catalog.rule(&f.rule_id);
-        let mut one = json!({
-            "rule_id": f.rule_id,
-            "rule_name": rule.map(|r| r.name.as_str()).unwrap_or_default(),
-            "severity": f.severity.as_str(),
-            "message": f.message(input.catalog, input.lang),
-            "remediation": rule.map(|r| r.remediation.get(input.lang)).unwrap_or_default(),
-            "requirements": rule.map(|r| r.requirements.clone()).unwrap_or_default(),
-            "alpha_requirements": rule.map(|r| r.alpha.clone()).unwrap_or_default(),
-            "file": f.file,
-            "line": f.span.start.line,
-            "column": f.span.start.column,
-            "end_line": f.span.end.line,
-            "end_column": f.span.end.column,
-            "object": f.object,
-            "stage": f.stage,
-            "path": f.path,
-            "params": f.params,
-            "fingerprint": f.fingerprint,
-            "suppression": f.suppression,
-            "in_baseline": f.in_baseline,
-        });
-        // Chart-only fields, present only when set (documented as optional).
-        if let Some(map) = one.as_object_mut() {
-            if let Some(set) = &f.value_set {
-                map.insert("value_set".into(), json!(set));
-            }
-            if !f.value_sets.is_empty() {
-                map.insert("value_sets".into(), json!(f.value_sets));
-            }
-            if !f.related.is_empty() {
-                let related: Vec<serde_json::Value> = f
-                    .related
-                    .iter()
-                    .map(|r| {
-                        let mut one = json!({
-                            "file": r.file,
-                            "line": r.span.start.line,
-                            "column": r.span.start.column,
-                            "end_line": r.span.end.line,
-                            "end_column": r.span.end.column,
-                            "values_path": r.values_path,
-                        });
-                        if let Some(app) = &r.application {
-                            one["application"] = json!(app);
-                        }
-                        one
-                    })
-                    .collect();
-                map.insert("related".into(), json!(related));
-            }
-        }
-        one
-    };
     let report = json!({
         "format_version": JSON_FORMAT_VERSION,
         "tool": {
@@ -110,23 +57,115 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::
         return out.write_all(b"[]\n}\n");
     }
     out.write_all(b"[\n")?;
-    let mut text = String::new();
+    let mut one = Vec::new();
     for (i, f) in input.findings.iter().enumerate() {
-        text.clear();
-        let one = serde_json::to_string_pretty(&finding_json(f)).unwrap_or_default();
-        for (j, line) in one.lines().enumerate() {
+        one.clear();
+        serde_json::to_writer_pretty(&mut one, &FindingJson::new(f, input))?;
+        // Two levels deeper than the finding's own pretty print: a raw line break only ever
+        // separates tokens (inside strings it is escaped).
+        for (j, line) in one.split(|b| *b == b'\n').enumerate() {
             if j > 0 {
-                text.push('\n');
+                out.write_all(b"\n")?;
             }
-            text.push_str("    ");
-            text.push_str(line);
+            out.write_all(b"    ")?;
+            out.write_all(line)?;
         }
-        text.push_str(if i + 1 < input.findings.len() {
-            ",\n"
+        out.write_all(if i + 1 < input.findings.len() {
+            b",\n"
         } else {
-            "\n"
-        });
-        out.write_all(text.as_bytes())?;
+            b"\n"
+        })?;
     }
     out.write_all(b"  ]\n}\n")
+}
+
+/// One finding as the report writes it, fields in their documented order; serialized straight
+/// from the finding (no intermediate JSON value: a dense scan writes tens of thousands).
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    rule_id: &'a str,
+    rule_name: &'a str,
+    severity: &'a str,
+    message: String,
+    remediation: &'a str,
+    requirements: &'a [String],
+    alpha_requirements: &'a [String],
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    object: &'a Option<ObjectRef>,
+    stage: &'a Option<String>,
+    /// Parsed again: the finding keeps it as compact text, the report pretty-prints it.
+    path: serde_json::Value,
+    params: &'a Params,
+    fingerprint: &'a str,
+    suppression: &'a Option<Suppression>,
+    in_baseline: bool,
+    // Chart-only fields, present only when set (documented as optional).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value_set: &'a Option<String>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    value_sets: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<RelatedJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelatedJson<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    values_path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    application: &'a Option<String>,
+}
+
+impl<'a> FindingJson<'a> {
+    fn new(f: &'a Finding, input: &'a ReportInput<'_>) -> Self {
+        let rule = input.catalog.rule(&f.rule_id);
+        Self {
+            rule_id: &f.rule_id,
+            rule_name: rule.map(|r| r.name.as_str()).unwrap_or_default(),
+            severity: f.severity.as_str(),
+            message: f.message(input.catalog, input.lang),
+            remediation: rule
+                .map(|r| r.remediation.get(input.lang))
+                .unwrap_or_default(),
+            requirements: rule.map(|r| r.requirements.as_slice()).unwrap_or_default(),
+            alpha_requirements: rule.map(|r| r.alpha.as_slice()).unwrap_or_default(),
+            file: &f.file,
+            line: f.span.start.line,
+            column: f.span.start.column,
+            end_line: f.span.end.line,
+            end_column: f.span.end.column,
+            object: &f.object,
+            stage: &f.stage,
+            path: serde_json::from_str(f.path.as_json()).unwrap_or_default(),
+            params: &f.params,
+            fingerprint: &f.fingerprint,
+            suppression: &f.suppression,
+            in_baseline: f.in_baseline,
+            value_set: &f.value_set,
+            value_sets: &f.value_sets,
+            related: f.related.iter().map(RelatedJson::new).collect(),
+        }
+    }
+}
+
+impl<'a> RelatedJson<'a> {
+    fn new(r: &'a RelatedLocation) -> Self {
+        Self {
+            file: &r.file,
+            line: r.span.start.line,
+            column: r.span.start.column,
+            end_line: r.span.end.line,
+            end_column: r.span.end.column,
+            values_path: &r.values_path,
+            application: &r.application,
+        }
+    }
 }
