@@ -75,10 +75,15 @@ def component_overlays(base, comps, tmp):
 
 
 def expand(text, env):
+    """The shell's expansion of an unquoted heredoc: `$X`, `${X}`, and `\\$`, `\\\\`, `\\``
+    standing for the character itself."""
+
     def sub(m):
+        if m.group(3):
+            return m.group(3)
         return env.get(m.group(1) or m.group(2), "")
 
-    return re.sub(r"\$\{(\w+)\}|\$(\w+)", sub, text)
+    return re.sub(r"\$\{(\w+)\}|\$(\w+)|\\([$`\\])", sub, text)
 
 
 def replay_markdown(md, tmp):

@@ -1,5 +1,5 @@
 //! Kustomize stage of the scan: finds the root kustomizations of the scanned tree (those no
-//! other kustomization of the tree names as a resource or component), builds each in-process,
+//! other kustomization of the tree names as a resource, component or transformer directory), builds each in-process,
 //! checks every output object with the Kubernetes rules and the root's objects as one bundle
 //! with the APP rules, and locates each finding where the value was last written (base line,
 //! patch line, kustomization entry) with the root as a related location. A build Kustomize
@@ -50,7 +50,8 @@ fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Local directories a kustomization names under `resources`, `bases` and `components`.
+/// Local directories a kustomization names under `resources`, `bases` and `components`, and
+/// the kustomizations of transformer, generator and validator configurations it loads.
 fn referenced_dirs(dir: &Path) -> Vec<PathBuf> {
     let Some(file) = build::kustomization_in(dir) else {
         return Vec::new();
@@ -62,19 +63,26 @@ fn referenced_dirs(dir: &Path) -> Vec<PathBuf> {
     let Some(doc) = stream.documents.first() else {
         return Vec::new();
     };
-    ["resources", "bases", "components"]
-        .iter()
-        .filter_map(|k| doc.root.get(k))
-        .filter_map(|n| match &n.value {
-            crate::parse::yaml::Value::Seq(items) => Some(items),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|n| n.as_str())
-        .filter(|s| !build::is_remote(s))
-        .map(|s| canonical(&dir.join(s)))
-        .filter(|p| p.is_dir())
-        .collect()
+    [
+        "resources",
+        "bases",
+        "components",
+        "transformers",
+        "generators",
+        "validators",
+    ]
+    .iter()
+    .filter_map(|k| doc.root.get(k))
+    .filter_map(|n| match &n.value {
+        crate::parse::yaml::Value::Seq(items) => Some(items),
+        _ => None,
+    })
+    .flatten()
+    .filter_map(|n| n.as_str())
+    .filter(|s| !build::is_remote(s))
+    .map(|s| canonical(&dir.join(s)))
+    .filter(|p| p.is_dir())
+    .collect()
 }
 
 /// Finds the kustomizations among the targets and decides the roots.

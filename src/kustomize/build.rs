@@ -274,6 +274,42 @@ impl Kust {
 }
 
 impl Builder {
+    /// Reads a file a kustomization names (resource, patch, generator input, configuration):
+    /// like Kustomize's default load restrictor, a file outside the kustomization's folder,
+    /// symbolic links resolved, is refused (directories, other kustomizations, may be anywhere).
+    pub(super) fn read_in(&mut self, kust: &Kust, path: &Path) -> Result<u32, String> {
+        if let (Ok(file), Ok(root)) = (
+            std::fs::canonicalize(path),
+            std::fs::canonicalize(&kust.dir),
+        ) {
+            if !file.starts_with(&root) {
+                return Err(format!(
+                    "security; file '{}' is not in or below '{}'",
+                    crate::discover::display_path(&normalize(path)),
+                    crate::discover::display_path(&kust.dir)
+                ));
+            }
+        }
+        self.read(path)
+    }
+
+    /// The output of the kustomization in `dir`, named by a `transformers:` entry at `from`:
+    /// transformer configurations.
+    pub(super) fn transformer_dir(
+        &mut self,
+        dir: &Path,
+        from: Origin,
+    ) -> Result<Vec<Resource>, BuildError> {
+        let depth = self.stack.len();
+        self.kustomization(
+            dir,
+            Expect::Kustomization,
+            Some(from),
+            Vec::new(),
+            depth + 1,
+        )
+    }
+
     /// Reads a file once; its index for origins.
     pub(super) fn read(&mut self, path: &Path) -> Result<u32, String> {
         if let Some(id) = self.file_ids.get(path) {
@@ -470,7 +506,7 @@ impl Builder {
                     add_all(kust, &mut resources, built, entry.origin)?;
                 } else if path.is_file() {
                     let file = self
-                        .read(&path)
+                        .read_in(kust, &path)
                         .map_err(|message| kust.error(entry.origin, message))?;
                     let text = self.text(file).to_string();
                     let mut loaded = Vec::new();
@@ -746,6 +782,156 @@ mod tests {
         assert!(exact);
         assert!(built.file_path(origin).ends_with("kustomization.yaml"));
         assert_eq!(origin.span.start.line, 13);
+    }
+
+    #[test]
+    fn files_outside_the_kustomization_folder_are_refused_directories_are_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n";
+        write(dir.path(), "base/cm.yaml", cm);
+        write(
+            dir.path(),
+            "base/kustomization.yaml",
+            "resources: [cm.yaml]\n",
+        );
+        for (overlay, line) in [
+            ("resources:\n- ../base/cm.yaml\n", 2),
+            (
+                "resources: [../base]\npatches:\n- path: ../base/cm.yaml\n",
+                3,
+            ),
+            (
+                "configMapGenerator:\n- name: g\n  files:\n  - ../base/cm.yaml\n",
+                4,
+            ),
+        ] {
+            write(dir.path(), "ov/kustomization.yaml", overlay);
+            let (built, result) = build(&dir.path().join("ov"));
+            let err = result.expect_err(overlay);
+            assert!(
+                err.message.starts_with("security; file '"),
+                "{}",
+                err.message
+            );
+            assert!(
+                err.message.contains("is not in or below"),
+                "{}",
+                err.message
+            );
+            assert!(built
+                .file_path(err.origin)
+                .ends_with("ov/kustomization.yaml"));
+            assert_eq!(err.origin.span.start.line, line, "{overlay}");
+        }
+        // The same base through its directory builds; so does a file below the folder.
+        write(
+            dir.path(),
+            "ov/kustomization.yaml",
+            "resources: [../base, sub/cm.yaml]\n",
+        );
+        write(
+            dir.path(),
+            "ov/sub/cm.yaml",
+            &cm.replace("name: a", "name: b"),
+        );
+        let (built, result) = build(&dir.path().join("ov"));
+        result.expect("builds");
+        assert_eq!(built.resources.len(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_to_a_file_outside_the_folder_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "base/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+        );
+        write(
+            dir.path(),
+            "ov/kustomization.yaml",
+            "resources: [link.yaml]\n",
+        );
+        std::os::unix::fs::symlink(
+            dir.path().join("base/cm.yaml"),
+            dir.path().join("ov/link.yaml"),
+        )
+        .expect("symlink");
+        let err = build(&dir.path().join("ov")).1.expect_err("outside");
+        assert!(
+            err.message.contains("is not in or below"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_value_add_transformer_from_a_transformer_directory_writes_the_folder_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "base/kustomization.yaml",
+            "resources: [b.yaml]\n",
+        );
+        write(
+            dir.path(),
+            "base/b.yaml",
+            "apiVersion: x.io/v1\nkind: Backup\nmetadata: {name: b}\nspec:\n  to: /data/daily\n",
+        );
+        write(
+            dir.path(),
+            "t/kustomization.yaml",
+            "resources: [add.yaml]\n",
+        );
+        write(
+            dir.path(),
+            "t/add.yaml",
+            "apiVersion: builtin\nkind: ValueAddTransformer\nmetadata: {name: a}\ntargets:\n- fieldPath: metadata/namespace\n- selector: {kind: Backup}\n  fieldPath: spec/to\n  filePathPosition: 2\n- fieldPath: spec/labels/a.io\\/env\n",
+        );
+        write(
+            dir.path(),
+            "qa-7/kustomization.yaml",
+            "resources: [../base]\ntransformers: [../t]\n",
+        );
+        let (built, result) = build(&dir.path().join("qa-7"));
+        result.expect("builds");
+        let json = built.resources[0].node.to_json();
+        assert_eq!(
+            json.pointer("/metadata/namespace"),
+            Some(&serde_json::json!("qa-7"))
+        );
+        assert_eq!(
+            json.pointer("/spec/to"),
+            Some(&serde_json::json!("/data/qa-7/daily"))
+        );
+        assert_eq!(
+            json.pointer("/spec/labels/a.io~1env"),
+            Some(&serde_json::json!("qa-7"))
+        );
+        // Located at the target's `fieldPath:` line of the configuration (no `value:` given).
+        let (origin, exact) = built.resources[0].node.locate(&[
+            crate::parse::yaml::PathSegment::Key("spec".into()),
+            crate::parse::yaml::PathSegment::Key("to".into()),
+        ]);
+        assert!(exact);
+        assert!(built.file_path(origin).ends_with("t/add.yaml"));
+        assert_eq!(origin.span.start.line, 7);
+        // A `value:` wins over the folder name; no target is an error.
+        write(
+            dir.path(),
+            "t/add.yaml",
+            "apiVersion: builtin\nkind: ValueAddTransformer\nmetadata: {name: a}\nvalue: prod\ntargets:\n- fieldPath: metadata/namespace\n",
+        );
+        let (built, result) = build(&dir.path().join("qa-7"));
+        result.expect("builds");
+        assert_eq!(built.resources[0].namespace(), "prod");
+        write(
+            dir.path(),
+            "t/add.yaml",
+            "apiVersion: builtin\nkind: ValueAddTransformer\nmetadata: {name: a}\n",
+        );
+        assert!(build(&dir.path().join("qa-7")).1.is_err());
     }
 
     #[test]

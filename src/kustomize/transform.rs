@@ -40,7 +40,7 @@ pub(super) fn run(
     }
     if let Some(ns) = kust.root.get("namespace") {
         if let Some(value) = ns.scalar_text().filter(|v| !v.is_empty()) {
-            set_namespace(resources, &value, ns.origin);
+            set_namespace(resources, &value, ns.origin, true);
         }
     }
     for (key, prefix) in [("namePrefix", true), ("nameSuffix", false)] {
@@ -142,15 +142,24 @@ fn configured(
         KValue::Map(_) => vec![entry.clone()],
         KValue::Str(s) if s.contains('\n') => inline_docs(builder, kust, entry)?,
         KValue::Str(s) => {
-            let path = normalize(&kust.dir.join(s));
-            if path.is_dir() || super::build::is_remote(s) {
+            if super::build::is_remote(s) {
                 builder.notes.push(super::build::Note {
                     origin: entry.origin,
-                    message: format!("transformers from `{s}` are not applied here"),
+                    message: format!("remote transformers `{s}` not checked here"),
                 });
                 return Ok(());
             }
-            file_docs(builder, kust, entry, s)?
+            let path = normalize(&kust.dir.join(s));
+            if path.is_dir() {
+                // A kustomization whose output is transformer configurations.
+                builder
+                    .transformer_dir(&path, entry.origin)?
+                    .into_iter()
+                    .map(|r| r.node)
+                    .collect()
+            } else {
+                file_docs(builder, kust, entry, s)?
+            }
         }
         _ => return Ok(()),
     };
@@ -191,7 +200,7 @@ fn configured(
             "NamespaceTransformer" => {
                 if let Some(ns) = config.get("metadata").and_then(|m| m.get("namespace")) {
                     if let Some(value) = ns.scalar_text() {
-                        set_namespace(resources, &value, ns.origin);
+                        set_namespace(resources, &value, ns.origin, true);
                     }
                 }
             }
@@ -217,6 +226,7 @@ fn configured(
                     r.set_name(name, origin);
                 }
             }
+            "ValueAddTransformer" => value_add(kust, resources, &config)?,
             other => builder.notes.push(super::build::Note {
                 origin: config.origin,
                 message: format!("transformer `{other}` is not applied here"),
@@ -224,6 +234,146 @@ fn configured(
         }
     }
     Ok(())
+}
+
+/// Kustomize's `ValueAddTransformer`: writes `value` (by default the name of the
+/// kustomization's folder) at each target's `fieldPath`, or inserts it in the file path held
+/// there (`filePathPosition`); `metadata/namespace` is set as the namespace transformer does.
+fn value_add(kust: &Kust, resources: &mut [Resource], config: &KNode) -> Result<(), BuildError> {
+    let given = config
+        .get("value")
+        .and_then(KNode::scalar_text)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    let value = match &given {
+        Some(v) => v.clone(),
+        None => std::path::absolute(&kust.dir)
+            .ok()
+            .and_then(|d| {
+                normalize(&d)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
+            .unwrap_or_default(),
+    };
+    let targets = config.get("targets").map(KNode::items).unwrap_or(&[]);
+    if targets.is_empty() {
+        return Err(kust.error(
+            config.origin,
+            "ValueAddTransformer: must specify at least one target",
+        ));
+    }
+    for target in targets {
+        let field_path = target
+            .get("fieldPath")
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default();
+        if field_path.is_empty() {
+            return Err(kust.error(
+                target.origin,
+                "ValueAddTransformer: fieldPath cannot be empty",
+            ));
+        }
+        let position = match target.get("filePathPosition").map(|p| &p.value) {
+            Some(KValue::Int(n)) if *n < 0 => {
+                return Err(kust.error(
+                    target.origin,
+                    format!("value of FilePathPosition ({n}) cannot be negative"),
+                ))
+            }
+            Some(KValue::Int(n)) => *n as usize,
+            _ => 0,
+        };
+        let origin = config
+            .get("value")
+            .filter(|_| given.is_some())
+            .or(target.get("fieldPath"))
+            .map_or(target.origin, |n| n.origin);
+        let selected: Vec<usize> = match target.get("selector") {
+            Some(selector) => select(kust, resources, selector)?,
+            None => (0..resources.len()).collect(),
+        };
+        if field_path == "metadata/namespace" {
+            for i in selected {
+                set_namespace(&mut resources[i..=i], &value, origin, false);
+            }
+            continue;
+        }
+        // A `\/` in the path is a slash inside a key.
+        let mut fields: Vec<String> = Vec::new();
+        for part in field_path.split('/') {
+            match fields.last_mut() {
+                Some(last) if last.ends_with('\\') => {
+                    last.pop();
+                    last.push('/');
+                    last.push_str(part);
+                }
+                _ => fields.push(part.to_string()),
+            }
+        }
+        let (leaf, parents) = fields.split_last().expect("split gives one part at least");
+        let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+        for i in selected {
+            let node = &mut resources[i].node;
+            let Some(parent) = node.ensure_map(&parents, origin) else {
+                return Err(kust.error(
+                    origin,
+                    format!("ValueAddTransformer: cannot set `{field_path}`"),
+                ));
+            };
+            let old = match parent.get(leaf).map(|n| &n.value) {
+                None | Some(KValue::Null) => String::new(),
+                Some(KValue::Map(_) | KValue::Seq(_)) => {
+                    return Err(kust.error(
+                        origin,
+                        format!("ValueAddTransformer: `{field_path}` is not a scalar"),
+                    ))
+                }
+                Some(_) => parent
+                    .get(leaf)
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_default(),
+            };
+            let new = if position > 0 {
+                insert_path_part(&old, position - 1, &value)
+            } else {
+                value.clone()
+            };
+            parent.set(leaf, KNode::str(new, origin), origin);
+        }
+    }
+    Ok(())
+}
+
+/// Go's `filesys.InsertPathPart`: `part` inserted at position `pos` of the slash-separated
+/// `path` (a leading slash kept), the result cleaned like `filepath.Join`.
+fn insert_path_part(path: &str, pos: usize, part: &str) -> String {
+    if path.is_empty() {
+        return part.to_string();
+    }
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let pos = pos.min(parts.len());
+    parts.insert(pos, part);
+    let mut clean: Vec<&str> = Vec::new();
+    for p in parts {
+        match p {
+            "." => {}
+            ".." if clean.last().is_some_and(|l| *l != "..") => {
+                clean.pop();
+            }
+            ".." if absolute => {}
+            other => clean.push(other),
+        }
+    }
+    let joined = clean.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".to_string()
+    } else {
+        joined
+    }
 }
 
 /// A field spec read from a transformer configuration.
@@ -277,7 +427,7 @@ fn file_docs(
 ) -> Result<Vec<KNode>, BuildError> {
     let path = normalize(&kust.dir.join(rel));
     let file = builder
-        .read(&path)
+        .read_in(kust, &path)
         .map_err(|m| kust.error(entry.origin, m))?;
     let text = builder.text(file).to_string();
     builder.documents(&text, file, Shift::default(), entry.origin)
@@ -556,10 +706,13 @@ pub fn cluster_scoped(kind: &str) -> bool {
     )
 }
 
-fn set_namespace(resources: &mut [Resource], ns: &str, origin: Origin) {
+/// Sets the namespace; `builtin_specs`: also in the places Kustomize's default namespace
+/// configuration lists (a `Namespace`'s name, webhook and API service references), which a
+/// `ValueAddTransformer` on `metadata/namespace` does not touch.
+fn set_namespace(resources: &mut [Resource], ns: &str, origin: Origin, builtin_specs: bool) {
     for r in resources.iter_mut() {
         let kind = r.kind().to_string();
-        if kind == "Namespace" && r.api_version() == "v1" {
+        if builtin_specs && kind == "Namespace" && r.api_version() == "v1" {
             r.set_name(ns.to_string(), origin);
             continue;
         }
@@ -572,7 +725,7 @@ fn set_namespace(resources: &mut [Resource], ns: &str, origin: Origin) {
                 }
             }
         }
-        if kind == "CustomResourceDefinition" {
+        if builtin_specs && kind == "CustomResourceDefinition" {
             if let Some(svc) = r
                 .node
                 .get_mut("spec")
@@ -584,7 +737,7 @@ fn set_namespace(resources: &mut [Resource], ns: &str, origin: Origin) {
                 svc.set("namespace", KNode::str(ns, origin), origin);
             }
         }
-        if kind == "APIService" {
+        if builtin_specs && kind == "APIService" {
             if let Some(svc) = r.node.get_mut("spec").and_then(|s| s.get_mut("service")) {
                 svc.set("namespace", KNode::str(ns, origin), origin);
             }
@@ -1285,6 +1438,29 @@ pub(super) fn fix_name_references(resources: &mut [Resource]) {
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::insert_path_part;
+
+    #[test]
+    fn insert_path_part_is_go_s() {
+        // The table of Kustomize's `filesys.InsertPathPart` documentation.
+        for (path, pos, want) in [
+            ("", 3, "PEACH"),
+            ("/", 3, "/PEACH"),
+            ("pie", 0, "PEACH/pie"),
+            ("/pie", 0, "/PEACH/pie"),
+            ("raw", 1, "raw/PEACH"),
+            ("/raw", 1, "/raw/PEACH"),
+            ("a/nice/warm/pie", 3, "a/nice/warm/PEACH/pie"),
+            ("/a/nice/warm/pie", 3, "/a/nice/warm/PEACH/pie"),
+            ("a/b", 99, "a/b/PEACH"),
+        ] {
+            assert_eq!(insert_path_part(path, pos, "PEACH"), want, "{path} {pos}");
         }
     }
 }

@@ -347,3 +347,40 @@ fn an_unused_component_is_a_note_and_a_used_one_is_checked_through_its_overlay()
     assert!(rules(&used).contains(&"K8S018".to_string()), "{used:?}");
     assert!(!rules(&used).contains(&"LNT021".to_string()), "{used:?}");
 }
+
+#[test]
+fn transformer_directories_are_not_roots_and_files_outside_a_folder_are_refused() {
+    const FEATURES: &str = "fixtures/repos/kustomize-features";
+    let all = json_findings(&[FEATURES]);
+    let roots: std::collections::BTreeSet<&str> =
+        all.iter().filter_map(|f| f["value_set"].as_str()).collect();
+    // `transformers/environment` is loaded by `staging`: checked through it only.
+    assert_eq!(
+        roots,
+        ["outside-file", "outside-patch", "staging"]
+            .iter()
+            .map(|r| format!("{FEATURES}/{r}"))
+            .collect::<std::collections::BTreeSet<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect(),
+        "{all:#?}"
+    );
+    for (root, line) in [("outside-file", 2), ("outside-patch", 4)] {
+        let f = all
+            .iter()
+            .find(|f| f["rule_id"] == "LNT020" && f["value_set"] == format!("{FEATURES}/{root}"))
+            .unwrap_or_else(|| panic!("no LNT020 for {root}: {all:#?}"));
+        assert_eq!(f["file"], format!("{FEATURES}/{root}/kustomization.yaml"));
+        assert_eq!(f["line"], line);
+        let message = f["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(&format!("is not in or below '{FEATURES}/{root}'")),
+            "{message}"
+        );
+    }
+    // The staging build is checked: its Deployment's findings are reached through it.
+    assert!(all.iter().any(|f| f["rule_id"] == "K8S009"
+        && f["file"] == format!("{FEATURES}/base/deployment.yaml")
+        && f["value_set"] == format!("{FEATURES}/staging")));
+}
