@@ -239,6 +239,10 @@ pub(super) struct Builder {
     pub(super) notes: Vec<Note>,
     kustomizations: Vec<PathBuf>,
     vars: Vec<super::vars::Var>,
+    /// The build's custom OpenAPI schema: the first `openapi:` met (the root's first), as
+    /// Kustomize sets it once for the whole build.
+    pub(super) schema: Option<std::rc::Rc<super::openapi::Schema>>,
+    openapi_seen: bool,
 }
 
 /// The kustomization being built: its file and parsed root.
@@ -482,6 +486,7 @@ impl Builder {
         mut resources: Vec<Resource>,
         depth: usize,
     ) -> Result<Vec<Resource>, BuildError> {
+        self.openapi(kust)?;
         for key in ["resources", "bases"] {
             for entry in kust.root.get(key).map(KNode::items).unwrap_or(&[]) {
                 let Some(name) = entry.scalar_text() else {
@@ -570,7 +575,6 @@ impl Builder {
             "generators",
             "validators",
             "crds",
-            "openapi",
             "buildMetadata",
             "configurations",
             "helmGlobals",
@@ -587,6 +591,46 @@ impl Builder {
         super::generate::run(self, kust, &mut resources)?;
         super::transform::run(self, kust, &mut resources)?;
         Ok(resources)
+    }
+}
+
+impl Builder {
+    /// `openapi:`: a `path` to a schema (JSON or YAML) gives the merge keys of the whole build;
+    /// a `version` of Kubernetes' built-in schema is not applied here (a note).
+    fn openapi(&mut self, kust: &Kust) -> Result<(), BuildError> {
+        let Some(openapi) = kust.root.get("openapi") else {
+            return Ok(());
+        };
+        let key = kust.key_origin("openapi");
+        if self.openapi_seen {
+            return Ok(());
+        }
+        self.openapi_seen = true;
+        let Some(entry) = openapi.get("path") else {
+            if openapi.get("version").is_some() {
+                self.notes.push(Note {
+                    origin: key,
+                    message: "kustomization field `openapi` (`version`) is not applied here: Kubernetes' merge keys are used".into(),
+                });
+            }
+            return Ok(());
+        };
+        let rel = entry.scalar_text().unwrap_or_default();
+        let path = normalize(&kust.dir.join(&rel));
+        let file = self
+            .read_in(kust, &path)
+            .map_err(|message| kust.error(entry.origin, message))?;
+        let text = self.text(file).to_string();
+        let doc = self
+            .documents(&text, file, Shift::default(), entry.origin)?
+            .into_iter()
+            .next()
+            .map(|d| d.to_json())
+            .unwrap_or_default();
+        let schema = super::openapi::Schema::from_document(&doc)
+            .map_err(|m| kust.error(entry.origin, format!("{rel}: {m}")))?;
+        self.schema = Some(std::rc::Rc::new(schema));
+        Ok(())
     }
 }
 

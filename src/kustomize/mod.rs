@@ -6,6 +6,7 @@ pub mod build;
 pub mod generate;
 pub mod json6902;
 pub mod merge;
+pub mod openapi;
 pub mod output;
 mod replace;
 pub mod transform;

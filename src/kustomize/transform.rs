@@ -32,7 +32,7 @@ pub(super) fn run(
             file_docs(builder, kust, entry, &text)?
         };
         for doc in docs {
-            apply_smp(kust, resources, &doc, None, entry.origin)?;
+            apply_smp(builder, kust, resources, &doc, None, entry.origin)?;
         }
     }
     for entry in kust.root.get("patches").map(KNode::items).unwrap_or(&[]) {
@@ -472,7 +472,7 @@ fn apply_patch_entry(
         return Ok(());
     }
     for doc in docs {
-        apply_smp(kust, resources, &doc, target, at)?;
+        apply_smp(builder, kust, resources, &doc, target, at)?;
     }
     Ok(())
 }
@@ -480,6 +480,7 @@ fn apply_patch_entry(
 /// A strategic merge patch on its target(s): the selector's matches, or the object the patch
 /// names.
 fn apply_smp(
+    builder: &Builder,
     kust: &Kust,
     resources: &mut Vec<Resource>,
     patch: &KNode,
@@ -535,7 +536,7 @@ fn apply_smp(
         }
         let r = &mut resources[i];
         let old_name = r.name().to_string();
-        if merge::apply(&mut r.node, &patch) == merge::Outcome::Deleted {
+        if merge::apply(&mut r.node, &patch, builder.schema.as_deref()) == merge::Outcome::Deleted {
             deleted.push(i);
             continue;
         }

@@ -357,7 +357,7 @@ fn transformer_directories_are_not_roots_and_files_outside_a_folder_are_refused(
     // `transformers/environment` is loaded by `staging`: checked through it only.
     assert_eq!(
         roots,
-        ["outside-file", "outside-patch", "staging"]
+        ["custom-schema", "outside-file", "outside-patch", "staging"]
             .iter()
             .map(|r| format!("{FEATURES}/{r}"))
             .collect::<std::collections::BTreeSet<_>>()
