@@ -208,6 +208,9 @@ pub fn build(dir: &Path) -> (Build, Result<(), BuildError>) {
             super::generate::add_hashes(&mut resources);
             super::transform::fix_name_references(&mut resources);
             super::vars::resolve(&builder.vars, &mut resources)?;
+            for r in &mut resources {
+                drop_empty_annotations(&mut r.node);
+            }
             Ok(resources)
         });
     let mut build = Build {
@@ -441,6 +444,20 @@ impl Builder {
                 message: "a kustomization must be a mapping".into(),
             });
         }
+        let meaningful = root.entries().iter().any(|e| {
+            !matches!(e.key.as_str(), "apiVersion" | "kind")
+                && !matches!(e.value.value, KValue::Null)
+        });
+        if !meaningful {
+            // Kustomize refuses a kustomization that asks for nothing.
+            return Err(BuildError {
+                origin: from.unwrap_or(start),
+                message: format!(
+                    "{}: kustomization.yaml is empty",
+                    crate::discover::display_path(&path)
+                ),
+            });
+        }
         let kust = Kust {
             dir: dir.to_path_buf(),
             file,
@@ -631,6 +648,21 @@ impl Builder {
             .map_err(|m| kust.error(entry.origin, format!("{rel}: {m}")))?;
         self.schema = Some(std::rc::Rc::new(schema));
         Ok(())
+    }
+}
+
+/// Kustomize rewrites every object's annotations when it strips its own build annotations,
+/// and an empty or null `metadata.annotations` does not survive that (labels do).
+fn drop_empty_annotations(node: &mut KNode) {
+    if let Some(meta) = node.get_mut("metadata") {
+        let empty = meta.get("annotations").is_some_and(|a| match &a.value {
+            KValue::Null => true,
+            KValue::Map(entries) => entries.is_empty(),
+            _ => false,
+        });
+        if empty {
+            meta.remove("annotations");
+        }
     }
 }
 

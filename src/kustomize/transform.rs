@@ -1369,6 +1369,7 @@ pub(super) fn fix_name_references(resources: &mut [Resource]) {
             )
         })
         .collect();
+    fix_subjects(resources);
     if renamed.is_empty() {
         return;
     }
@@ -1430,14 +1431,90 @@ pub(super) fn fix_name_references(resources: &mut [Resource]) {
                     fix(n, &target);
                 }
             }
-            if let Some(KValue::Seq(subjects)) = r.node.get_mut("subjects").map(|s| &mut s.value) {
-                for s in subjects {
-                    if s.str_at(&["kind"]) == Some("ServiceAccount") {
-                        if let Some(n) = s.get_mut("name") {
-                            fix(n, "ServiceAccount");
-                        }
+        }
+    }
+}
+
+/// The ServiceAccount subjects of (Cluster)RoleBindings, as Kustomize's name-reference filter
+/// fixes a reference held in a mapping: the account of the build the subject names (by an
+/// earlier name, in its namespace when it gives one) lends its current name and namespace, so
+/// a subject follows its account into the namespace `namespace:` moved it to.
+fn fix_subjects(resources: &mut [Resource]) {
+    let effective = |ns: &str| {
+        if ns.is_empty() {
+            "default".to_string()
+        } else {
+            ns.to_string()
+        }
+    };
+    // (earlier names, original namespace, name, namespace, namespace origin) of moved accounts.
+    type Account = (Vec<String>, String, String, String, Option<Origin>);
+    let accounts: Vec<Account> = resources
+        .iter()
+        .filter(|r| r.kind() == "ServiceAccount" && !r.prev_names.is_empty())
+        .map(|r| {
+            (
+                r.prev_names.iter().map(|(n, _)| n.clone()).collect(),
+                effective(&r.prev_names[0].1),
+                r.name().to_string(),
+                r.namespace().to_string(),
+                r.node
+                    .get("metadata")
+                    .and_then(|m| m.get("namespace"))
+                    .map(|n| n.origin),
+            )
+        })
+        .collect();
+    if accounts.is_empty() {
+        return;
+    }
+    for r in resources.iter_mut() {
+        if !matches!(r.kind(), "RoleBinding" | "ClusterRoleBinding") {
+            continue;
+        }
+        let Some(KValue::Seq(subjects)) = r.node.get_mut("subjects").map(|s| &mut s.value) else {
+            continue;
+        };
+        for subject in subjects.iter_mut() {
+            if subject.str_at(&["kind"]) != Some("ServiceAccount") {
+                continue;
+            }
+            let Some(old) = subject.str_at(&["name"]).map(str::to_string) else {
+                continue;
+            };
+            let named: Vec<&Account> = accounts.iter().filter(|a| a.0.contains(&old)).collect();
+            let candidates: Vec<&Account> = match subject.str_at(&["namespace"]) {
+                None => named,
+                Some(ns) => {
+                    let original: Vec<&Account> =
+                        named.iter().copied().filter(|a| a.1 == ns).collect();
+                    if original.is_empty() {
+                        named
+                            .into_iter()
+                            .filter(|a| effective(&a.3) == ns)
+                            .collect()
+                    } else {
+                        original
                     }
                 }
+            };
+            let Some(first) = candidates.first() else {
+                continue;
+            };
+            if candidates.iter().any(|a| a.2 != first.2 || a.3 != first.3) {
+                continue; // Kustomize refuses such an ambiguity; left as written
+            }
+            let (_, _, name, ns, ns_origin) = first;
+            if *name == old && ns.is_empty() {
+                continue;
+            }
+            let origin = subject.get("name").map_or(subject.origin, |n| n.origin);
+            if let Some(n) = subject.get_mut("name") {
+                n.value = KValue::Str(name.clone());
+            }
+            if !ns.is_empty() && subject.str_at(&["namespace"]) != Some(ns.as_str()) {
+                let at = ns_origin.unwrap_or(origin);
+                subject.set("namespace", KNode::str(ns.clone(), at), at);
             }
         }
     }
