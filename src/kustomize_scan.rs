@@ -238,7 +238,13 @@ pub(crate) fn scan_root(
         }
         outcome.findings.push(finish(finding));
     }
-    let files: Vec<PathBuf> = built.files.iter().map(|f| canonical(&f.path)).collect();
+    // A chart `helmCharts` inflates is checked through this root, like a base.
+    let files: Vec<PathBuf> = built
+        .files
+        .iter()
+        .map(|f| canonical(&f.path))
+        .chain(built.charts.iter().map(|c| canonical(c)))
+        .collect();
     if result.is_err() {
         return RootOutcome { outcome, files };
     }

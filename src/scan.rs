@@ -265,11 +265,13 @@ pub fn scan(
             }
         }
         if claimed.contains(&target.display) {
-            // Part of a kustomization (a base, a patch, a component): its objects are checked
+            // Part of a kustomization (a base, a patch, a component, a chart it inflates): its
+            // objects are checked
             // as its roots build them; alone, only problems with the file itself count.
             outcome.findings.retain(|f| f.rule_id.starts_with("LNT"));
             outcome.objects.clear();
             outcome.bundle_members.clear();
+            outcome.own_bundles.clear();
             outcome.documents = 0;
             outcome
                 .inline_derogations

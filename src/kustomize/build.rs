@@ -146,6 +146,8 @@ pub struct Build {
     pub notes: Vec<Note>,
     /// The kustomization files the build read, root first.
     pub kustomizations: Vec<PathBuf>,
+    /// The Helm chart directories `helmCharts` inflated.
+    pub charts: Vec<PathBuf>,
 }
 
 impl Build {
@@ -217,6 +219,7 @@ pub fn build(dir: &Path) -> (Build, Result<(), BuildError>) {
         files: builder.files,
         notes: builder.notes,
         kustomizations: builder.kustomizations,
+        charts: builder.charts,
         ..Build::default()
     };
     match result {
@@ -242,6 +245,7 @@ pub(super) struct Builder {
     pub(super) notes: Vec<Note>,
     kustomizations: Vec<PathBuf>,
     vars: Vec<super::vars::Var>,
+    pub(super) charts: Vec<PathBuf>,
     /// The build's custom OpenAPI schema: the first `openapi:` met (the root's first), as
     /// Kustomize sets it once for the whole build.
     pub(super) schema: Option<std::rc::Rc<super::openapi::Schema>>,
@@ -315,6 +319,20 @@ impl Builder {
             Vec::new(),
             depth + 1,
         )
+    }
+
+    /// A file whose text the build already has (a chart template, perhaps from an archive).
+    pub(super) fn add_file(&mut self, path: &Path, text: &str) -> u32 {
+        if let Some(id) = self.file_ids.get(path) {
+            return *id;
+        }
+        let id = self.files.len() as u32;
+        self.files.push(SourceFile {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+        });
+        self.file_ids.insert(path.to_path_buf(), id);
+        id
     }
 
     /// Reads a file once; its index for origins.
@@ -587,14 +605,12 @@ impl Builder {
             )?;
         }
         for key in [
-            "helmCharts",
             "helmChartInflationGenerator",
             "generators",
             "validators",
             "crds",
             "buildMetadata",
             "configurations",
-            "helmGlobals",
         ] {
             if kust.root.get(key).is_some() {
                 self.notes.push(Note {
@@ -606,6 +622,7 @@ impl Builder {
         check_named_files(kust)?;
         super::vars::collect(kust, &mut self.vars)?;
         super::generate::run(self, kust, &mut resources)?;
+        super::helm::inflate(self, kust, &mut resources)?;
         super::transform::run(self, kust, &mut resources)?;
         Ok(resources)
     }

@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod generate;
+mod helm;
 pub mod json6902;
 pub mod merge;
 pub mod openapi;

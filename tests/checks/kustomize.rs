@@ -397,3 +397,48 @@ fn transformer_directories_are_not_roots_and_files_outside_a_folder_are_refused(
         && f["file"] == format!("{FEATURES}/base/deployment.yaml")
         && f["value_set"] == format!("{FEATURES}/staging")));
 }
+
+#[test]
+fn helm_charts_are_inflated_and_checked_through_the_kustomization_only() {
+    const FEATURES: &str = "fixtures/repos/kustomize-features";
+    let all = json_findings(&[
+        &format!("{FEATURES}/helm"),
+        &format!("{FEATURES}/helm-remote"),
+    ]);
+    let chart = format!("{FEATURES}/helm/charts/web");
+    // The inflated Deployment (release `shop`, values inline and from values-prod.yaml) is
+    // checked, located at its template lines, reached through the kustomization.
+    let limits = all
+        .iter()
+        .find(|f| f["rule_id"] == "K8S009")
+        .unwrap_or_else(|| panic!("{all:#?}"));
+    assert_eq!(limits["file"], format!("{chart}/templates/deployment.yaml"));
+    assert_eq!(limits["line"], 24, "the template's `resources:` line");
+    assert_eq!(limits["value_set"], format!("{FEATURES}/helm"));
+    let message = limits["message"].as_str().unwrap_or_default();
+    assert!(!message.contains("limits.memory"), "{message}");
+    // includeCRDs: the chart's CRD is an object of the build, at its own file.
+    assert!(all
+        .iter()
+        .any(|f| f["file"] == format!("{chart}/crds/backups.yaml")));
+    // The chart is not checked a second time on its own (release-name, default values).
+    assert!(
+        all.iter().all(|f| f["value_set"].is_string()
+            && !f["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("release-name")),
+        "{all:#?}"
+    );
+    // A chart that needs a pull is a note at its entry, not an error.
+    let remote = all
+        .iter()
+        .find(|f| f["value_set"] == format!("{FEATURES}/helm-remote"))
+        .expect("the remote chart is reported");
+    assert_eq!(remote["rule_id"], "LNT021");
+    assert_eq!(remote["line"], 2);
+    assert!(remote["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("not checked here"));
+}
