@@ -4,7 +4,7 @@
 
 Usage:
   bench/kustomize_diff.py [--bin target/release/cct-lint] [--components BASE DIR]...
-                          [--markdown DIR]... [--json] PATH...
+                          [--markdown DIR]... [--helm-command HELM] [--json] PATH...
 
 Each PATH is a kustomization directory or a tree searched for them (components skipped: they
 build only through a kustomization). `--components BASE DIR` adds one overlay per component of
@@ -12,7 +12,9 @@ DIR on top of BASE (in a temporary directory), the way a test overlay combines t
 `--markdown DIR` replays the `cat <<EOF >file` blocks of DIR/*.md (kubernetes-sigs/kustomize's
 examples keep their inputs there) into temporary directories and adds the directories their
 `kustomize build` lines name. A kustomization naming a remote resource is counted apart (an
-offline kubectl cannot build it). Prints one line per difference and the figures; exit 0.
+offline kubectl cannot build it). `--helm-command HELM` gives kubectl a `helm` for `helmCharts` (`--enable-helm`): e.g. a script
+running tests/data/helm_shim.py with the Helm oracle venv. Prints one line per difference and
+the figures; exit 0.
 Needs PyYAML (reads kubectl's output as YAML 1.1, like Kubernetes).
 """
 
@@ -154,6 +156,7 @@ def main():
     ap.add_argument("--components", nargs=2, action="append", default=[])
     ap.add_argument("--markdown", action="append", default=[])
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--helm-command")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="kustomize-diff-")
     dirs = []
@@ -170,18 +173,21 @@ def main():
     ours_time = 0.0
     details = []
     for d in dirs:
-        k, _ = run(["kubectl", "kustomize", d])
+        helm = ["--enable-helm", "--helm-command", args.helm_command] if args.helm_command else []
+        k, _ = run(["kubectl", "kustomize", *helm, d])
         o, dt = run([args.bin, "render", "--json", d])
         ours_time += dt
         if o.returncode not in (0, 2) or "panicked" in o.stderr:
             counts["crash"] += 1
             details.append((d, "crash", o.stderr[-400:]))
             continue
-        if "remote resource" in o.stderr or "remote component" in o.stderr:
+        if any(m in o.stderr for m in ("remote resource", "remote component", "needs a pull")):
             counts["remote"] += 1
             continue
         if k.returncode != 0 and o.returncode != 0:
             counts["both_refuse"] += 1
+            last = lambda t: (t.strip().splitlines() or [""])[-1][:200]
+            details.append((d, "both refuse", f"kubectl: {last(k.stderr)}\n    ours: {last(o.stderr)}"))
             continue
         if k.returncode != 0:
             counts["only_kubectl_refuses"] += 1

@@ -25,13 +25,31 @@ use crate::span::{Position, Span};
 /// The kustomizations of a scan: which to build, and which files they take over.
 #[derive(Debug, Default)]
 pub(crate) struct Plan {
-    /// Root kustomization directories, sorted.
-    pub(crate) roots: Vec<PathBuf>,
+    /// Root kustomizations: directories, sorted, then the Argo CD Applications' sources.
+    pub(crate) roots: Vec<Root>,
     /// Canonical directories holding a kustomization: their files are not plain manifests.
     pub(crate) kustomization_dirs: BTreeSet<PathBuf>,
     /// Kustomization files of `kind: Component` that no kustomization of the scanned tree uses:
     /// Kustomize builds a component only inside a kustomization, so these are not checked.
     pub(crate) unused_components: Vec<PathBuf>,
+}
+
+/// One build to check: a root kustomization directory, or an Argo CD Application's source
+/// (that directory with the Application's `kustomize` block).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Root {
+    pub(crate) dir: PathBuf,
+    pub(crate) application: Option<crate::argo::KustomizeSource>,
+}
+
+impl Root {
+    /// The root's name: its directory, or the Application's name.
+    pub(crate) fn name(&self) -> String {
+        match &self.application {
+            Some(app) => app.application.clone(),
+            None => display_path(&self.dir),
+        }
+    }
 }
 
 /// Whether a kustomization file declares `kind: Component`.
@@ -110,9 +128,21 @@ pub(crate) fn plan(targets: &[Target]) -> Plan {
         if is_component(file) {
             unused_components.push(file.clone());
         } else {
-            roots.push(dir.clone());
+            roots.push(Root {
+                dir: dir.clone(),
+                application: None,
+            });
         }
     }
+    let all: Vec<PathBuf> = dirs.values().map(|(dir, _)| dir.clone()).collect();
+    roots.extend(
+        crate::argo::kustomize_sources(targets, &all)
+            .into_iter()
+            .map(|app| Root {
+                dir: app.dir.clone(),
+                application: Some(app),
+            }),
+    );
     Plan {
         roots,
         kustomization_dirs: dirs.into_keys().collect(),
@@ -170,16 +200,18 @@ fn object_ref(r: &Resource) -> ObjectRef {
     }
 }
 
-/// Builds and checks one root kustomization directory.
+/// Builds and checks one root kustomization (with its Application's `kustomize` block).
 pub(crate) fn scan_root(
-    dir: &Path,
+    root: &Root,
     engine: &mut RuleEngine,
     catalog: &Catalog,
     options: &ScanOptions,
 ) -> RootOutcome {
-    let (built, result) = build::build(dir);
+    let dir = root.dir.as_path();
+    let application = root.application.as_ref();
+    let (built, result) = build::build_with(dir, application.map(|a| &a.overlay));
     let sources = Sources::new(&built);
-    let root_name = display_path(dir);
+    let root_name = root.name();
     let root_file = built
         .kustomizations
         .first()
@@ -188,7 +220,8 @@ pub(crate) fn scan_root(
     let root_related = || {
         let line = built
             .files
-            .first()
+            .iter()
+            .find(|f| built.kustomizations.first() == Some(&f.path))
             .and_then(|f| f.text.lines().next())
             .map(|l| l.trim_end_matches('\r').to_string());
         RelatedLocation {
@@ -205,7 +238,11 @@ pub(crate) fn scan_root(
     let mut outcome = TargetOutcome::default();
     let finish = |mut f: Finding| {
         f.value_set = Some(root_name.clone());
-        f.related = vec![root_related()];
+        f.related = application
+            .map(|a| a.related.clone())
+            .into_iter()
+            .chain([root_related()])
+            .collect();
         f
     };
     for note in &built.notes {
@@ -238,10 +275,12 @@ pub(crate) fn scan_root(
         }
         outcome.findings.push(finish(finding));
     }
-    // A chart `helmCharts` inflates is checked through this root, like a base.
+    // A chart `helmCharts` inflates is checked through this root, like a base; the
+    // Application is checked as itself.
     let files: Vec<PathBuf> = built
         .files
         .iter()
+        .filter(|f| application.is_none_or(|a| a.overlay.file != f.path))
         .map(|f| canonical(&f.path))
         .chain(built.charts.iter().map(|c| canonical(c)))
         .collect();

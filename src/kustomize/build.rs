@@ -19,7 +19,7 @@ pub const KUSTOMIZATION_FILES: [&str; 3] =
 /// Nested kustomizations deeper than this are refused (Kustomize has no limit; cycles are
 /// caught apart, this only bounds pathological trees).
 const MAX_DEPTH: usize = 64;
-const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+pub(crate) const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
 /// One file the build read, by index in `Build::files`.
 #[derive(Debug, Clone)]
@@ -202,10 +202,20 @@ pub fn is_remote(entry: &str) -> bool {
 
 /// Builds the kustomization in `dir` as `kubectl kustomize dir` does.
 pub fn build(dir: &Path) -> (Build, Result<(), BuildError>) {
+    build_with(dir, None)
+}
+
+/// Builds the kustomization in `dir` with an Argo CD Application's `kustomize` block applied
+/// to it first, as Argo CD builds that Application's source.
+pub fn build_with(
+    dir: &Path,
+    overlay: Option<&super::argo_overlay::Overlay>,
+) -> (Build, Result<(), BuildError>) {
     let mut builder = Builder::default();
     let dir = normalize(dir);
     let result = builder
-        .kustomization(&dir, Expect::Kustomization, None, Vec::new(), 0)
+        .overlay(overlay)
+        .and_then(|()| builder.kustomization(&dir, Expect::Kustomization, None, Vec::new(), 0))
         .and_then(|mut resources| {
             super::generate::add_hashes(&mut resources);
             super::transform::fix_name_references(&mut resources);
@@ -246,6 +256,8 @@ pub(super) struct Builder {
     kustomizations: Vec<PathBuf>,
     vars: Vec<super::vars::Var>,
     pub(super) charts: Vec<PathBuf>,
+    /// An Application's `kustomize` block, for the root kustomization.
+    argo: Option<KNode>,
     /// The build's custom OpenAPI schema: the first `openapi:` met (the root's first), as
     /// Kustomize sets it once for the whole build.
     pub(super) schema: Option<std::rc::Rc<super::openapi::Schema>>,
@@ -455,7 +467,12 @@ impl Builder {
             span: Span::new(Position::new(1, 1), Position::new(1, 2)),
         };
         let docs = self.documents(&text, file, Shift::default(), start)?;
-        let root = docs.into_iter().next().unwrap_or_else(|| KNode::map(start));
+        let mut root = docs.into_iter().next().unwrap_or_else(|| KNode::map(start));
+        if depth == 0 {
+            if let Some(block) = self.argo.take() {
+                super::argo_overlay::apply(&mut root, &block);
+            }
+        }
         if !matches!(root.value, KValue::Map(_)) {
             return Err(BuildError {
                 origin: start,
@@ -629,6 +646,33 @@ impl Builder {
 }
 
 impl Builder {
+    /// Reads the Application an overlay names and keeps its source's `kustomize` block.
+    fn overlay(
+        &mut self,
+        overlay: Option<&super::argo_overlay::Overlay>,
+    ) -> Result<(), BuildError> {
+        let Some(overlay) = overlay else {
+            return Ok(());
+        };
+        let at = Origin::default();
+        let file = self.read(&overlay.file).map_err(|message| BuildError {
+            origin: at,
+            message,
+        })?;
+        let start = Origin {
+            file,
+            span: Span::new(Position::new(1, 1), Position::new(1, 2)),
+        };
+        let text = self.text(file).to_string();
+        let docs = self.documents(&text, file, Shift::default(), start)?;
+        self.argo = docs
+            .get(overlay.document)
+            .and_then(|d| super::argo_overlay::source_node(d, overlay))
+            .and_then(|s| s.get("kustomize"))
+            .cloned();
+        Ok(())
+    }
+
     /// `openapi:`: a `path` to a schema (JSON or YAML) gives the merge keys of the whole build;
     /// a `version` of Kubernetes' built-in schema is not applied here (a note).
     fn openapi(&mut self, kust: &Kust) -> Result<(), BuildError> {

@@ -385,10 +385,13 @@ struct OwnedSpec {
 }
 
 /// The documents of a patch written inline in the kustomization, located inside the block.
-fn inline_docs(builder: &Builder, kust: &Kust, node: &KNode) -> Result<Vec<KNode>, BuildError> {
+fn inline_docs(builder: &Builder, _kust: &Kust, node: &KNode) -> Result<Vec<KNode>, BuildError> {
     let text = node.scalar_text().unwrap_or_default();
-    let shift = block_shift(builder.text(kust.file), node.origin);
-    builder.documents(&text, kust.file, shift, node.origin)
+    // The block may come from an Argo CD Application's `kustomize.patches`, not the
+    // kustomization file.
+    let file = node.origin.file;
+    let shift = block_shift(builder.text(file), node.origin);
+    builder.documents(&text, file, shift, node.origin)
 }
 
 /// Where line 1 column 1 of a scalar's content sits in the file: the line after a block

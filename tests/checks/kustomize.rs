@@ -442,3 +442,45 @@ fn helm_charts_are_inflated_and_checked_through_the_kustomization_only() {
         .unwrap_or_default()
         .contains("not checked here"));
 }
+
+#[test]
+fn an_argo_cd_application_with_a_kustomize_source_is_one_more_root() {
+    const FEATURES: &str = "fixtures/repos/kustomize-features";
+    let app = format!("{FEATURES}/argo/application.yaml");
+    let all = json_findings(&[&format!("{FEATURES}/argo"), &format!("{FEATURES}/base")]);
+    let of_app: Vec<&serde_json::Value> = all
+        .iter()
+        .filter(|f| f["value_set"] == "registre-prod")
+        .collect();
+    // The block's `images` entry (tag `latest`) and its inline patch (privileged) are found on
+    // the Application's lines; the Application's `path:` and the kustomization are related.
+    for (rule, line) in [("K8S001", 16), ("K8S004", 31)] {
+        let f = of_app
+            .iter()
+            .find(|f| f["rule_id"] == rule)
+            .unwrap_or_else(|| panic!("{rule}: {of_app:#?}"));
+        assert_eq!(
+            (f["file"].as_str(), f["line"].as_u64()),
+            (Some(app.as_str()), Some(line))
+        );
+        assert_eq!(f["related"][0]["file"], app);
+        assert_eq!(f["related"][0]["line"], 11);
+        assert_eq!(f["related"][0]["application"], "registre-prod");
+        assert_eq!(
+            f["related"][1]["file"],
+            format!("{FEATURES}/base/kustomization.yaml")
+        );
+    }
+    // `commonLabels: {env: prod}` of the block fixes half of what the plain base lacks.
+    assert!(all.iter().any(|f| f["rule_id"] == "K8S010"
+        && f["value_set"] == "registre-prod"
+        && f["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("lacks the labels `tier` required")));
+    // The plain base, a root here too, has neither finding.
+    assert!(!all
+        .iter()
+        .any(|f| f["value_set"] == format!("{FEATURES}/base")
+            && (f["rule_id"] == "K8S001" || f["rule_id"] == "K8S004")));
+}

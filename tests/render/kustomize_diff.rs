@@ -220,3 +220,47 @@ fn fixture_kustomizations_build_like_kubectl() {
         );
     }
 }
+
+/// What it proves: an Argo CD Application's `kustomize` block applied in-process builds what
+/// `kubectl kustomize` builds from the kustomization as Argo CD edits it (`kustomize edit set
+/// nameprefix/namespace/image/replicas`, `add label/annotation`, patches appended), written
+/// here by hand beside a copy of the base.
+#[test]
+fn an_argo_cd_kustomize_block_builds_like_the_edited_kustomization() {
+    if !kubectl_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but kubectl is not on PATH"
+        );
+        println!("SKIPPED: kubectl not on PATH");
+        return;
+    }
+    let features = manifest().join("fixtures/repos/kustomize-features");
+    let overlay = cct_lint::kustomize::argo_overlay::Overlay {
+        file: features.join("argo/application.yaml"),
+        document: 0,
+        source: vec!["spec".into(), "source".into()],
+    };
+    let (ours, result) = build::build_with(&features.join("base"), Some(&overlay));
+    result.expect("the Application's source builds");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in ["deployment.yaml", "backup.yaml"] {
+        std::fs::copy(features.join("base").join(f), dir.path().join(f)).expect("copy");
+    }
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "resources:\n  - deployment.yaml\n  - backup.yaml\nnamePrefix: prod-\nnamespace: registre-prod\n\
+         images:\n  - name: harbor.io/registre/api\n    newTag: latest\nreplicas:\n  - name: registre\n    count: 3\n\
+         commonLabels:\n  env: prod\ncommonAnnotations:\n  team: registre\npatches:\n  - target:\n      kind: Deployment\n\
+         \x20   patch: |-\n      - op: add\n        path: /spec/template/spec/containers/0/securityContext\n        value:\n          privileged: true\n",
+    )
+    .expect("write");
+    let expected = kubectl_build(dir.path(), None).expect("kubectl builds the edited copy");
+    let mut got: Vec<String> = ours
+        .resources
+        .iter()
+        .map(|r| canonical(&r.node.to_json()))
+        .collect();
+    got.sort();
+    assert_eq!(got, expected);
+}
