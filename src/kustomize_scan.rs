@@ -103,6 +103,80 @@ fn referenced_dirs(dir: &Path) -> Vec<PathBuf> {
     .collect()
 }
 
+/// Kustomizations looked at, at most, when a single file brings in the roots that use it.
+const MAX_KUSTOMIZATIONS: usize = 10_000;
+
+/// The kustomization files of the roots of `file`'s repository that build it: pre-commit
+/// passes a staged base file alone, and the overlays that deploy it must be checked. A file
+/// belongs to the kustomizations of its folder and the folders above (Kustomize reads no file
+/// outside a kustomization's folder); a root reaches them through `resources`, `components`...
+/// Empty when the file is in no kustomization, or outside a git repository.
+pub(crate) fn roots_reaching(file: &Path) -> Vec<PathBuf> {
+    let absolute = canonical(file);
+    let Some(repo) = absolute
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join(".git").exists())
+    else {
+        return Vec::new();
+    };
+    let owners: BTreeSet<PathBuf> = absolute
+        .ancestors()
+        .skip(1)
+        .take_while(|a| a.starts_with(repo))
+        .filter(|a| build::kustomization_in(a).is_some())
+        .map(Path::to_path_buf)
+        .collect();
+    if owners.is_empty() {
+        return Vec::new();
+    }
+    let mut files: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for entry in ignore::WalkBuilder::new(repo)
+        .hidden(true)
+        .build()
+        .flatten()
+    {
+        let path = entry.path();
+        if path
+            .file_name()
+            .is_some_and(|n| build::KUSTOMIZATION_FILES.iter().any(|k| n == *k))
+        {
+            if let Some(dir) = path.parent() {
+                files.insert(canonical(dir), path.to_path_buf());
+            }
+        }
+        if files.len() >= MAX_KUSTOMIZATIONS {
+            break;
+        }
+    }
+    let edges: BTreeMap<&PathBuf, Vec<PathBuf>> =
+        files.keys().map(|d| (d, referenced_dirs(d))).collect();
+    let referenced: BTreeSet<&PathBuf> = edges.values().flatten().collect();
+    let mut out = Vec::new();
+    for (root, file) in &files {
+        if referenced.contains(root) {
+            continue;
+        }
+        let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            if !seen.insert(dir.clone()) {
+                continue;
+            }
+            stack.extend(edges.get(&dir).into_iter().flatten().cloned());
+        }
+        if seen.iter().any(|d| owners.contains(d)) {
+            // Relative to the working directory when below it, as the other targets are.
+            let cwd = std::env::current_dir().map(|d| canonical(&d)).ok();
+            let shown = cwd
+                .and_then(|d| file.strip_prefix(d).ok().map(Path::to_path_buf))
+                .unwrap_or_else(|| file.clone());
+            out.push(shown);
+        }
+    }
+    out
+}
+
 /// Finds the kustomizations among the targets and decides the roots.
 pub(crate) fn plan(targets: &[Target]) -> Plan {
     let mut dirs: BTreeMap<PathBuf, (PathBuf, PathBuf)> = BTreeMap::new();
@@ -247,10 +321,13 @@ pub(crate) fn scan_root(
     };
     for note in &built.notes {
         let ctx = sources.ctx(note.origin, catalog, options);
-        let params = BTreeMap::from([
+        let mut params = BTreeMap::from([
             ("root".to_string(), root_name.clone()),
             ("detail".to_string(), note.message.clone()),
         ]);
+        if let Some(variant) = note_variant(&note.message) {
+            params.insert("variant".to_string(), variant.to_string());
+        }
         outcome.findings.push(finish(ctx.finding(
             "LNT021",
             note.origin.span,
@@ -265,10 +342,13 @@ pub(crate) fn scan_root(
         } else {
             e.origin.span
         };
-        let params = BTreeMap::from([
+        let mut params = BTreeMap::from([
             ("root".to_string(), root_name.clone()),
             ("detail".to_string(), e.message.clone()),
         ]);
+        if let Some(variant) = error_variant(&e.message) {
+            params.insert("variant".to_string(), variant.to_string());
+        }
         let mut finding = ctx.finding("LNT020", span, Vec::new(), params);
         if finding.file.is_empty() {
             finding.file = root_file.clone();
@@ -372,6 +452,42 @@ pub(crate) fn scan_root(
         }
     }
     RootOutcome { outcome, files }
+}
+
+/// The LNT020 wording for Kustomize's common refusals (told in the reader's language).
+fn error_variant(message: &str) -> Option<&'static str> {
+    Some(if message.starts_with("security; file") {
+        "outside_folder"
+    } else if message.contains("no such file or directory")
+        || message.contains("unable to find one of")
+    {
+        "missing_file"
+    } else if message.starts_with("cycle:") {
+        "cycle"
+    } else if message.contains("resource matches for patch")
+        || message.contains("resources match for patch")
+    {
+        "patch_target"
+    } else if message.contains("already registered id") {
+        "conflicting_ids"
+    } else if message.ends_with("kustomization.yaml is empty") {
+        "empty"
+    } else if message.starts_with("Helm chart `") {
+        "helm_chart"
+    } else {
+        return None;
+    })
+}
+
+/// The LNT021 wording: a remote part, or something this build does not apply.
+fn note_variant(message: &str) -> Option<&'static str> {
+    if message.contains("not checked here") {
+        Some("remote")
+    } else if message.contains("not applied here") {
+        Some("not_applied")
+    } else {
+        None
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

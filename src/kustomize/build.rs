@@ -223,6 +223,9 @@ pub fn build_with(
             for r in &mut resources {
                 drop_empty_annotations(&mut r.node);
             }
+            if let Some(entries) = builder.build_metadata.take() {
+                build_metadata(&builder, &dir, &entries, &mut resources);
+            }
             Ok(resources)
         });
     let mut build = Build {
@@ -258,6 +261,8 @@ pub(super) struct Builder {
     pub(super) charts: Vec<PathBuf>,
     /// An Application's `kustomize` block, for the root kustomization.
     argo: Option<KNode>,
+    /// The root's `buildMetadata` entries (Kustomize gives the root's to every kustomization).
+    build_metadata: Option<Vec<KNode>>,
     /// The build's custom OpenAPI schema: the first `openapi:` met (the root's first), as
     /// Kustomize sets it once for the whole build.
     pub(super) schema: Option<std::rc::Rc<super::openapi::Schema>>,
@@ -472,6 +477,16 @@ impl Builder {
             if let Some(block) = self.argo.take() {
                 super::argo_overlay::apply(&mut root, &block);
             }
+            self.build_metadata = root.get("buildMetadata").map(|b| b.items().to_vec());
+            for entry in self.build_metadata.iter().flatten() {
+                let name = entry.scalar_text().unwrap_or_default();
+                if !matches!(name.as_str(), "managedByLabel" | "originAnnotations") {
+                    self.notes.push(Note {
+                        origin: entry.origin,
+                        message: format!("buildMetadata `{name}` is not applied here"),
+                    });
+                }
+            }
         }
         if !matches!(root.value, KValue::Map(_)) {
             return Err(BuildError {
@@ -626,7 +641,6 @@ impl Builder {
             "generators",
             "validators",
             "crds",
-            "buildMetadata",
             "configurations",
         ] {
             if kust.root.get(key).is_some() {
@@ -710,6 +724,62 @@ impl Builder {
         self.schema = Some(std::rc::Rc::new(schema));
         Ok(())
     }
+}
+
+/// The root's `buildMetadata`: `managedByLabel` (the label kubectl's Kustomize writes) and
+/// `originAnnotations` (the file, relative to the root, an object was read from, or the
+/// generator that made it), each located at its entry.
+fn build_metadata(builder: &Builder, root: &Path, entries: &[KNode], resources: &mut [Resource]) {
+    for entry in entries {
+        let at = entry.origin;
+        match entry.as_str() {
+            Some("managedByLabel") => {
+                for r in resources.iter_mut() {
+                    if let Some(labels) = r.node.ensure_map(&["metadata", "labels"], at) {
+                        let value = KNode::str("kustomize-(devel)", at);
+                        labels.set("app.kubernetes.io/managed-by", value, at);
+                    }
+                }
+            }
+            Some("originAnnotations") => {
+                for r in resources.iter_mut() {
+                    let from = builder
+                        .files
+                        .get(r.node.origin.file as usize)
+                        .map(|f| relative(root, &f.path))
+                        .unwrap_or_default();
+                    let text = if r.generated {
+                        format!(
+                            "configuredIn: {from}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {}Generator\n",
+                            r.kind()
+                        )
+                    } else {
+                        format!("path: {from}\n")
+                    };
+                    if let Some(annotations) = r.node.ensure_map(&["metadata", "annotations"], at) {
+                        annotations.set("config.kubernetes.io/origin", KNode::str(text, at), at);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `path` relative to the directory `from` (both as the build names them).
+fn relative(from: &Path, path: &Path) -> String {
+    let (from, path) = (normalize(from), normalize(path));
+    let a: Vec<Component> = from.components().collect();
+    let b: Vec<Component> = path.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..a.len() {
+        out.push("..");
+    }
+    for c in &b[common..] {
+        out.push(c);
+    }
+    out.to_string_lossy().replace('\\', "/")
 }
 
 /// Kustomize rewrites every object's annotations when it strips its own build annotations,

@@ -392,10 +392,20 @@ fn transformer_directories_are_not_roots_and_files_outside_a_folder_are_refused(
             "{message}"
         );
     }
-    // The staging build is checked: its Deployment's findings are reached through it.
+    // The staging build is checked: its Deployment's findings are reached through it (with
+    // the other roots that build the same base, listed together).
+    let staging = serde_json::json!(format!("{FEATURES}/staging"));
     assert!(all.iter().any(|f| f["rule_id"] == "K8S009"
         && f["file"] == format!("{FEATURES}/base/deployment.yaml")
-        && f["value_set"] == format!("{FEATURES}/staging")));
+        && (f["value_set"] == staging
+            || f["value_sets"]
+                .as_array()
+                .is_some_and(|a| a.contains(&staging)))));
+    // The common causes are told in the reader's language, Kustomize's text kept.
+    assert!(empty["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("it asks for nothing"));
 }
 
 #[test]
@@ -483,4 +493,113 @@ fn an_argo_cd_application_with_a_kustomize_source_is_one_more_root() {
         .iter()
         .any(|f| f["value_set"] == format!("{FEATURES}/base")
             && (f["rule_id"] == "K8S001" || f["rule_id"] == "K8S004")));
+}
+
+#[test]
+fn a_staged_base_file_alone_brings_in_the_overlays_that_build_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path();
+    let app = std::path::Path::new(APP);
+    let mut stack = vec![app.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir").flatten() {
+            let p = e.path();
+            let dest = repo.join(p.strip_prefix(app).expect("below"));
+            if p.is_dir() {
+                std::fs::create_dir_all(&dest).expect("mkdir");
+                stack.push(p);
+            } else {
+                std::fs::copy(&p, &dest).expect("copy");
+            }
+        }
+    }
+    std::fs::create_dir_all(repo.join(".git")).expect("a repository");
+    // As pre-commit calls it: the staged file alone, from the repository root.
+    let out = crate::bin()
+        .current_dir(repo)
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--lang",
+            "en",
+        ])
+        .arg("base/deployment.yaml")
+        .output()
+        .expect("run");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let roots = |f: &serde_json::Value| -> Vec<String> {
+        let listed: Vec<String> = f["value_sets"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if listed.is_empty() {
+            f["value_set"]
+                .as_str()
+                .map(str::to_string)
+                .into_iter()
+                .collect()
+        } else {
+            listed
+        }
+    };
+    // The base's missing resources are reported through dev (prod's patch adds them), on
+    // the staged file; nothing is reported on the files not staged.
+    assert!(
+        findings.iter().any(|f| f["rule_id"] == "K8S009"
+            && f["file"] == "base/deployment.yaml"
+            && roots(f).contains(&"overlays/dev".to_string())),
+        "{findings:#?}"
+    );
+    assert!(
+        findings.iter().all(|f| f["file"] == "base/deployment.yaml"),
+        "{findings:#?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| !roots(f).contains(&"base".to_string())),
+        "the base is checked through its overlays, not alone: {findings:#?}"
+    );
+}
+
+#[test]
+fn kustomize_diagnostics_are_worded_in_french_too() {
+    const FEATURES: &str = "fixtures/repos/kustomize-features";
+    let r = crate::run(&[
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--lang",
+        "fr",
+        &format!("{FEATURES}/outside-file"),
+        &format!("{FEATURES}/helm-remote"),
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["message"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        messages.iter().any(|m| m
+            .contains("ne se construit pas : un fichier qu'elle cite est hors de son dossier")
+            && m.contains("Message de Kustomize : security; file")),
+        "{messages:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("une partie récupérée par le réseau n'est pas vérifiée ici")),
+        "{messages:#?}"
+    );
 }
