@@ -54,7 +54,8 @@ def find(root):
     for d, dirs, _ in os.walk(root):
         dirs.sort()
         dirs[:] = [x for x in dirs if not x.startswith(".")]
-        if kustomization_file(d) and not is_component(d):
+        # A folder holding Chart.yaml is a Helm chart for cct-lint (and `render` renders it).
+        if kustomization_file(d) and not is_component(d) and not os.path.isfile(os.path.join(d, "Chart.yaml")):
             out.append(d)
     return out
 

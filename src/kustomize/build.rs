@@ -1164,6 +1164,16 @@ mod tests {
         );
         assert!(build(dir.path()).1.is_err());
         assert!(build(&dir.path().join("nowhere")).1.is_err());
+        // A `patches` entry written as a path, which kubectl refuses too.
+        write(dir.path(), "p.yaml", "apiVersion: v1\nkind: X\nmetadata: {name: x}\n");
+        write(
+            dir.path(),
+            "kustomization.yaml",
+            "resources: [d.yaml]\npatches:\n- p.yaml\n",
+        );
+        let err = build(dir.path()).1.expect_err("a string patch entry");
+        assert!(err.message.contains("not a string"), "{}", err.message);
+        assert_eq!(err.origin.span.start.line, 3);
     }
 }
 

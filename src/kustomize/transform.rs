@@ -444,6 +444,18 @@ fn apply_patch_entry(
     entry: &KNode,
     json_only: bool,
 ) -> Result<(), BuildError> {
+    if !matches!(entry.value, KValue::Map(_)) {
+        // Kustomize reads `patches` entries as objects (`path:` or `patch:`), never as paths.
+        let field = if json_only {
+            "patchesJson6902"
+        } else {
+            "patches"
+        };
+        return Err(kust.error(
+            entry.origin,
+            format!("invalid Kustomization: a `{field}` entry is a mapping with `path` or `patch`, not a {}", if entry.scalar_text().is_some() { "string" } else { "list" }),
+        ));
+    }
     let docs = if let Some(inline) = entry.get("patch") {
         inline_docs(builder, kust, inline)?
     } else if let Some(path) = entry.get("path") {
