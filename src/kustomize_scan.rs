@@ -501,7 +501,23 @@ fn locate(
     path: Vec<serde_json::Value>,
     params: BTreeMap<String, String>,
 ) -> Finding {
-    let (origin, _) = node.locate(&path_segments(&path));
+    let segments = path_segments(&path);
+    let (mut origin, exact) = node.locate(&segments);
+    if exact {
+        // A rule reports a missing field at the mapping that should hold it: when a JSON
+        // patch's `remove` took that field out (the finding names it), the finding lands on
+        // the operation's `path:` line.
+        let removed = node.at(&segments).map_or(&[][..], |n| n.removed.as_slice());
+        let named = |key: &str| {
+            params.values().any(|v| {
+                v.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                    .any(|w| w == key)
+            })
+        };
+        if let Some((_, at)) = removed.iter().rev().find(|(key, _)| named(key)) {
+            origin = *at;
+        }
+    }
     let ctx = sources.ctx(origin, catalog, options);
     let mut finding = ctx.finding(&rule_id, origin.span, path, params);
     finding.object = Some(object.clone());

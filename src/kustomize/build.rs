@@ -1165,7 +1165,11 @@ mod tests {
         assert!(build(dir.path()).1.is_err());
         assert!(build(&dir.path().join("nowhere")).1.is_err());
         // A `patches` entry written as a path, which kubectl refuses too.
-        write(dir.path(), "p.yaml", "apiVersion: v1\nkind: X\nmetadata: {name: x}\n");
+        write(
+            dir.path(),
+            "p.yaml",
+            "apiVersion: v1\nkind: X\nmetadata: {name: x}\n",
+        );
         write(
             dir.path(),
             "kustomization.yaml",

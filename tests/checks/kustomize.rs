@@ -603,3 +603,42 @@ fn kustomize_diagnostics_are_worded_in_french_too() {
         "{messages:#?}"
     );
 }
+
+#[test]
+fn a_field_a_json_patch_removes_is_reported_on_the_remove_path_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    write(
+        "base/d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: harbor.io/x/web:1.0.0\n          livenessProbe: {httpGet: {path: /, port: 8080}}\n          readinessProbe: {httpGet: {path: /, port: 8080}}\n",
+    );
+    write("base/kustomization.yaml", "resources: [d.yaml]\n");
+    write(
+        "ov/kustomization.yaml",
+        "resources: [../base]\npatches:\n  - target: {kind: Deployment}\n    patch: |-\n      - op: remove\n        path: /spec/template/spec/containers/0/livenessProbe\n",
+    );
+    let ov = dir.path().join("ov");
+    let all = json_findings(&[ov.to_str().expect("utf-8")]);
+    let f = all
+        .iter()
+        .find(|f| f["rule_id"] == "K8S008")
+        .unwrap_or_else(|| panic!("{all:#?}"));
+    assert!(
+        f["file"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("ov/kustomization.yaml"),
+        "{f:#?}"
+    );
+    assert_eq!(f["line"], 6, "the remove operation's `path:` line");
+    // Findings about fields nobody removed stay on the base.
+    assert!(all.iter().any(|f| f["rule_id"] == "K8S009"
+        && f["file"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("base/d.yaml")));
+}
