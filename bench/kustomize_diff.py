@@ -115,9 +115,15 @@ def replay_markdown(md, tmp):
                 os.makedirs(expand(p, env), exist_ok=True)
             continue
         m = re.match(r"^cat\s+<<-?\s*(['\"]?)(\w+)\1\s*(>>?)\s*(\S+)", line)
-        if m:
-            quoted, marker, target = m.group(1), m.group(2), expand(m.group(4), env)
-            mode = "a" if m.group(3) == ">>" else "w"
+        # Also `cat > FILE << EOF`.
+        m2 = re.match(r"^cat\s+(>>?)\s*(\S+)\s+<<-?\s*(['\"]?)(\w+)\3\s*$", line)
+        if m or m2:
+            if m:
+                quoted, marker, target = m.group(1), m.group(2), expand(m.group(4), env)
+                mode = "a" if m.group(3) == ">>" else "w"
+            else:
+                quoted, marker, target = m2.group(3), m2.group(4), expand(m2.group(2), env)
+                mode = "a" if m2.group(1) == ">>" else "w"
             body = []
             while i < len(lines) and lines[i].strip() != marker:
                 body.append(lines[i])
@@ -132,7 +138,7 @@ def replay_markdown(md, tmp):
             with open(target, mode, encoding="utf-8") as fh:
                 fh.write(content)
             continue
-        m = re.match(r"^kustomize build\s+(\S+)", line)
+        m = re.search(r"kustomize build\s+([^\s|)]+)", line)
         if m:
             d = expand(m.group(1), env)
             if d not in builds:

@@ -218,8 +218,12 @@ pub fn build_with(
         .and_then(|()| builder.kustomization(&dir, Expect::Kustomization, None, Vec::new(), 0))
         .and_then(|mut resources| {
             super::generate::add_hashes(&mut resources);
-            super::transform::fix_name_references(&mut resources);
-            super::vars::resolve(&builder.vars, &mut resources)?;
+            super::transform::fix_name_references(&mut resources, &builder.configs.name_reference);
+            super::vars::resolve(
+                &builder.vars,
+                &builder.configs.var_reference,
+                &mut resources,
+            )?;
             for r in &mut resources {
                 drop_empty_annotations(&mut r.node);
             }
@@ -259,6 +263,8 @@ pub(super) struct Builder {
     kustomizations: Vec<PathBuf>,
     vars: Vec<super::vars::Var>,
     pub(super) charts: Vec<PathBuf>,
+    /// Field specs of the `configurations:` met so far.
+    pub(super) configs: super::transform::Configs,
     /// An Application's `kustomize` block, for the root kustomization.
     argo: Option<KNode>,
     /// The root's `buildMetadata` entries (Kustomize gives the root's to every kustomization).
@@ -641,7 +647,6 @@ impl Builder {
             "generators",
             "validators",
             "crds",
-            "configurations",
         ] {
             if kust.root.get(key).is_some() {
                 self.notes.push(Note {
@@ -651,6 +656,7 @@ impl Builder {
             }
         }
         check_named_files(kust)?;
+        super::transform::read_configurations(self, kust)?;
         super::vars::collect(kust, &mut self.vars)?;
         super::generate::run(self, kust, &mut resources)?;
         super::helm::inflate(self, kust, &mut resources)?;

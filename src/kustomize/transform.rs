@@ -66,13 +66,18 @@ pub(super) fn run(
             }
         }
     }
-    labels(kust, resources);
+    labels(kust, &builder.configs, resources);
     if let Some(ann) = kust.root.get("commonAnnotations") {
         let pairs = pairs_of(ann);
         for r in resources.iter_mut() {
             for spec in ANNOTATION_SPECS {
                 if spec.selects(r) {
                     set_pairs(&mut r.node, spec.path, spec.create, &pairs);
+                }
+            }
+            for spec in &builder.configs.common_annotations {
+                if spec.selects(r) {
+                    set_pairs(&mut r.node, &spec.path, spec.create, &pairs);
                 }
             }
         }
@@ -113,7 +118,7 @@ pub(super) fn run(
         }
     }
     for entry in kust.root.get("images").map(KNode::items).unwrap_or(&[]) {
-        images(kust, resources, entry)?;
+        images(kust, &builder.configs.images, resources, entry)?;
     }
     if kust.root.get("replacements").is_some() {
         super::replace::run(builder, kust, resources)?;
@@ -170,12 +175,7 @@ fn configured(
             .map(KNode::items)
             .unwrap_or(&[])
             .iter()
-            .map(|f| OwnedSpec {
-                kind: f.str_at(&["kind"]).map(str::to_string),
-                group: f.str_at(&["group"]).map(str::to_string),
-                path: f.str_at(&["path"]).unwrap_or("").to_string(),
-                create: matches!(f.get("create").map(|c| &c.value), Some(KValue::Bool(true))),
-            })
+            .map(OwnedSpec::read)
             .collect();
         let apply = |resources: &mut [Resource], pairs: &Pairs| {
             for r in resources.iter_mut() {
@@ -377,11 +377,82 @@ fn insert_path_part(path: &str, pos: usize, part: &str) -> String {
 }
 
 /// A field spec read from a transformer configuration.
-struct OwnedSpec {
+#[derive(Debug, Clone)]
+pub(super) struct OwnedSpec {
     kind: Option<String>,
     group: Option<String>,
-    path: String,
+    pub(super) path: String,
     create: bool,
+}
+
+impl OwnedSpec {
+    fn read(f: &KNode) -> Self {
+        OwnedSpec {
+            kind: f.str_at(&["kind"]).map(str::to_string),
+            group: f.str_at(&["group"]).map(str::to_string),
+            path: f.str_at(&["path"]).unwrap_or("").to_string(),
+            create: matches!(f.get("create").map(|c| &c.value), Some(KValue::Bool(true))),
+        }
+    }
+
+    pub(super) fn selects(&self, r: &Resource) -> bool {
+        !self.path.is_empty()
+            && self.kind.as_deref().is_none_or(|k| k == r.kind())
+            && self.group.as_deref().is_none_or(|g| g == r.group())
+    }
+}
+
+/// Field specs of `configurations:` files (Kustomize's transformer configurations), added to
+/// the built-in ones for the rest of the build: where `images`, `commonLabels` and
+/// `commonAnnotations` write, which fields name which kinds, where `$(VAR)` are replaced.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Configs {
+    pub(super) images: Vec<OwnedSpec>,
+    pub(super) common_labels: Vec<OwnedSpec>,
+    pub(super) common_annotations: Vec<OwnedSpec>,
+    /// (kind referred to, field that names it).
+    pub(super) name_reference: Vec<(String, OwnedSpec)>,
+    pub(super) var_reference: Vec<OwnedSpec>,
+}
+
+/// Reads the kustomization's `configurations:` files into the build's configurations; what
+/// they hold beyond those five lists is noted as not applied.
+pub(super) fn read_configurations(builder: &mut Builder, kust: &Kust) -> Result<(), BuildError> {
+    for entry in kust
+        .root
+        .get("configurations")
+        .map(KNode::items)
+        .unwrap_or(&[])
+    {
+        let rel = entry.scalar_text().unwrap_or_default();
+        for doc in file_docs(builder, kust, entry, &rel)? {
+            for e in doc.entries() {
+                let specs = || e.value.items().iter().map(OwnedSpec::read);
+                match e.key.as_str() {
+                    "images" => builder.configs.images.extend(specs()),
+                    "commonLabels" => builder.configs.common_labels.extend(specs()),
+                    "commonAnnotations" => builder.configs.common_annotations.extend(specs()),
+                    "varReference" => builder.configs.var_reference.extend(specs()),
+                    "nameReference" => {
+                        for target in e.value.items() {
+                            let kind = target.str_at(&["kind"]).unwrap_or("").to_string();
+                            for f in target.get("fieldSpecs").map(KNode::items).unwrap_or(&[]) {
+                                builder
+                                    .configs
+                                    .name_reference
+                                    .push((kind.clone(), OwnedSpec::read(f)));
+                            }
+                        }
+                    }
+                    other => builder.notes.push(super::build::Note {
+                        origin: e.key_origin,
+                        message: format!("transformer configuration `{other}` is not applied here"),
+                    }),
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The documents of a patch written inline in the kustomization, located inside the block.
@@ -1045,7 +1116,7 @@ fn visit_create(
     }
 }
 
-fn labels(kust: &Kust, resources: &mut [Resource]) {
+fn labels(kust: &Kust, configs: &Configs, resources: &mut [Resource]) {
     let mut jobs: Vec<(Pairs, Vec<&FieldSpec>)> = Vec::new();
     if let Some(common) = kust.root.get("commonLabels") {
         let mut specs: Vec<&FieldSpec> = vec![&ANY_META_LABELS];
@@ -1068,10 +1139,17 @@ fn labels(kust: &Kust, resources: &mut [Resource]) {
         jobs.push((pairs_of(pairs), specs));
     }
     for (pairs, specs) in &jobs {
+        // The `configurations:` specs of commonLabels go where the selectors go.
+        let custom = specs.len() > 1 + TEMPLATE_LABEL_SPECS.len();
         for r in resources.iter_mut() {
             for spec in specs {
                 if spec.selects(r) {
                     set_pairs(&mut r.node, spec.path, spec.create, pairs);
+                }
+            }
+            for spec in configs.common_labels.iter().filter(|_| custom) {
+                if spec.selects(r) {
+                    set_pairs(&mut r.node, &spec.path, spec.create, pairs);
                 }
             }
         }
@@ -1079,7 +1157,12 @@ fn labels(kust: &Kust, resources: &mut [Resource]) {
 }
 
 /// One `images` entry over every `containers`/`initContainers` list of every object.
-fn images(kust: &Kust, resources: &mut [Resource], entry: &KNode) -> Result<(), BuildError> {
+fn images(
+    kust: &Kust,
+    custom: &[OwnedSpec],
+    resources: &mut [Resource],
+    entry: &KNode,
+) -> Result<(), BuildError> {
     let field = |k: &str| {
         entry
             .entries()
@@ -1177,6 +1260,16 @@ fn images(kust: &Kust, resources: &mut [Resource], entry: &KNode) -> Result<(), 
                     }
                 }
             }
+        }
+        // The `configurations:` image field specs of custom kinds.
+        let selected: Vec<&OwnedSpec> = custom.iter().filter(|s| s.selects(r)).collect();
+        for spec in selected {
+            let segs: Vec<&str> = spec.path.split('/').collect();
+            visit_strings(&mut r.node, &segs, &mut |n| {
+                if let Some(new) = n.as_str().and_then(&update) {
+                    *n = KNode::str(new, origin);
+                }
+            });
         }
         // Image volumes (`volumes[].image.reference`) are in Kustomize's field specs too.
         for path in [
@@ -1370,7 +1463,7 @@ fn visit_strings(node: &mut KNode, path: &[&str], f: &mut dyn FnMut(&mut KNode))
 }
 
 /// After the build: references to objects renamed by prefixes, suffixes and hashes follow them.
-pub(super) fn fix_name_references(resources: &mut [Resource]) {
+pub(super) fn fix_name_references(resources: &mut [Resource], custom: &[(String, OwnedSpec)]) {
     // (kind, old name, referrer namespace hint) → new name, from every renamed object.
     let renamed: Vec<(String, Vec<String>, String, String)> = resources
         .iter()
@@ -1424,6 +1517,12 @@ pub(super) fn fix_name_references(resources: &mut [Resource]) {
         for (target, referrer, path) in OTHER_REFS {
             if *referrer == kind {
                 let segs: Vec<&str> = path.split('/').collect();
+                visit_strings(&mut r.node, &segs, &mut |n| fix(n, target));
+            }
+        }
+        for (target, spec) in custom {
+            if spec.kind.as_deref().is_none_or(|k| k == kind) {
+                let segs: Vec<&str> = spec.path.split('/').collect();
                 visit_strings(&mut r.node, &segs, &mut |n| fix(n, target));
             }
         }
