@@ -31,8 +31,14 @@ pub(super) fn source_node<'a>(doc: &'a KNode, overlay: &Overlay) -> Option<&'a K
     Some(node)
 }
 
-/// Applies the block to the root kustomization's tree.
-pub(super) fn apply(root: &mut KNode, block: &KNode) {
+/// Applies the block to the root kustomization's tree (of the folder `dir`); returns the
+/// block's keys this build does not apply, for notes.
+pub(super) fn apply(
+    root: &mut KNode,
+    block: &KNode,
+    dir: &std::path::Path,
+) -> Vec<(String, Origin)> {
+    let mut left_out = Vec::new();
     for e in block.entries() {
         let at = e.key_origin;
         match e.key.as_str() {
@@ -64,10 +70,28 @@ pub(super) fn apply(root: &mut KNode, block: &KNode) {
                 append(root, "labels", vec![entry], at);
             }
             "commonAnnotations" => merge_map(root, "commonAnnotations", &e.value, at),
+            "components" if flag(block, "ignoreMissingComponents") => {
+                let present = e
+                    .value
+                    .items()
+                    .iter()
+                    .filter(|c| c.scalar_text().is_some_and(|p| dir.join(p).exists()))
+                    .cloned()
+                    .collect();
+                append(root, "components", present, at);
+            }
             "components" | "patches" => append(root, &e.key, e.value.items().to_vec(), at),
-            _ => {}
+            // Options of the keys above, or of the kustomize binary Argo CD runs.
+            "labelWithoutSelector"
+            | "labelIncludeTemplates"
+            | "forceCommonLabels"
+            | "forceCommonAnnotations"
+            | "ignoreMissingComponents"
+            | "version" => {}
+            other => left_out.push((other.to_string(), at)),
         }
     }
+    left_out
 }
 
 fn flag(block: &KNode, key: &str) -> bool {
@@ -162,6 +186,29 @@ fn merge_map(root: &mut KNode, key: &str, pairs: &KNode, at: Origin) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missing_components_are_skipped_on_request_and_unknown_keys_returned() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("here")).expect("mkdir");
+        let parse = |t: &str| {
+            let doc = crate::parse::yaml::load(t, crate::parse::yaml::Limits::default());
+            KNode::from_yaml(&doc.documents[0].root, 0, Default::default())
+        };
+        let mut root = parse("resources: [a.yaml]\ncomponents: [base-c]\n");
+        let block = parse(
+            "ignoreMissingComponents: true\ncomponents: [here, gone]\ncommonAnnotationsEnvsubst: true\nnameSuffix: -x\n",
+        );
+        let left = apply(&mut root, &block, dir.path());
+        assert_eq!(
+            root.to_json(),
+            serde_json::json!({"resources": ["a.yaml"], "components": ["base-c", "here"], "nameSuffix": "-x"})
+        );
+        assert_eq!(
+            left.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["commonAnnotationsEnvsubst"]
+        );
+    }
 
     #[test]
     fn image_arguments_read_like_kustomize_edit_set_image() {

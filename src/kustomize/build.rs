@@ -481,7 +481,12 @@ impl Builder {
         let mut root = docs.into_iter().next().unwrap_or_else(|| KNode::map(start));
         if depth == 0 {
             if let Some(block) = self.argo.take() {
-                super::argo_overlay::apply(&mut root, &block);
+                for (key, origin) in super::argo_overlay::apply(&mut root, &block, dir) {
+                    self.notes.push(Note {
+                        origin,
+                        message: format!("Argo CD's kustomize `{key}` is not applied here"),
+                    });
+                }
             }
             self.build_metadata = root.get("buildMetadata").map(|b| b.items().to_vec());
             for entry in self.build_metadata.iter().flatten() {
