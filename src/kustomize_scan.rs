@@ -130,30 +130,11 @@ pub(crate) fn roots_reaching(file: &Path) -> Vec<PathBuf> {
     if owners.is_empty() {
         return Vec::new();
     }
-    let mut files: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
-    for entry in ignore::WalkBuilder::new(repo)
-        .hidden(true)
-        .build()
-        .flatten()
-    {
-        let path = entry.path();
-        if path
-            .file_name()
-            .is_some_and(|n| build::KUSTOMIZATION_FILES.iter().any(|k| n == *k))
-        {
-            if let Some(dir) = path.parent() {
-                files.insert(canonical(dir), path.to_path_buf());
-            }
-        }
-        if files.len() >= MAX_KUSTOMIZATIONS {
-            break;
-        }
-    }
-    let edges: BTreeMap<&PathBuf, Vec<PathBuf>> =
-        files.keys().map(|d| (d, referenced_dirs(d))).collect();
+    let graph = repository_graph(repo);
+    let (files, edges) = (&graph.0, &graph.1);
     let referenced: BTreeSet<&PathBuf> = edges.values().flatten().collect();
     let mut out = Vec::new();
-    for (root, file) in &files {
+    for (root, file) in files {
         if referenced.contains(root) {
             continue;
         }
@@ -175,6 +156,46 @@ pub(crate) fn roots_reaching(file: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// A repository's kustomizations (canonical folder → file) and what each names.
+type Graph = (BTreeMap<PathBuf, PathBuf>, BTreeMap<PathBuf, Vec<PathBuf>>);
+
+/// The graph of a repository, walked once per process (pre-commit passes many files).
+fn repository_graph(repo: &Path) -> std::sync::Arc<Graph> {
+    static CACHE: std::sync::Mutex<BTreeMap<PathBuf, std::sync::Arc<Graph>>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    if let Some(g) = CACHE.lock().ok().and_then(|c| c.get(repo).cloned()) {
+        return g;
+    }
+    let mut files: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for entry in ignore::WalkBuilder::new(repo)
+        .hidden(true)
+        .build()
+        .flatten()
+    {
+        let path = entry.path();
+        if path
+            .file_name()
+            .is_some_and(|n| build::KUSTOMIZATION_FILES.iter().any(|k| n == *k))
+        {
+            if let Some(dir) = path.parent() {
+                files.insert(canonical(dir), path.to_path_buf());
+            }
+        }
+        if files.len() >= MAX_KUSTOMIZATIONS {
+            break;
+        }
+    }
+    let edges = files
+        .keys()
+        .map(|d| (d.clone(), referenced_dirs(d)))
+        .collect();
+    let graph = std::sync::Arc::new((files, edges));
+    if let Ok(mut c) = CACHE.lock() {
+        c.insert(repo.to_path_buf(), graph.clone());
+    }
+    graph
 }
 
 /// Finds the kustomizations among the targets and decides the roots.
