@@ -4,7 +4,7 @@
 
 Usage:
   bench/kustomize_diff.py [--bin target/release/cct-lint] [--components BASE DIR]...
-                          [--markdown DIR]... [--json] PATH...
+                          [--markdown DIR]... [--helm-command HELM] [--json] PATH...
 
 Each PATH is a kustomization directory or a tree searched for them (components skipped: they
 build only through a kustomization). `--components BASE DIR` adds one overlay per component of
@@ -12,7 +12,9 @@ DIR on top of BASE (in a temporary directory), the way a test overlay combines t
 `--markdown DIR` replays the `cat <<EOF >file` blocks of DIR/*.md (kubernetes-sigs/kustomize's
 examples keep their inputs there) into temporary directories and adds the directories their
 `kustomize build` lines name. A kustomization naming a remote resource is counted apart (an
-offline kubectl cannot build it). Prints one line per difference and the figures; exit 0.
+offline kubectl cannot build it). `--helm-command HELM` gives kubectl a `helm` for `helmCharts` (`--enable-helm`): e.g. a script
+running tests/data/helm_shim.py with the Helm oracle venv. Prints one line per difference and
+the figures; exit 0.
 Needs PyYAML (reads kubectl's output as YAML 1.1, like Kubernetes).
 """
 
@@ -52,7 +54,8 @@ def find(root):
     for d, dirs, _ in os.walk(root):
         dirs.sort()
         dirs[:] = [x for x in dirs if not x.startswith(".")]
-        if kustomization_file(d) and not is_component(d):
+        # A folder holding Chart.yaml is a Helm chart for cct-lint (and `render` renders it).
+        if kustomization_file(d) and not is_component(d) and not os.path.isfile(os.path.join(d, "Chart.yaml")):
             out.append(d)
     return out
 
@@ -75,10 +78,15 @@ def component_overlays(base, comps, tmp):
 
 
 def expand(text, env):
+    """The shell's expansion of an unquoted heredoc: `$X`, `${X}`, and `\\$`, `\\\\`, `\\``
+    standing for the character itself."""
+
     def sub(m):
+        if m.group(3):
+            return m.group(3)
         return env.get(m.group(1) or m.group(2), "")
 
-    return re.sub(r"\$\{(\w+)\}|\$(\w+)", sub, text)
+    return re.sub(r"\$\{(\w+)\}|\$(\w+)|\\([$`\\])", sub, text)
 
 
 def replay_markdown(md, tmp):
@@ -107,9 +115,15 @@ def replay_markdown(md, tmp):
                 os.makedirs(expand(p, env), exist_ok=True)
             continue
         m = re.match(r"^cat\s+<<-?\s*(['\"]?)(\w+)\1\s*(>>?)\s*(\S+)", line)
-        if m:
-            quoted, marker, target = m.group(1), m.group(2), expand(m.group(4), env)
-            mode = "a" if m.group(3) == ">>" else "w"
+        # Also `cat > FILE << EOF`.
+        m2 = re.match(r"^cat\s+(>>?)\s*(\S+)\s+<<-?\s*(['\"]?)(\w+)\3\s*$", line)
+        if m or m2:
+            if m:
+                quoted, marker, target = m.group(1), m.group(2), expand(m.group(4), env)
+                mode = "a" if m.group(3) == ">>" else "w"
+            else:
+                quoted, marker, target = m2.group(3), m2.group(4), expand(m2.group(2), env)
+                mode = "a" if m2.group(1) == ">>" else "w"
             body = []
             while i < len(lines) and lines[i].strip() != marker:
                 body.append(lines[i])
@@ -124,7 +138,7 @@ def replay_markdown(md, tmp):
             with open(target, mode, encoding="utf-8") as fh:
                 fh.write(content)
             continue
-        m = re.match(r"^kustomize build\s+(\S+)", line)
+        m = re.search(r"kustomize build\s+([^\s|)]+)", line)
         if m:
             d = expand(m.group(1), env)
             if d not in builds:
@@ -149,6 +163,7 @@ def main():
     ap.add_argument("--components", nargs=2, action="append", default=[])
     ap.add_argument("--markdown", action="append", default=[])
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--helm-command")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="kustomize-diff-")
     dirs = []
@@ -165,18 +180,21 @@ def main():
     ours_time = 0.0
     details = []
     for d in dirs:
-        k, _ = run(["kubectl", "kustomize", d])
+        helm = ["--enable-helm", "--helm-command", args.helm_command] if args.helm_command else []
+        k, _ = run(["kubectl", "kustomize", *helm, d])
         o, dt = run([args.bin, "render", "--json", d])
         ours_time += dt
         if o.returncode not in (0, 2) or "panicked" in o.stderr:
             counts["crash"] += 1
             details.append((d, "crash", o.stderr[-400:]))
             continue
-        if "remote resource" in o.stderr or "remote component" in o.stderr:
+        if any(m in o.stderr for m in ("remote resource", "remote component", "needs a pull")):
             counts["remote"] += 1
             continue
         if k.returncode != 0 and o.returncode != 0:
             counts["both_refuse"] += 1
+            last = lambda t: (t.strip().splitlines() or [""])[-1][:200]
+            details.append((d, "both refuse", f"kubectl: {last(k.stderr)}\n    ours: {last(o.stderr)}"))
             continue
         if k.returncode != 0:
             counts["only_kubectl_refuses"] += 1

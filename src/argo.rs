@@ -6,8 +6,10 @@
 //! repository, or a path found nowhere in the scanned tree, is one LNT018 note.
 //! "Same tree": a source's `repoURL` cannot be compared with the scanned checkout offline, so a
 //! source is read as this repository when its `path` is a chart directory of the scanned tree.
+//! A source whose `path` is a kustomization of the scanned tree (no `chart`, no `helm`) is a
+//! `KustomizeSource`: the kustomize stage builds it as one more root.
 //! Must not: reach the network, read files outside the scanned tree but the value files named,
-//! or decide anything about Kustomize sources (the kustomize stage does).
+//! or build kustomizations (the kustomize stage does).
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -294,6 +296,108 @@ fn read_application(
         }
         out.sets.push((chart.path.clone(), set));
     }
+}
+
+/// An Application whose source `path` is a kustomization of the scanned tree: one more root,
+/// built with the source's `kustomize` block (Argo CD's way).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KustomizeSource {
+    /// The kustomization directory (as discovered).
+    pub(crate) dir: PathBuf,
+    pub(crate) application: String,
+    pub(crate) overlay: crate::kustomize::argo_overlay::Overlay,
+    /// The Application's `path:` line, the related location of the root's findings.
+    pub(crate) related: RelatedLocation,
+}
+
+/// The Applications of the YAML targets whose sources are kustomization directories among
+/// `dirs` (matched as for charts: the source path is a suffix of the directory).
+pub(crate) fn kustomize_sources(targets: &[Target], dirs: &[PathBuf]) -> Vec<KustomizeSource> {
+    let mut out = Vec::new();
+    for target in targets.iter().filter(|t| t.kind == TargetKind::Yaml) {
+        let Ok(text) = read_text(&target.path, crate::kustomize::build::MAX_FILE_SIZE) else {
+            continue;
+        };
+        if !text.contains("argoproj.io") || !text.contains("Application") {
+            continue;
+        }
+        let lines: Vec<&str> = text.split('\n').collect();
+        let stream = yaml::load(&text, yaml::Limits::default());
+        for (index, doc) in stream.documents.iter().enumerate() {
+            let root = &doc.root;
+            let is_application = str_at(root, "apiVersion")
+                .is_some_and(|a| a.starts_with("argoproj.io/"))
+                && str_at(root, "kind") == Some("Application");
+            let Some(spec) = root.get("spec").filter(|_| is_application) else {
+                continue;
+            };
+            let name = root
+                .get("metadata")
+                .and_then(|m| str_at(m, "name"))
+                .unwrap_or_default()
+                .to_string();
+            let mut sources: Vec<(Vec<String>, &Node)> = seq(spec.get("sources"))
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (vec!["spec".into(), "sources".into(), i.to_string()], s))
+                .collect();
+            if let (true, Some(source)) = (sources.is_empty(), spec.get("source")) {
+                sources.push((vec!["spec".into(), "source".into()], source));
+            }
+            let several = sources.len() > 1;
+            for (i, (steps, source)) in sources.into_iter().enumerate() {
+                let Some(path_node) = source.get("path") else {
+                    continue;
+                };
+                if source.get("chart").is_some() || source.get("helm").is_some() {
+                    continue;
+                }
+                let Some(dir) = dir_at(dirs, path_node.as_str().unwrap_or_default()) else {
+                    continue;
+                };
+                out.push(KustomizeSource {
+                    dir,
+                    application: if several {
+                        format!("{name}#{}", i + 1)
+                    } else {
+                        name.clone()
+                    },
+                    overlay: crate::kustomize::argo_overlay::Overlay {
+                        file: target.path.clone(),
+                        document: index,
+                        source: steps,
+                    },
+                    related: RelatedLocation {
+                        file: target.display.clone(),
+                        span: path_node.span,
+                        values_path: String::new(),
+                        source_line: lines
+                            .get(path_node.span.start.line as usize - 1)
+                            .map(|l| l.trim_end_matches('\r').to_string()),
+                        application: Some(name.clone()),
+                    },
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The directory of `dirs` that ends with the relative `path`.
+fn dir_at(dirs: &[PathBuf], path: &str) -> Option<PathBuf> {
+    let wanted: Vec<Component> = Path::new(path)
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    if wanted.is_empty() || wanted.iter().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    dirs.iter()
+        .find(|d| {
+            let have: Vec<Component> = d.components().collect();
+            have.len() >= wanted.len() && have[have.len() - wanted.len()..] == wanted[..]
+        })
+        .cloned()
 }
 
 #[cfg(test)]

@@ -196,6 +196,8 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
                     if is_yaml(root) {
                         files.extend(yaml_siblings(root));
                     }
+                    // A file of a kustomization brings in the roots that build it.
+                    files.extend(crate::kustomize_scan::roots_reaching(root));
                     files.insert(root.clone());
                 }
             }

@@ -1,5 +1,5 @@
 //! Kustomize stage of the scan: finds the root kustomizations of the scanned tree (those no
-//! other kustomization of the tree names as a resource or component), builds each in-process,
+//! other kustomization of the tree names as a resource, component or transformer directory), builds each in-process,
 //! checks every output object with the Kubernetes rules and the root's objects as one bundle
 //! with the APP rules, and locates each finding where the value was last written (base line,
 //! patch line, kustomization entry) with the root as a related location. A build Kustomize
@@ -25,13 +25,31 @@ use crate::span::{Position, Span};
 /// The kustomizations of a scan: which to build, and which files they take over.
 #[derive(Debug, Default)]
 pub(crate) struct Plan {
-    /// Root kustomization directories, sorted.
-    pub(crate) roots: Vec<PathBuf>,
+    /// Root kustomizations: directories, sorted, then the Argo CD Applications' sources.
+    pub(crate) roots: Vec<Root>,
     /// Canonical directories holding a kustomization: their files are not plain manifests.
     pub(crate) kustomization_dirs: BTreeSet<PathBuf>,
     /// Kustomization files of `kind: Component` that no kustomization of the scanned tree uses:
     /// Kustomize builds a component only inside a kustomization, so these are not checked.
     pub(crate) unused_components: Vec<PathBuf>,
+}
+
+/// One build to check: a root kustomization directory, or an Argo CD Application's source
+/// (that directory with the Application's `kustomize` block).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Root {
+    pub(crate) dir: PathBuf,
+    pub(crate) application: Option<crate::argo::KustomizeSource>,
+}
+
+impl Root {
+    /// The root's name: its directory, or the Application's name.
+    pub(crate) fn name(&self) -> String {
+        match &self.application {
+            Some(app) => app.application.clone(),
+            None => display_path(&self.dir),
+        }
+    }
 }
 
 /// Whether a kustomization file declares `kind: Component`.
@@ -50,7 +68,8 @@ fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Local directories a kustomization names under `resources`, `bases` and `components`.
+/// Local directories a kustomization names under `resources`, `bases` and `components`, and
+/// the kustomizations of transformer, generator and validator configurations it loads.
 fn referenced_dirs(dir: &Path) -> Vec<PathBuf> {
     let Some(file) = build::kustomization_in(dir) else {
         return Vec::new();
@@ -62,19 +81,121 @@ fn referenced_dirs(dir: &Path) -> Vec<PathBuf> {
     let Some(doc) = stream.documents.first() else {
         return Vec::new();
     };
-    ["resources", "bases", "components"]
-        .iter()
-        .filter_map(|k| doc.root.get(k))
-        .filter_map(|n| match &n.value {
-            crate::parse::yaml::Value::Seq(items) => Some(items),
-            _ => None,
-        })
+    [
+        "resources",
+        "bases",
+        "components",
+        "transformers",
+        "generators",
+        "validators",
+    ]
+    .iter()
+    .filter_map(|k| doc.root.get(k))
+    .filter_map(|n| match &n.value {
+        crate::parse::yaml::Value::Seq(items) => Some(items),
+        _ => None,
+    })
+    .flatten()
+    .filter_map(|n| n.as_str())
+    .filter(|s| !build::is_remote(s))
+    .map(|s| canonical(&dir.join(s)))
+    .filter(|p| p.is_dir())
+    .collect()
+}
+
+/// Kustomizations looked at, at most, when a single file brings in the roots that use it.
+const MAX_KUSTOMIZATIONS: usize = 10_000;
+
+/// The kustomization files of the roots of `file`'s repository that build it: pre-commit
+/// passes a staged base file alone, and the overlays that deploy it must be checked. A file
+/// belongs to the kustomizations of its folder and the folders above (Kustomize reads no file
+/// outside a kustomization's folder); a root reaches them through `resources`, `components`...
+/// Empty when the file is in no kustomization, or outside a git repository.
+pub(crate) fn roots_reaching(file: &Path) -> Vec<PathBuf> {
+    let absolute = canonical(file);
+    let Some(repo) = absolute
+        .ancestors()
+        .skip(1)
+        .find(|a| a.join(".git").exists())
+    else {
+        return Vec::new();
+    };
+    let owners: BTreeSet<PathBuf> = absolute
+        .ancestors()
+        .skip(1)
+        .take_while(|a| a.starts_with(repo))
+        .filter(|a| build::kustomization_in(a).is_some())
+        .map(Path::to_path_buf)
+        .collect();
+    if owners.is_empty() {
+        return Vec::new();
+    }
+    let graph = repository_graph(repo);
+    let (files, edges) = (&graph.0, &graph.1);
+    let referenced: BTreeSet<&PathBuf> = edges.values().flatten().collect();
+    let mut out = Vec::new();
+    for (root, file) in files {
+        if referenced.contains(root) {
+            continue;
+        }
+        let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            if !seen.insert(dir.clone()) {
+                continue;
+            }
+            stack.extend(edges.get(&dir).into_iter().flatten().cloned());
+        }
+        if seen.iter().any(|d| owners.contains(d)) {
+            // Relative to the working directory when below it, as the other targets are.
+            let cwd = std::env::current_dir().map(|d| canonical(&d)).ok();
+            let shown = cwd
+                .and_then(|d| file.strip_prefix(d).ok().map(Path::to_path_buf))
+                .unwrap_or_else(|| file.clone());
+            out.push(shown);
+        }
+    }
+    out
+}
+
+/// A repository's kustomizations (canonical folder → file) and what each names.
+type Graph = (BTreeMap<PathBuf, PathBuf>, BTreeMap<PathBuf, Vec<PathBuf>>);
+
+/// The graph of a repository, walked once per process (pre-commit passes many files).
+fn repository_graph(repo: &Path) -> std::sync::Arc<Graph> {
+    static CACHE: std::sync::Mutex<BTreeMap<PathBuf, std::sync::Arc<Graph>>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    if let Some(g) = CACHE.lock().ok().and_then(|c| c.get(repo).cloned()) {
+        return g;
+    }
+    let mut files: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for entry in ignore::WalkBuilder::new(repo)
+        .hidden(true)
+        .build()
         .flatten()
-        .filter_map(|n| n.as_str())
-        .filter(|s| !build::is_remote(s))
-        .map(|s| canonical(&dir.join(s)))
-        .filter(|p| p.is_dir())
-        .collect()
+    {
+        let path = entry.path();
+        if path
+            .file_name()
+            .is_some_and(|n| build::KUSTOMIZATION_FILES.iter().any(|k| n == *k))
+        {
+            if let Some(dir) = path.parent() {
+                files.insert(canonical(dir), path.to_path_buf());
+            }
+        }
+        if files.len() >= MAX_KUSTOMIZATIONS {
+            break;
+        }
+    }
+    let edges = files
+        .keys()
+        .map(|d| (d.clone(), referenced_dirs(d)))
+        .collect();
+    let graph = std::sync::Arc::new((files, edges));
+    if let Ok(mut c) = CACHE.lock() {
+        c.insert(repo.to_path_buf(), graph.clone());
+    }
+    graph
 }
 
 /// Finds the kustomizations among the targets and decides the roots.
@@ -102,9 +223,21 @@ pub(crate) fn plan(targets: &[Target]) -> Plan {
         if is_component(file) {
             unused_components.push(file.clone());
         } else {
-            roots.push(dir.clone());
+            roots.push(Root {
+                dir: dir.clone(),
+                application: None,
+            });
         }
     }
+    let all: Vec<PathBuf> = dirs.values().map(|(dir, _)| dir.clone()).collect();
+    roots.extend(
+        crate::argo::kustomize_sources(targets, &all)
+            .into_iter()
+            .map(|app| Root {
+                dir: app.dir.clone(),
+                application: Some(app),
+            }),
+    );
     Plan {
         roots,
         kustomization_dirs: dirs.into_keys().collect(),
@@ -162,16 +295,18 @@ fn object_ref(r: &Resource) -> ObjectRef {
     }
 }
 
-/// Builds and checks one root kustomization directory.
+/// Builds and checks one root kustomization (with its Application's `kustomize` block).
 pub(crate) fn scan_root(
-    dir: &Path,
+    root: &Root,
     engine: &mut RuleEngine,
     catalog: &Catalog,
     options: &ScanOptions,
 ) -> RootOutcome {
-    let (built, result) = build::build(dir);
+    let dir = root.dir.as_path();
+    let application = root.application.as_ref();
+    let (built, result) = build::build_with(dir, application.map(|a| &a.overlay));
     let sources = Sources::new(&built);
-    let root_name = display_path(dir);
+    let root_name = root.name();
     let root_file = built
         .kustomizations
         .first()
@@ -180,7 +315,8 @@ pub(crate) fn scan_root(
     let root_related = || {
         let line = built
             .files
-            .first()
+            .iter()
+            .find(|f| built.kustomizations.first() == Some(&f.path))
             .and_then(|f| f.text.lines().next())
             .map(|l| l.trim_end_matches('\r').to_string());
         RelatedLocation {
@@ -197,15 +333,22 @@ pub(crate) fn scan_root(
     let mut outcome = TargetOutcome::default();
     let finish = |mut f: Finding| {
         f.value_set = Some(root_name.clone());
-        f.related = vec![root_related()];
+        f.related = application
+            .map(|a| a.related.clone())
+            .into_iter()
+            .chain([root_related()])
+            .collect();
         f
     };
     for note in &built.notes {
         let ctx = sources.ctx(note.origin, catalog, options);
-        let params = BTreeMap::from([
+        let mut params = BTreeMap::from([
             ("root".to_string(), root_name.clone()),
             ("detail".to_string(), note.message.clone()),
         ]);
+        if let Some(variant) = note_variant(&note.message) {
+            params.insert("variant".to_string(), variant.to_string());
+        }
         outcome.findings.push(finish(ctx.finding(
             "LNT021",
             note.origin.span,
@@ -220,17 +363,28 @@ pub(crate) fn scan_root(
         } else {
             e.origin.span
         };
-        let params = BTreeMap::from([
+        let mut params = BTreeMap::from([
             ("root".to_string(), root_name.clone()),
             ("detail".to_string(), e.message.clone()),
         ]);
+        if let Some(variant) = error_variant(&e.message) {
+            params.insert("variant".to_string(), variant.to_string());
+        }
         let mut finding = ctx.finding("LNT020", span, Vec::new(), params);
         if finding.file.is_empty() {
             finding.file = root_file.clone();
         }
         outcome.findings.push(finish(finding));
     }
-    let files: Vec<PathBuf> = built.files.iter().map(|f| canonical(&f.path)).collect();
+    // A chart `helmCharts` inflates is checked through this root, like a base; the
+    // Application is checked as itself.
+    let files: Vec<PathBuf> = built
+        .files
+        .iter()
+        .filter(|f| application.is_none_or(|a| a.overlay.file != f.path))
+        .map(|f| canonical(&f.path))
+        .chain(built.charts.iter().map(|c| canonical(c)))
+        .collect();
     if result.is_err() {
         return RootOutcome { outcome, files };
     }
@@ -321,6 +475,42 @@ pub(crate) fn scan_root(
     RootOutcome { outcome, files }
 }
 
+/// The LNT020 wording for Kustomize's common refusals (told in the reader's language).
+fn error_variant(message: &str) -> Option<&'static str> {
+    Some(if message.starts_with("security; file") {
+        "outside_folder"
+    } else if message.contains("no such file or directory")
+        || message.contains("unable to find one of")
+    {
+        "missing_file"
+    } else if message.starts_with("cycle:") {
+        "cycle"
+    } else if message.contains("resource matches for patch")
+        || message.contains("resources match for patch")
+    {
+        "patch_target"
+    } else if message.contains("already registered id") {
+        "conflicting_ids"
+    } else if message.ends_with("kustomization.yaml is empty") {
+        "empty"
+    } else if message.starts_with("Helm chart `") {
+        "helm_chart"
+    } else {
+        return None;
+    })
+}
+
+/// The LNT021 wording: a remote part, or something this build does not apply.
+fn note_variant(message: &str) -> Option<&'static str> {
+    if message.contains("not checked here") {
+        Some("remote")
+    } else if message.contains("not applied here") {
+        Some("not_applied")
+    } else {
+        None
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn locate(
     sources: &Sources<'_>,
@@ -332,7 +522,23 @@ fn locate(
     path: Vec<serde_json::Value>,
     params: BTreeMap<String, String>,
 ) -> Finding {
-    let (origin, _) = node.locate(&path_segments(&path));
+    let segments = path_segments(&path);
+    let (mut origin, exact) = node.locate(&segments);
+    if exact {
+        // A rule reports a missing field at the mapping that should hold it: when a JSON
+        // patch's `remove` took that field out (the finding names it), the finding lands on
+        // the operation's `path:` line.
+        let removed = node.at(&segments).map_or(&[][..], |n| n.removed.as_slice());
+        let named = |key: &str| {
+            params.values().any(|v| {
+                v.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                    .any(|w| w == key)
+            })
+        };
+        if let Some((_, at)) = removed.iter().rev().find(|(key, _)| named(key)) {
+            origin = *at;
+        }
+    }
     let ctx = sources.ctx(origin, catalog, options);
     let mut finding = ctx.finding(&rule_id, origin.span, path, params);
     finding.object = Some(object.clone());

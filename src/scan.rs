@@ -200,9 +200,9 @@ pub fn scan(
             .par_iter()
             .map_init(
                 || engine.clone(),
-                |engine, dir| {
+                |engine, root| {
                     catch_unwind(AssertUnwindSafe(|| {
-                        crate::kustomize_scan::scan_root(dir, engine, catalog, options)
+                        crate::kustomize_scan::scan_root(root, engine, catalog, options)
                     }))
                     .unwrap_or_else(|panic| {
                         crate::kustomize_scan::RootOutcome {
@@ -210,7 +210,7 @@ pub fn scan(
                                 findings: vec![internal_error(
                                     catalog,
                                     options,
-                                    &crate::discover::display_path(dir),
+                                    &crate::discover::display_path(&root.dir),
                                     panic,
                                 )],
                                 ..TargetOutcome::default()
@@ -265,11 +265,13 @@ pub fn scan(
             }
         }
         if claimed.contains(&target.display) {
-            // Part of a kustomization (a base, a patch, a component): its objects are checked
+            // Part of a kustomization (a base, a patch, a component, a chart it inflates): its
+            // objects are checked
             // as its roots build them; alone, only problems with the file itself count.
             outcome.findings.retain(|f| f.rule_id.starts_with("LNT"));
             outcome.objects.clear();
             outcome.bundle_members.clear();
+            outcome.own_bundles.clear();
             outcome.documents = 0;
             outcome
                 .inline_derogations
@@ -322,10 +324,10 @@ pub fn scan(
         .roots
         .iter()
         .zip(&roots)
-        .map(|(dir, r)| {
+        .map(|(root, r)| {
             let first = |id: &str| r.outcome.findings.iter().find(|f| f.rule_id == id).cloned();
             RootSeen {
-                dir: crate::discover::display_path(dir),
+                dir: root.name(),
                 refused: first("LNT020").or_else(|| first("LNT009")),
                 left_out: first("LNT021"),
             }

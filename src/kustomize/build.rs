@@ -19,7 +19,7 @@ pub const KUSTOMIZATION_FILES: [&str; 3] =
 /// Nested kustomizations deeper than this are refused (Kustomize has no limit; cycles are
 /// caught apart, this only bounds pathological trees).
 const MAX_DEPTH: usize = 64;
-const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+pub(crate) const MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
 /// One file the build read, by index in `Build::files`.
 #[derive(Debug, Clone)]
@@ -146,6 +146,8 @@ pub struct Build {
     pub notes: Vec<Note>,
     /// The kustomization files the build read, root first.
     pub kustomizations: Vec<PathBuf>,
+    /// The Helm chart directories `helmCharts` inflated.
+    pub charts: Vec<PathBuf>,
 }
 
 impl Build {
@@ -200,20 +202,41 @@ pub fn is_remote(entry: &str) -> bool {
 
 /// Builds the kustomization in `dir` as `kubectl kustomize dir` does.
 pub fn build(dir: &Path) -> (Build, Result<(), BuildError>) {
+    build_with(dir, None)
+}
+
+/// Builds the kustomization in `dir` with an Argo CD Application's `kustomize` block applied
+/// to it first, as Argo CD builds that Application's source.
+pub fn build_with(
+    dir: &Path,
+    overlay: Option<&super::argo_overlay::Overlay>,
+) -> (Build, Result<(), BuildError>) {
     let mut builder = Builder::default();
     let dir = normalize(dir);
     let result = builder
-        .kustomization(&dir, Expect::Kustomization, None, Vec::new(), 0)
+        .overlay(overlay)
+        .and_then(|()| builder.kustomization(&dir, Expect::Kustomization, None, Vec::new(), 0))
         .and_then(|mut resources| {
             super::generate::add_hashes(&mut resources);
-            super::transform::fix_name_references(&mut resources);
-            super::vars::resolve(&builder.vars, &mut resources)?;
+            super::transform::fix_name_references(&mut resources, &builder.configs.name_reference);
+            super::vars::resolve(
+                &builder.vars,
+                &builder.configs.var_reference,
+                &mut resources,
+            )?;
+            for r in &mut resources {
+                drop_empty_annotations(&mut r.node);
+            }
+            if let Some(entries) = builder.build_metadata.take() {
+                build_metadata(&builder, &dir, &entries, &mut resources);
+            }
             Ok(resources)
         });
     let mut build = Build {
         files: builder.files,
         notes: builder.notes,
         kustomizations: builder.kustomizations,
+        charts: builder.charts,
         ..Build::default()
     };
     match result {
@@ -239,6 +262,17 @@ pub(super) struct Builder {
     pub(super) notes: Vec<Note>,
     kustomizations: Vec<PathBuf>,
     vars: Vec<super::vars::Var>,
+    pub(super) charts: Vec<PathBuf>,
+    /// Field specs of the `configurations:` met so far.
+    pub(super) configs: super::transform::Configs,
+    /// An Application's `kustomize` block, for the root kustomization.
+    argo: Option<KNode>,
+    /// The root's `buildMetadata` entries (Kustomize gives the root's to every kustomization).
+    build_metadata: Option<Vec<KNode>>,
+    /// The build's custom OpenAPI schema: the first `openapi:` met (the root's first), as
+    /// Kustomize sets it once for the whole build.
+    pub(super) schema: Option<std::rc::Rc<super::openapi::Schema>>,
+    openapi_seen: bool,
 }
 
 /// The kustomization being built: its file and parsed root.
@@ -274,6 +308,56 @@ impl Kust {
 }
 
 impl Builder {
+    /// Reads a file a kustomization names (resource, patch, generator input, configuration):
+    /// like Kustomize's default load restrictor, a file outside the kustomization's folder,
+    /// symbolic links resolved, is refused (directories, other kustomizations, may be anywhere).
+    pub(super) fn read_in(&mut self, kust: &Kust, path: &Path) -> Result<u32, String> {
+        if let (Ok(file), Ok(root)) = (
+            std::fs::canonicalize(path),
+            std::fs::canonicalize(&kust.dir),
+        ) {
+            if !file.starts_with(&root) {
+                return Err(format!(
+                    "security; file '{}' is not in or below '{}'",
+                    crate::discover::display_path(&normalize(path)),
+                    crate::discover::display_path(&kust.dir)
+                ));
+            }
+        }
+        self.read(path)
+    }
+
+    /// The output of the kustomization in `dir`, named by a `transformers:` entry at `from`:
+    /// transformer configurations.
+    pub(super) fn transformer_dir(
+        &mut self,
+        dir: &Path,
+        from: Origin,
+    ) -> Result<Vec<Resource>, BuildError> {
+        let depth = self.stack.len();
+        self.kustomization(
+            dir,
+            Expect::Kustomization,
+            Some(from),
+            Vec::new(),
+            depth + 1,
+        )
+    }
+
+    /// A file whose text the build already has (a chart template, perhaps from an archive).
+    pub(super) fn add_file(&mut self, path: &Path, text: &str) -> u32 {
+        if let Some(id) = self.file_ids.get(path) {
+            return *id;
+        }
+        let id = self.files.len() as u32;
+        self.files.push(SourceFile {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+        });
+        self.file_ids.insert(path.to_path_buf(), id);
+        id
+    }
+
     /// Reads a file once; its index for origins.
     pub(super) fn read(&mut self, path: &Path) -> Result<u32, String> {
         if let Some(id) = self.file_ids.get(path) {
@@ -394,11 +478,45 @@ impl Builder {
             span: Span::new(Position::new(1, 1), Position::new(1, 2)),
         };
         let docs = self.documents(&text, file, Shift::default(), start)?;
-        let root = docs.into_iter().next().unwrap_or_else(|| KNode::map(start));
+        let mut root = docs.into_iter().next().unwrap_or_else(|| KNode::map(start));
+        if depth == 0 {
+            if let Some(block) = self.argo.take() {
+                for (key, origin) in super::argo_overlay::apply(&mut root, &block, dir) {
+                    self.notes.push(Note {
+                        origin,
+                        message: format!("Argo CD's kustomize `{key}` is not applied here"),
+                    });
+                }
+            }
+            self.build_metadata = root.get("buildMetadata").map(|b| b.items().to_vec());
+            for entry in self.build_metadata.iter().flatten() {
+                let name = entry.scalar_text().unwrap_or_default();
+                if !matches!(name.as_str(), "managedByLabel" | "originAnnotations") {
+                    self.notes.push(Note {
+                        origin: entry.origin,
+                        message: format!("buildMetadata `{name}` is not applied here"),
+                    });
+                }
+            }
+        }
         if !matches!(root.value, KValue::Map(_)) {
             return Err(BuildError {
                 origin: start,
                 message: "a kustomization must be a mapping".into(),
+            });
+        }
+        let meaningful = root.entries().iter().any(|e| {
+            !matches!(e.key.as_str(), "apiVersion" | "kind")
+                && !matches!(e.value.value, KValue::Null)
+        });
+        if !meaningful {
+            // Kustomize refuses a kustomization that asks for nothing.
+            return Err(BuildError {
+                origin: from.unwrap_or(start),
+                message: format!(
+                    "{}: kustomization.yaml is empty",
+                    crate::discover::display_path(&path)
+                ),
             });
         }
         let kust = Kust {
@@ -446,6 +564,7 @@ impl Builder {
         mut resources: Vec<Resource>,
         depth: usize,
     ) -> Result<Vec<Resource>, BuildError> {
+        self.openapi(kust)?;
         for key in ["resources", "bases"] {
             for entry in kust.root.get(key).map(KNode::items).unwrap_or(&[]) {
                 let Some(name) = entry.scalar_text() else {
@@ -470,7 +589,7 @@ impl Builder {
                     add_all(kust, &mut resources, built, entry.origin)?;
                 } else if path.is_file() {
                     let file = self
-                        .read(&path)
+                        .read_in(kust, &path)
                         .map_err(|message| kust.error(entry.origin, message))?;
                     let text = self.text(file).to_string();
                     let mut loaded = Vec::new();
@@ -529,15 +648,10 @@ impl Builder {
             )?;
         }
         for key in [
-            "helmCharts",
             "helmChartInflationGenerator",
             "generators",
             "validators",
             "crds",
-            "openapi",
-            "buildMetadata",
-            "configurations",
-            "helmGlobals",
         ] {
             if kust.root.get(key).is_some() {
                 self.notes.push(Note {
@@ -547,10 +661,150 @@ impl Builder {
             }
         }
         check_named_files(kust)?;
+        super::transform::read_configurations(self, kust)?;
         super::vars::collect(kust, &mut self.vars)?;
         super::generate::run(self, kust, &mut resources)?;
+        super::helm::inflate(self, kust, &mut resources)?;
         super::transform::run(self, kust, &mut resources)?;
         Ok(resources)
+    }
+}
+
+impl Builder {
+    /// Reads the Application an overlay names and keeps its source's `kustomize` block.
+    fn overlay(
+        &mut self,
+        overlay: Option<&super::argo_overlay::Overlay>,
+    ) -> Result<(), BuildError> {
+        let Some(overlay) = overlay else {
+            return Ok(());
+        };
+        let at = Origin::default();
+        let file = self.read(&overlay.file).map_err(|message| BuildError {
+            origin: at,
+            message,
+        })?;
+        let start = Origin {
+            file,
+            span: Span::new(Position::new(1, 1), Position::new(1, 2)),
+        };
+        let text = self.text(file).to_string();
+        let docs = self.documents(&text, file, Shift::default(), start)?;
+        self.argo = docs
+            .get(overlay.document)
+            .and_then(|d| super::argo_overlay::source_node(d, overlay))
+            .and_then(|s| s.get("kustomize"))
+            .cloned();
+        Ok(())
+    }
+
+    /// `openapi:`: a `path` to a schema (JSON or YAML) gives the merge keys of the whole build;
+    /// a `version` of Kubernetes' built-in schema is not applied here (a note).
+    fn openapi(&mut self, kust: &Kust) -> Result<(), BuildError> {
+        let Some(openapi) = kust.root.get("openapi") else {
+            return Ok(());
+        };
+        let key = kust.key_origin("openapi");
+        if self.openapi_seen {
+            return Ok(());
+        }
+        self.openapi_seen = true;
+        let Some(entry) = openapi.get("path") else {
+            if openapi.get("version").is_some() {
+                self.notes.push(Note {
+                    origin: key,
+                    message: "kustomization field `openapi` (`version`) is not applied here: Kubernetes' merge keys are used".into(),
+                });
+            }
+            return Ok(());
+        };
+        let rel = entry.scalar_text().unwrap_or_default();
+        let path = normalize(&kust.dir.join(&rel));
+        let file = self
+            .read_in(kust, &path)
+            .map_err(|message| kust.error(entry.origin, message))?;
+        let text = self.text(file).to_string();
+        let doc = self
+            .documents(&text, file, Shift::default(), entry.origin)?
+            .into_iter()
+            .next()
+            .map(|d| d.to_json())
+            .unwrap_or_default();
+        let schema = super::openapi::Schema::from_document(&doc)
+            .map_err(|m| kust.error(entry.origin, format!("{rel}: {m}")))?;
+        self.schema = Some(std::rc::Rc::new(schema));
+        Ok(())
+    }
+}
+
+/// The root's `buildMetadata`: `managedByLabel` (the label kubectl's Kustomize writes) and
+/// `originAnnotations` (the file, relative to the root, an object was read from, or the
+/// generator that made it), each located at its entry.
+fn build_metadata(builder: &Builder, root: &Path, entries: &[KNode], resources: &mut [Resource]) {
+    for entry in entries {
+        let at = entry.origin;
+        match entry.as_str() {
+            Some("managedByLabel") => {
+                for r in resources.iter_mut() {
+                    if let Some(labels) = r.node.ensure_map(&["metadata", "labels"], at) {
+                        let value = KNode::str("kustomize-(devel)", at);
+                        labels.set("app.kubernetes.io/managed-by", value, at);
+                    }
+                }
+            }
+            Some("originAnnotations") => {
+                for r in resources.iter_mut() {
+                    let from = builder
+                        .files
+                        .get(r.node.origin.file as usize)
+                        .map(|f| relative(root, &f.path))
+                        .unwrap_or_default();
+                    let text = if r.generated {
+                        format!(
+                            "configuredIn: {from}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {}Generator\n",
+                            r.kind()
+                        )
+                    } else {
+                        format!("path: {from}\n")
+                    };
+                    if let Some(annotations) = r.node.ensure_map(&["metadata", "annotations"], at) {
+                        annotations.set("config.kubernetes.io/origin", KNode::str(text, at), at);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `path` relative to the directory `from` (both as the build names them).
+fn relative(from: &Path, path: &Path) -> String {
+    let (from, path) = (normalize(from), normalize(path));
+    let a: Vec<Component> = from.components().collect();
+    let b: Vec<Component> = path.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..a.len() {
+        out.push("..");
+    }
+    for c in &b[common..] {
+        out.push(c);
+    }
+    out.to_string_lossy().replace('\\', "/")
+}
+
+/// Kustomize rewrites every object's annotations when it strips its own build annotations,
+/// and an empty or null `metadata.annotations` does not survive that (labels do).
+fn drop_empty_annotations(node: &mut KNode) {
+    if let Some(meta) = node.get_mut("metadata") {
+        let empty = meta.get("annotations").is_some_and(|a| match &a.value {
+            KValue::Null => true,
+            KValue::Map(entries) => entries.is_empty(),
+            _ => false,
+        });
+        if empty {
+            meta.remove("annotations");
+        }
     }
 }
 
@@ -749,6 +1003,156 @@ mod tests {
     }
 
     #[test]
+    fn files_outside_the_kustomization_folder_are_refused_directories_are_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n";
+        write(dir.path(), "base/cm.yaml", cm);
+        write(
+            dir.path(),
+            "base/kustomization.yaml",
+            "resources: [cm.yaml]\n",
+        );
+        for (overlay, line) in [
+            ("resources:\n- ../base/cm.yaml\n", 2),
+            (
+                "resources: [../base]\npatches:\n- path: ../base/cm.yaml\n",
+                3,
+            ),
+            (
+                "configMapGenerator:\n- name: g\n  files:\n  - ../base/cm.yaml\n",
+                4,
+            ),
+        ] {
+            write(dir.path(), "ov/kustomization.yaml", overlay);
+            let (built, result) = build(&dir.path().join("ov"));
+            let err = result.expect_err(overlay);
+            assert!(
+                err.message.starts_with("security; file '"),
+                "{}",
+                err.message
+            );
+            assert!(
+                err.message.contains("is not in or below"),
+                "{}",
+                err.message
+            );
+            assert!(built
+                .file_path(err.origin)
+                .ends_with("ov/kustomization.yaml"));
+            assert_eq!(err.origin.span.start.line, line, "{overlay}");
+        }
+        // The same base through its directory builds; so does a file below the folder.
+        write(
+            dir.path(),
+            "ov/kustomization.yaml",
+            "resources: [../base, sub/cm.yaml]\n",
+        );
+        write(
+            dir.path(),
+            "ov/sub/cm.yaml",
+            &cm.replace("name: a", "name: b"),
+        );
+        let (built, result) = build(&dir.path().join("ov"));
+        result.expect("builds");
+        assert_eq!(built.resources.len(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_to_a_file_outside_the_folder_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "base/cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+        );
+        write(
+            dir.path(),
+            "ov/kustomization.yaml",
+            "resources: [link.yaml]\n",
+        );
+        std::os::unix::fs::symlink(
+            dir.path().join("base/cm.yaml"),
+            dir.path().join("ov/link.yaml"),
+        )
+        .expect("symlink");
+        let err = build(&dir.path().join("ov")).1.expect_err("outside");
+        assert!(
+            err.message.contains("is not in or below"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_value_add_transformer_from_a_transformer_directory_writes_the_folder_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write(
+            dir.path(),
+            "base/kustomization.yaml",
+            "resources: [b.yaml]\n",
+        );
+        write(
+            dir.path(),
+            "base/b.yaml",
+            "apiVersion: x.io/v1\nkind: Backup\nmetadata: {name: b}\nspec:\n  to: /data/daily\n",
+        );
+        write(
+            dir.path(),
+            "t/kustomization.yaml",
+            "resources: [add.yaml]\n",
+        );
+        write(
+            dir.path(),
+            "t/add.yaml",
+            "apiVersion: builtin\nkind: ValueAddTransformer\nmetadata: {name: a}\ntargets:\n- fieldPath: metadata/namespace\n- selector: {kind: Backup}\n  fieldPath: spec/to\n  filePathPosition: 2\n- fieldPath: spec/labels/a.io\\/env\n",
+        );
+        write(
+            dir.path(),
+            "qa-7/kustomization.yaml",
+            "resources: [../base]\ntransformers: [../t]\n",
+        );
+        let (built, result) = build(&dir.path().join("qa-7"));
+        result.expect("builds");
+        let json = built.resources[0].node.to_json();
+        assert_eq!(
+            json.pointer("/metadata/namespace"),
+            Some(&serde_json::json!("qa-7"))
+        );
+        assert_eq!(
+            json.pointer("/spec/to"),
+            Some(&serde_json::json!("/data/qa-7/daily"))
+        );
+        assert_eq!(
+            json.pointer("/spec/labels/a.io~1env"),
+            Some(&serde_json::json!("qa-7"))
+        );
+        // Located at the target's `fieldPath:` line of the configuration (no `value:` given).
+        let (origin, exact) = built.resources[0].node.locate(&[
+            crate::parse::yaml::PathSegment::Key("spec".into()),
+            crate::parse::yaml::PathSegment::Key("to".into()),
+        ]);
+        assert!(exact);
+        assert!(built.file_path(origin).ends_with("t/add.yaml"));
+        assert_eq!(origin.span.start.line, 7);
+        // A `value:` wins over the folder name; no target is an error.
+        write(
+            dir.path(),
+            "t/add.yaml",
+            "apiVersion: builtin\nkind: ValueAddTransformer\nmetadata: {name: a}\nvalue: prod\ntargets:\n- fieldPath: metadata/namespace\n",
+        );
+        let (built, result) = build(&dir.path().join("qa-7"));
+        result.expect("builds");
+        assert_eq!(built.resources[0].namespace(), "prod");
+        write(
+            dir.path(),
+            "t/add.yaml",
+            "apiVersion: builtin\nkind: ValueAddTransformer\nmetadata: {name: a}\n",
+        );
+        assert!(build(&dir.path().join("qa-7")).1.is_err());
+    }
+
+    #[test]
     fn bad_input_is_an_error_not_a_panic() {
         let dir = tempfile::tempdir().expect("tempdir");
         write(
@@ -771,6 +1175,20 @@ mod tests {
         );
         assert!(build(dir.path()).1.is_err());
         assert!(build(&dir.path().join("nowhere")).1.is_err());
+        // A `patches` entry written as a path, which kubectl refuses too.
+        write(
+            dir.path(),
+            "p.yaml",
+            "apiVersion: v1\nkind: X\nmetadata: {name: x}\n",
+        );
+        write(
+            dir.path(),
+            "kustomization.yaml",
+            "resources: [d.yaml]\npatches:\n- p.yaml\n",
+        );
+        let err = build(dir.path()).1.expect_err("a string patch entry");
+        assert!(err.message.contains("not a string"), "{}", err.message);
+        assert_eq!(err.origin.span.start.line, 3);
     }
 }
 

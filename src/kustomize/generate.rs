@@ -161,7 +161,9 @@ fn generate_one(
             ),
         };
         let path = normalize(&kust.dir.join(&rel));
-        let id = builder.read(&path).map_err(|m| kust.error(f.origin, m))?;
+        let id = builder
+            .read_in(kust, &path)
+            .map_err(|m| kust.error(f.origin, m))?;
         let content = builder.text(id).to_string();
         put(key, content, f.origin, &mut data).map_err(|m| kust.error(f.origin, m))?;
     }
@@ -174,7 +176,9 @@ fn generate_one(
     for e in env_entries {
         let rel = e.scalar_text().unwrap_or_default();
         let path = normalize(&kust.dir.join(&rel));
-        let id = builder.read(&path).map_err(|m| kust.error(e.origin, m))?;
+        let id = builder
+            .read_in(kust, &path)
+            .map_err(|m| kust.error(e.origin, m))?;
         let content = builder.text(id).to_string();
         for line in content.lines() {
             let line = line.trim_start();

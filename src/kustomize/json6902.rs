@@ -31,6 +31,15 @@ pub fn apply(target: &mut KNode, ops: &KNode) -> Result<(), String> {
             "add" => add(target, &tokens, value()?, value_origin.unwrap_or(op.origin))?,
             "remove" => {
                 remove(target, &tokens)?;
+                // What the removal leaves missing is located at the operation's `path:`.
+                let at = op.get("path").map_or(op.origin, |p| p.origin);
+                if let Some((key, parent)) = tokens.split_last() {
+                    if let Some(parent) =
+                        get_mut(target, parent).filter(|p| matches!(p.value, KValue::Map(_)))
+                    {
+                        parent.removed.push((key.clone(), at));
+                    }
+                }
             }
             "replace" => {
                 remove(target, &tokens).map_err(|_| {

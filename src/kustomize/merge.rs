@@ -5,6 +5,7 @@
 //! `$deleteFromPrimitiveList/…` directives are honoured. What the patch writes keeps the
 //! patch's origins. Must not: recurse deeper than the patch itself (both trees are finite).
 
+use super::openapi::Schema;
 use super::tree::{KEntry, KNode, KValue};
 
 /// API groups whose kinds have Kubernetes' merge keys (custom resources have none: their lists
@@ -41,14 +42,26 @@ pub fn is_builtin(api_version: &str) -> bool {
     BUILTIN_GROUPS.contains(&group)
 }
 
-/// Applies `patch` to `target` (a whole object).
-pub fn apply(target: &mut KNode, patch: &KNode) -> Outcome {
-    let builtin = is_builtin(target.str_at(&["apiVersion"]).unwrap_or(""));
+/// The merge keys of the list at a path (field names from the object's root), `None` when
+/// the list is replaced.
+type Keys<'a> = dyn Fn(&[String]) -> Option<Vec<String>> + 'a;
+
+/// Applies `patch` to `target` (a whole object); with a custom OpenAPI schema (`openapi:`),
+/// that schema alone gives the merge keys, as in Kustomize.
+pub fn apply(target: &mut KNode, patch: &KNode, schema: Option<&Schema>) -> Outcome {
+    let api_version = target.str_at(&["apiVersion"]).unwrap_or("").to_string();
+    let kind = target.str_at(&["kind"]).unwrap_or("").to_string();
+    let builtin = is_builtin(&api_version);
+    let keys = |path: &[String]| match schema {
+        Some(schema) => schema.merge_keys(&api_version, &kind, path),
+        None if builtin => merge_key(path).map(|k| vec![k.to_string()]),
+        None => None,
+    };
     if directive(patch) == Some("delete") {
         return Outcome::Deleted;
     }
     let mut path = Vec::new();
-    merge_map(target, patch, builtin, &mut path);
+    merge_map(target, patch, &keys, &mut path);
     Outcome::Kept
 }
 
@@ -94,7 +107,7 @@ fn is_list_directive(item: &KNode) -> bool {
     matches!(&item.value, KValue::Map(e) if e.len() == 1 && e[0].key == "$patch")
 }
 
-fn merge_map(target: &mut KNode, patch: &KNode, builtin: bool, path: &mut Vec<String>) {
+fn merge_map(target: &mut KNode, patch: &KNode, keys: &Keys, path: &mut Vec<String>) {
     if directive(patch) == Some("replace") {
         *target = clean(patch);
         return;
@@ -140,11 +153,11 @@ fn merge_map(target: &mut KNode, patch: &KNode, builtin: bool, path: &mut Vec<St
                     if directive(&entry.value) == Some("delete") {
                         target.remove(key);
                     } else {
-                        merge_map(existing, &entry.value, builtin, path);
+                        merge_map(existing, &entry.value, keys, path);
                     }
                 }
                 (KValue::Seq(_), KValue::Seq(_)) => {
-                    merge_list(existing, &entry.value, builtin, path);
+                    merge_list(existing, &entry.value, keys, path);
                 }
                 // The same scalar again (a merge key, the patch's apiVersion and name) changes
                 // nothing: the value stays located where it was first written.
@@ -190,7 +203,7 @@ fn merge_key(path: &[String]) -> Option<&'static str> {
     })
 }
 
-fn merge_list(target: &mut KNode, patch: &KNode, builtin: bool, path: &mut Vec<String>) {
+fn merge_list(target: &mut KNode, patch: &KNode, keys: &Keys, path: &mut Vec<String>) {
     let items = patch.items();
     if items
         .iter()
@@ -199,10 +212,16 @@ fn merge_list(target: &mut KNode, patch: &KNode, builtin: bool, path: &mut Vec<S
         *target = clean(patch);
         return;
     }
-    let key = if builtin { merge_key(path) } else { None };
-    let Some(key) = key else {
+    let Some(key) = keys(path).filter(|k| !k.is_empty()) else {
         *target = clean(patch);
         return;
+    };
+    let id_of = |item: &KNode| -> Option<Vec<Option<serde_json::Value>>> {
+        let id: Vec<Option<serde_json::Value>> = key
+            .iter()
+            .map(|k| item.get(k).map(KNode::to_json))
+            .collect();
+        id.iter().any(Option::is_some).then_some(id)
     };
     let KValue::Seq(existing) = &mut target.value else {
         return;
@@ -215,23 +234,19 @@ fn merge_list(target: &mut KNode, patch: &KNode, builtin: bool, path: &mut Vec<S
         if is_list_directive(item) {
             continue;
         }
-        let Some(id) = item.get(key).map(KNode::to_json) else {
+        let Some(id) = id_of(item) else {
             out.push(clean(item));
             continue;
         };
-        let found = old.iter().position(|e| {
-            e.as_ref()
-                .and_then(|e| e.get(key))
-                .map(KNode::to_json)
-                .as_ref()
-                == Some(&id)
-        });
+        let found = old
+            .iter()
+            .position(|e| e.as_ref().and_then(id_of).as_ref() == Some(&id));
         let matched = found.and_then(|i| old[i].take());
         match (matched, directive(item)) {
             (_, Some("delete")) => {}
             (Some(_), Some("replace")) | (None, _) => out.push(clean(item)),
             (Some(mut e), _) => {
-                merge_map(&mut e, item, builtin, path);
+                merge_map(&mut e, item, keys, path);
                 out.push(e);
             }
         }

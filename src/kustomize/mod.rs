@@ -2,10 +2,13 @@
 //! `kubectl kustomize`, with the origin of every output node, and its printing (`output`).
 //! Must not: reach the network, run a `kustomize`/`kubectl` binary, or know about rules.
 
+pub mod argo_overlay;
 pub mod build;
 pub mod generate;
+mod helm;
 pub mod json6902;
 pub mod merge;
+pub mod openapi;
 pub mod output;
 mod replace;
 pub mod transform;

@@ -194,9 +194,11 @@ fn scalar_text(s: &str) -> String {
     let plain_safe = !s.is_empty()
         && matches!(yaml::resolve_plain(s), yaml::Value::Str(_))
         && !s.starts_with([
-            ' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"',
-            '%', '@', '`',
+            ' ', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
+            '@', '`',
         ])
+        // `--flag` stays plain, as Kustomize writes it; `-` alone or `- x` would be a list.
+        && (!s.starts_with('-') || s[1..].chars().next().is_some_and(|c| c != ' '))
         && !s.ends_with([' ', ':'])
         && !s.contains(": ")
         && !s.contains(" #")

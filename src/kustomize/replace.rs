@@ -25,7 +25,7 @@ pub(super) fn run(
             Some(rel) => {
                 let path = super::build::normalize(&kust.dir.join(rel));
                 let file = builder
-                    .read(&path)
+                    .read_in(kust, &path)
                     .map_err(|m| kust.error(entry.origin, m))?;
                 let text = builder.text(file).to_string();
                 let mut out = Vec::new();

@@ -32,7 +32,7 @@ pub(super) fn run(
             file_docs(builder, kust, entry, &text)?
         };
         for doc in docs {
-            apply_smp(kust, resources, &doc, None, entry.origin)?;
+            apply_smp(builder, kust, resources, &doc, None, entry.origin)?;
         }
     }
     for entry in kust.root.get("patches").map(KNode::items).unwrap_or(&[]) {
@@ -40,7 +40,7 @@ pub(super) fn run(
     }
     if let Some(ns) = kust.root.get("namespace") {
         if let Some(value) = ns.scalar_text().filter(|v| !v.is_empty()) {
-            set_namespace(resources, &value, ns.origin);
+            set_namespace(resources, &value, ns.origin, true);
         }
     }
     for (key, prefix) in [("namePrefix", true), ("nameSuffix", false)] {
@@ -66,13 +66,18 @@ pub(super) fn run(
             }
         }
     }
-    labels(kust, resources);
+    labels(kust, &builder.configs, resources);
     if let Some(ann) = kust.root.get("commonAnnotations") {
         let pairs = pairs_of(ann);
         for r in resources.iter_mut() {
             for spec in ANNOTATION_SPECS {
                 if spec.selects(r) {
                     set_pairs(&mut r.node, spec.path, spec.create, &pairs);
+                }
+            }
+            for spec in &builder.configs.common_annotations {
+                if spec.selects(r) {
+                    set_pairs(&mut r.node, &spec.path, spec.create, &pairs);
                 }
             }
         }
@@ -113,7 +118,7 @@ pub(super) fn run(
         }
     }
     for entry in kust.root.get("images").map(KNode::items).unwrap_or(&[]) {
-        images(kust, resources, entry)?;
+        images(kust, &builder.configs.images, resources, entry)?;
     }
     if kust.root.get("replacements").is_some() {
         super::replace::run(builder, kust, resources)?;
@@ -142,15 +147,24 @@ fn configured(
         KValue::Map(_) => vec![entry.clone()],
         KValue::Str(s) if s.contains('\n') => inline_docs(builder, kust, entry)?,
         KValue::Str(s) => {
-            let path = normalize(&kust.dir.join(s));
-            if path.is_dir() || super::build::is_remote(s) {
+            if super::build::is_remote(s) {
                 builder.notes.push(super::build::Note {
                     origin: entry.origin,
-                    message: format!("transformers from `{s}` are not applied here"),
+                    message: format!("remote transformers `{s}` not checked here"),
                 });
                 return Ok(());
             }
-            file_docs(builder, kust, entry, s)?
+            let path = normalize(&kust.dir.join(s));
+            if path.is_dir() {
+                // A kustomization whose output is transformer configurations.
+                builder
+                    .transformer_dir(&path, entry.origin)?
+                    .into_iter()
+                    .map(|r| r.node)
+                    .collect()
+            } else {
+                file_docs(builder, kust, entry, s)?
+            }
         }
         _ => return Ok(()),
     };
@@ -161,12 +175,7 @@ fn configured(
             .map(KNode::items)
             .unwrap_or(&[])
             .iter()
-            .map(|f| OwnedSpec {
-                kind: f.str_at(&["kind"]).map(str::to_string),
-                group: f.str_at(&["group"]).map(str::to_string),
-                path: f.str_at(&["path"]).unwrap_or("").to_string(),
-                create: matches!(f.get("create").map(|c| &c.value), Some(KValue::Bool(true))),
-            })
+            .map(OwnedSpec::read)
             .collect();
         let apply = |resources: &mut [Resource], pairs: &Pairs| {
             for r in resources.iter_mut() {
@@ -191,7 +200,7 @@ fn configured(
             "NamespaceTransformer" => {
                 if let Some(ns) = config.get("metadata").and_then(|m| m.get("namespace")) {
                     if let Some(value) = ns.scalar_text() {
-                        set_namespace(resources, &value, ns.origin);
+                        set_namespace(resources, &value, ns.origin, true);
                     }
                 }
             }
@@ -217,6 +226,7 @@ fn configured(
                     r.set_name(name, origin);
                 }
             }
+            "ValueAddTransformer" => value_add(kust, resources, &config)?,
             other => builder.notes.push(super::build::Note {
                 origin: config.origin,
                 message: format!("transformer `{other}` is not applied here"),
@@ -226,19 +236,233 @@ fn configured(
     Ok(())
 }
 
+/// Kustomize's `ValueAddTransformer`: writes `value` (by default the name of the
+/// kustomization's folder) at each target's `fieldPath`, or inserts it in the file path held
+/// there (`filePathPosition`); `metadata/namespace` is set as the namespace transformer does.
+fn value_add(kust: &Kust, resources: &mut [Resource], config: &KNode) -> Result<(), BuildError> {
+    let given = config
+        .get("value")
+        .and_then(KNode::scalar_text)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    let value = match &given {
+        Some(v) => v.clone(),
+        None => std::path::absolute(&kust.dir)
+            .ok()
+            .and_then(|d| {
+                normalize(&d)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
+            .unwrap_or_default(),
+    };
+    let targets = config.get("targets").map(KNode::items).unwrap_or(&[]);
+    if targets.is_empty() {
+        return Err(kust.error(
+            config.origin,
+            "ValueAddTransformer: must specify at least one target",
+        ));
+    }
+    for target in targets {
+        let field_path = target
+            .get("fieldPath")
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default();
+        if field_path.is_empty() {
+            return Err(kust.error(
+                target.origin,
+                "ValueAddTransformer: fieldPath cannot be empty",
+            ));
+        }
+        let position = match target.get("filePathPosition").map(|p| &p.value) {
+            Some(KValue::Int(n)) if *n < 0 => {
+                return Err(kust.error(
+                    target.origin,
+                    format!("value of FilePathPosition ({n}) cannot be negative"),
+                ))
+            }
+            Some(KValue::Int(n)) => *n as usize,
+            _ => 0,
+        };
+        let origin = config
+            .get("value")
+            .filter(|_| given.is_some())
+            .or(target.get("fieldPath"))
+            .map_or(target.origin, |n| n.origin);
+        let selected: Vec<usize> = match target.get("selector") {
+            Some(selector) => select(kust, resources, selector)?,
+            None => (0..resources.len()).collect(),
+        };
+        if field_path == "metadata/namespace" {
+            for i in selected {
+                set_namespace(&mut resources[i..=i], &value, origin, false);
+            }
+            continue;
+        }
+        // A `\/` in the path is a slash inside a key.
+        let mut fields: Vec<String> = Vec::new();
+        for part in field_path.split('/') {
+            match fields.last_mut() {
+                Some(last) if last.ends_with('\\') => {
+                    last.pop();
+                    last.push('/');
+                    last.push_str(part);
+                }
+                _ => fields.push(part.to_string()),
+            }
+        }
+        let (leaf, parents) = fields.split_last().expect("split gives one part at least");
+        let parents: Vec<&str> = parents.iter().map(String::as_str).collect();
+        for i in selected {
+            let node = &mut resources[i].node;
+            let Some(parent) = node.ensure_map(&parents, origin) else {
+                return Err(kust.error(
+                    origin,
+                    format!("ValueAddTransformer: cannot set `{field_path}`"),
+                ));
+            };
+            let old = match parent.get(leaf).map(|n| &n.value) {
+                None | Some(KValue::Null) => String::new(),
+                Some(KValue::Map(_) | KValue::Seq(_)) => {
+                    return Err(kust.error(
+                        origin,
+                        format!("ValueAddTransformer: `{field_path}` is not a scalar"),
+                    ))
+                }
+                Some(_) => parent
+                    .get(leaf)
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_default(),
+            };
+            let new = if position > 0 {
+                insert_path_part(&old, position - 1, &value)
+            } else {
+                value.clone()
+            };
+            parent.set(leaf, KNode::str(new, origin), origin);
+        }
+    }
+    Ok(())
+}
+
+/// Go's `filesys.InsertPathPart`: `part` inserted at position `pos` of the slash-separated
+/// `path` (a leading slash kept), the result cleaned like `filepath.Join`.
+fn insert_path_part(path: &str, pos: usize, part: &str) -> String {
+    if path.is_empty() {
+        return part.to_string();
+    }
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let pos = pos.min(parts.len());
+    parts.insert(pos, part);
+    let mut clean: Vec<&str> = Vec::new();
+    for p in parts {
+        match p {
+            "." => {}
+            ".." if clean.last().is_some_and(|l| *l != "..") => {
+                clean.pop();
+            }
+            ".." if absolute => {}
+            other => clean.push(other),
+        }
+    }
+    let joined = clean.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else if joined.is_empty() {
+        ".".to_string()
+    } else {
+        joined
+    }
+}
+
 /// A field spec read from a transformer configuration.
-struct OwnedSpec {
+#[derive(Debug, Clone)]
+pub(super) struct OwnedSpec {
     kind: Option<String>,
     group: Option<String>,
-    path: String,
+    pub(super) path: String,
     create: bool,
 }
 
+impl OwnedSpec {
+    fn read(f: &KNode) -> Self {
+        OwnedSpec {
+            kind: f.str_at(&["kind"]).map(str::to_string),
+            group: f.str_at(&["group"]).map(str::to_string),
+            path: f.str_at(&["path"]).unwrap_or("").to_string(),
+            create: matches!(f.get("create").map(|c| &c.value), Some(KValue::Bool(true))),
+        }
+    }
+
+    pub(super) fn selects(&self, r: &Resource) -> bool {
+        !self.path.is_empty()
+            && self.kind.as_deref().is_none_or(|k| k == r.kind())
+            && self.group.as_deref().is_none_or(|g| g == r.group())
+    }
+}
+
+/// Field specs of `configurations:` files (Kustomize's transformer configurations), added to
+/// the built-in ones for the rest of the build: where `images`, `commonLabels` and
+/// `commonAnnotations` write, which fields name which kinds, where `$(VAR)` are replaced.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Configs {
+    pub(super) images: Vec<OwnedSpec>,
+    pub(super) common_labels: Vec<OwnedSpec>,
+    pub(super) common_annotations: Vec<OwnedSpec>,
+    /// (kind referred to, field that names it).
+    pub(super) name_reference: Vec<(String, OwnedSpec)>,
+    pub(super) var_reference: Vec<OwnedSpec>,
+}
+
+/// Reads the kustomization's `configurations:` files into the build's configurations; what
+/// they hold beyond those five lists is noted as not applied.
+pub(super) fn read_configurations(builder: &mut Builder, kust: &Kust) -> Result<(), BuildError> {
+    for entry in kust
+        .root
+        .get("configurations")
+        .map(KNode::items)
+        .unwrap_or(&[])
+    {
+        let rel = entry.scalar_text().unwrap_or_default();
+        for doc in file_docs(builder, kust, entry, &rel)? {
+            for e in doc.entries() {
+                let specs = || e.value.items().iter().map(OwnedSpec::read);
+                match e.key.as_str() {
+                    "images" => builder.configs.images.extend(specs()),
+                    "commonLabels" => builder.configs.common_labels.extend(specs()),
+                    "commonAnnotations" => builder.configs.common_annotations.extend(specs()),
+                    "varReference" => builder.configs.var_reference.extend(specs()),
+                    "nameReference" => {
+                        for target in e.value.items() {
+                            let kind = target.str_at(&["kind"]).unwrap_or("").to_string();
+                            for f in target.get("fieldSpecs").map(KNode::items).unwrap_or(&[]) {
+                                builder
+                                    .configs
+                                    .name_reference
+                                    .push((kind.clone(), OwnedSpec::read(f)));
+                            }
+                        }
+                    }
+                    other => builder.notes.push(super::build::Note {
+                        origin: e.key_origin,
+                        message: format!("transformer configuration `{other}` is not applied here"),
+                    }),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The documents of a patch written inline in the kustomization, located inside the block.
-fn inline_docs(builder: &Builder, kust: &Kust, node: &KNode) -> Result<Vec<KNode>, BuildError> {
+fn inline_docs(builder: &Builder, _kust: &Kust, node: &KNode) -> Result<Vec<KNode>, BuildError> {
     let text = node.scalar_text().unwrap_or_default();
-    let shift = block_shift(builder.text(kust.file), node.origin);
-    builder.documents(&text, kust.file, shift, node.origin)
+    // The block may come from an Argo CD Application's `kustomize.patches`, not the
+    // kustomization file.
+    let file = node.origin.file;
+    let shift = block_shift(builder.text(file), node.origin);
+    builder.documents(&text, file, shift, node.origin)
 }
 
 /// Where line 1 column 1 of a scalar's content sits in the file: the line after a block
@@ -277,7 +501,7 @@ fn file_docs(
 ) -> Result<Vec<KNode>, BuildError> {
     let path = normalize(&kust.dir.join(rel));
     let file = builder
-        .read(&path)
+        .read_in(kust, &path)
         .map_err(|m| kust.error(entry.origin, m))?;
     let text = builder.text(file).to_string();
     builder.documents(&text, file, Shift::default(), entry.origin)
@@ -291,6 +515,18 @@ fn apply_patch_entry(
     entry: &KNode,
     json_only: bool,
 ) -> Result<(), BuildError> {
+    if !matches!(entry.value, KValue::Map(_)) {
+        // Kustomize reads `patches` entries as objects (`path:` or `patch:`), never as paths.
+        let field = if json_only {
+            "patchesJson6902"
+        } else {
+            "patches"
+        };
+        return Err(kust.error(
+            entry.origin,
+            format!("invalid Kustomization: a `{field}` entry is a mapping with `path` or `patch`, not a {}", if entry.scalar_text().is_some() { "string" } else { "list" }),
+        ));
+    }
     let docs = if let Some(inline) = entry.get("patch") {
         inline_docs(builder, kust, inline)?
     } else if let Some(path) = entry.get("path") {
@@ -322,7 +558,7 @@ fn apply_patch_entry(
         return Ok(());
     }
     for doc in docs {
-        apply_smp(kust, resources, &doc, target, at)?;
+        apply_smp(builder, kust, resources, &doc, target, at)?;
     }
     Ok(())
 }
@@ -330,6 +566,7 @@ fn apply_patch_entry(
 /// A strategic merge patch on its target(s): the selector's matches, or the object the patch
 /// names.
 fn apply_smp(
+    builder: &Builder,
     kust: &Kust,
     resources: &mut Vec<Resource>,
     patch: &KNode,
@@ -385,7 +622,7 @@ fn apply_smp(
         }
         let r = &mut resources[i];
         let old_name = r.name().to_string();
-        if merge::apply(&mut r.node, &patch) == merge::Outcome::Deleted {
+        if merge::apply(&mut r.node, &patch, builder.schema.as_deref()) == merge::Outcome::Deleted {
             deleted.push(i);
             continue;
         }
@@ -556,10 +793,13 @@ pub fn cluster_scoped(kind: &str) -> bool {
     )
 }
 
-fn set_namespace(resources: &mut [Resource], ns: &str, origin: Origin) {
+/// Sets the namespace; `builtin_specs`: also in the places Kustomize's default namespace
+/// configuration lists (a `Namespace`'s name, webhook and API service references), which a
+/// `ValueAddTransformer` on `metadata/namespace` does not touch.
+fn set_namespace(resources: &mut [Resource], ns: &str, origin: Origin, builtin_specs: bool) {
     for r in resources.iter_mut() {
         let kind = r.kind().to_string();
-        if kind == "Namespace" && r.api_version() == "v1" {
+        if builtin_specs && kind == "Namespace" && r.api_version() == "v1" {
             r.set_name(ns.to_string(), origin);
             continue;
         }
@@ -572,7 +812,7 @@ fn set_namespace(resources: &mut [Resource], ns: &str, origin: Origin) {
                 }
             }
         }
-        if kind == "CustomResourceDefinition" {
+        if builtin_specs && kind == "CustomResourceDefinition" {
             if let Some(svc) = r
                 .node
                 .get_mut("spec")
@@ -584,7 +824,7 @@ fn set_namespace(resources: &mut [Resource], ns: &str, origin: Origin) {
                 svc.set("namespace", KNode::str(ns, origin), origin);
             }
         }
-        if kind == "APIService" {
+        if builtin_specs && kind == "APIService" {
             if let Some(svc) = r.node.get_mut("spec").and_then(|s| s.get_mut("service")) {
                 svc.set("namespace", KNode::str(ns, origin), origin);
             }
@@ -876,7 +1116,7 @@ fn visit_create(
     }
 }
 
-fn labels(kust: &Kust, resources: &mut [Resource]) {
+fn labels(kust: &Kust, configs: &Configs, resources: &mut [Resource]) {
     let mut jobs: Vec<(Pairs, Vec<&FieldSpec>)> = Vec::new();
     if let Some(common) = kust.root.get("commonLabels") {
         let mut specs: Vec<&FieldSpec> = vec![&ANY_META_LABELS];
@@ -899,10 +1139,17 @@ fn labels(kust: &Kust, resources: &mut [Resource]) {
         jobs.push((pairs_of(pairs), specs));
     }
     for (pairs, specs) in &jobs {
+        // The `configurations:` specs of commonLabels go where the selectors go.
+        let custom = specs.len() > 1 + TEMPLATE_LABEL_SPECS.len();
         for r in resources.iter_mut() {
             for spec in specs {
                 if spec.selects(r) {
                     set_pairs(&mut r.node, spec.path, spec.create, pairs);
+                }
+            }
+            for spec in configs.common_labels.iter().filter(|_| custom) {
+                if spec.selects(r) {
+                    set_pairs(&mut r.node, &spec.path, spec.create, pairs);
                 }
             }
         }
@@ -910,7 +1157,12 @@ fn labels(kust: &Kust, resources: &mut [Resource]) {
 }
 
 /// One `images` entry over every `containers`/`initContainers` list of every object.
-fn images(kust: &Kust, resources: &mut [Resource], entry: &KNode) -> Result<(), BuildError> {
+fn images(
+    kust: &Kust,
+    custom: &[OwnedSpec],
+    resources: &mut [Resource],
+    entry: &KNode,
+) -> Result<(), BuildError> {
     let field = |k: &str| {
         entry
             .entries()
@@ -1008,6 +1260,16 @@ fn images(kust: &Kust, resources: &mut [Resource], entry: &KNode) -> Result<(), 
                     }
                 }
             }
+        }
+        // The `configurations:` image field specs of custom kinds.
+        let selected: Vec<&OwnedSpec> = custom.iter().filter(|s| s.selects(r)).collect();
+        for spec in selected {
+            let segs: Vec<&str> = spec.path.split('/').collect();
+            visit_strings(&mut r.node, &segs, &mut |n| {
+                if let Some(new) = n.as_str().and_then(&update) {
+                    *n = KNode::str(new, origin);
+                }
+            });
         }
         // Image volumes (`volumes[].image.reference`) are in Kustomize's field specs too.
         for path in [
@@ -1201,7 +1463,7 @@ fn visit_strings(node: &mut KNode, path: &[&str], f: &mut dyn FnMut(&mut KNode))
 }
 
 /// After the build: references to objects renamed by prefixes, suffixes and hashes follow them.
-pub(super) fn fix_name_references(resources: &mut [Resource]) {
+pub(super) fn fix_name_references(resources: &mut [Resource], custom: &[(String, OwnedSpec)]) {
     // (kind, old name, referrer namespace hint) → new name, from every renamed object.
     let renamed: Vec<(String, Vec<String>, String, String)> = resources
         .iter()
@@ -1215,6 +1477,7 @@ pub(super) fn fix_name_references(resources: &mut [Resource]) {
             )
         })
         .collect();
+    fix_subjects(resources);
     if renamed.is_empty() {
         return;
     }
@@ -1257,6 +1520,12 @@ pub(super) fn fix_name_references(resources: &mut [Resource]) {
                 visit_strings(&mut r.node, &segs, &mut |n| fix(n, target));
             }
         }
+        for (target, spec) in custom {
+            if spec.kind.as_deref().is_none_or(|k| k == kind) {
+                let segs: Vec<&str> = spec.path.split('/').collect();
+                visit_strings(&mut r.node, &segs, &mut |n| fix(n, target));
+            }
+        }
         if kind == "HorizontalPodAutoscaler" {
             if let Some(t) = r
                 .node
@@ -1276,15 +1545,114 @@ pub(super) fn fix_name_references(resources: &mut [Resource]) {
                     fix(n, &target);
                 }
             }
-            if let Some(KValue::Seq(subjects)) = r.node.get_mut("subjects").map(|s| &mut s.value) {
-                for s in subjects {
-                    if s.str_at(&["kind"]) == Some("ServiceAccount") {
-                        if let Some(n) = s.get_mut("name") {
-                            fix(n, "ServiceAccount");
-                        }
+        }
+    }
+}
+
+/// The ServiceAccount subjects of (Cluster)RoleBindings, as Kustomize's name-reference filter
+/// fixes a reference held in a mapping: the account of the build the subject names (by an
+/// earlier name, in its namespace when it gives one) lends its current name and namespace, so
+/// a subject follows its account into the namespace `namespace:` moved it to.
+fn fix_subjects(resources: &mut [Resource]) {
+    let effective = |ns: &str| {
+        if ns.is_empty() {
+            "default".to_string()
+        } else {
+            ns.to_string()
+        }
+    };
+    // (earlier names, original namespace, name, namespace, namespace origin) of moved accounts.
+    type Account = (Vec<String>, String, String, String, Option<Origin>);
+    let accounts: Vec<Account> = resources
+        .iter()
+        .filter(|r| r.kind() == "ServiceAccount" && !r.prev_names.is_empty())
+        .map(|r| {
+            (
+                r.prev_names.iter().map(|(n, _)| n.clone()).collect(),
+                effective(&r.prev_names[0].1),
+                r.name().to_string(),
+                r.namespace().to_string(),
+                r.node
+                    .get("metadata")
+                    .and_then(|m| m.get("namespace"))
+                    .map(|n| n.origin),
+            )
+        })
+        .collect();
+    if accounts.is_empty() {
+        return;
+    }
+    for r in resources.iter_mut() {
+        if !matches!(r.kind(), "RoleBinding" | "ClusterRoleBinding") {
+            continue;
+        }
+        let Some(KValue::Seq(subjects)) = r.node.get_mut("subjects").map(|s| &mut s.value) else {
+            continue;
+        };
+        for subject in subjects.iter_mut() {
+            if subject.str_at(&["kind"]) != Some("ServiceAccount") {
+                continue;
+            }
+            let Some(old) = subject.str_at(&["name"]).map(str::to_string) else {
+                continue;
+            };
+            let named: Vec<&Account> = accounts.iter().filter(|a| a.0.contains(&old)).collect();
+            let candidates: Vec<&Account> = match subject.str_at(&["namespace"]) {
+                None => named,
+                Some(ns) => {
+                    let original: Vec<&Account> =
+                        named.iter().copied().filter(|a| a.1 == ns).collect();
+                    if original.is_empty() {
+                        named
+                            .into_iter()
+                            .filter(|a| effective(&a.3) == ns)
+                            .collect()
+                    } else {
+                        original
                     }
                 }
+            };
+            let Some(first) = candidates.first() else {
+                continue;
+            };
+            if candidates.iter().any(|a| a.2 != first.2 || a.3 != first.3) {
+                continue; // Kustomize refuses such an ambiguity; left as written
             }
+            let (_, _, name, ns, ns_origin) = first;
+            if *name == old && ns.is_empty() {
+                continue;
+            }
+            let origin = subject.get("name").map_or(subject.origin, |n| n.origin);
+            if let Some(n) = subject.get_mut("name") {
+                n.value = KValue::Str(name.clone());
+            }
+            if !ns.is_empty() && subject.str_at(&["namespace"]) != Some(ns.as_str()) {
+                let at = ns_origin.unwrap_or(origin);
+                subject.set("namespace", KNode::str(ns.clone(), at), at);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::insert_path_part;
+
+    #[test]
+    fn insert_path_part_is_go_s() {
+        // The table of Kustomize's `filesys.InsertPathPart` documentation.
+        for (path, pos, want) in [
+            ("", 3, "PEACH"),
+            ("/", 3, "/PEACH"),
+            ("pie", 0, "PEACH/pie"),
+            ("/pie", 0, "/PEACH/pie"),
+            ("raw", 1, "raw/PEACH"),
+            ("/raw", 1, "/raw/PEACH"),
+            ("a/nice/warm/pie", 3, "a/nice/warm/PEACH/pie"),
+            ("/a/nice/warm/pie", 3, "/a/nice/warm/PEACH/pie"),
+            ("a/b", 99, "a/b/PEACH"),
+        ] {
+            assert_eq!(insert_path_part(path, pos, "PEACH"), want, "{path} {pos}");
         }
     }
 }

@@ -17,6 +17,9 @@ pub struct Origin {
 pub struct KNode {
     pub value: KValue,
     pub origin: Origin,
+    /// Keys a JSON patch's `remove` took out of this mapping, with the operation's `path:`:
+    /// such a field, missing, is located there.
+    pub removed: Vec<(String, Origin)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +66,11 @@ impl Shift {
 
 impl KNode {
     pub fn new(value: KValue, origin: Origin) -> Self {
-        Self { value, origin }
+        Self {
+            value,
+            origin,
+            removed: Vec::new(),
+        }
     }
 
     pub fn str(s: impl Into<String>, origin: Origin) -> Self {
@@ -105,7 +112,11 @@ impl KNode {
                     .collect(),
             ),
         };
-        Self { value, origin }
+        Self {
+            value,
+            origin,
+            removed: Vec::new(),
+        }
     }
 
     /// Converts a JSON value (a computed value) into a tree written wholly at `origin`.
@@ -131,7 +142,11 @@ impl KNode {
                     .collect(),
             ),
         };
-        Self { value, origin }
+        Self {
+            value,
+            origin,
+            removed: Vec::new(),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&KNode> {
@@ -310,6 +325,21 @@ impl KNode {
 
     /// Where a finding at `path` lands: the key (and same-line scalar) of the deepest entry
     /// that exists along it, in the file that wrote it; `exact` says whether it all exists.
+    /// The node at `path`, if it exists.
+    pub fn at(&self, path: &[PathSegment]) -> Option<&KNode> {
+        let mut node = self;
+        for segment in path {
+            node = match (segment, &node.value) {
+                (PathSegment::Key(k), KValue::Map(entries)) => {
+                    &entries.iter().find(|e| &e.key == k)?.value
+                }
+                (PathSegment::Index(i), KValue::Seq(items)) => items.get(*i)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
     pub fn locate(&self, path: &[PathSegment]) -> (Origin, bool) {
         let mut node = self;
         let mut at = head_origin(self);
@@ -329,7 +359,13 @@ impl KNode {
                     node = child;
                     at = origin;
                 }
-                None => return (at, false),
+                None => {
+                    let removed = match segment {
+                        PathSegment::Key(k) => node.removed.iter().rev().find(|(r, _)| r == k),
+                        PathSegment::Index(_) => None,
+                    };
+                    return (removed.map_or(at, |(_, o)| *o), false);
+                }
             }
         }
         (at, true)

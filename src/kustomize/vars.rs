@@ -20,7 +20,24 @@ pub(super) struct Var {
 /// Adds the `vars` of a kustomization; a name defined twice is refused, as Kustomize does.
 pub(super) fn collect(kust: &Kust, vars: &mut Vec<Var>) -> Result<(), BuildError> {
     for entry in kust.root.get("vars").map(KNode::items).unwrap_or(&[]) {
-        let text = |path: &[&str]| entry.str_at(path).map(str::to_string);
+        // Kustomize reads kustomizations as JSON does: field names match case-insensitively
+        // (`fieldref.fieldpath` is `fieldref.fieldPath`).
+        let text = |path: &[&str]| {
+            let mut node = entry;
+            for key in path {
+                node = &node
+                    .entries()
+                    .iter()
+                    .find(|e| e.key == *key)
+                    .or_else(|| {
+                        node.entries()
+                            .iter()
+                            .find(|e| e.key.eq_ignore_ascii_case(key))
+                    })?
+                    .value;
+            }
+            node.as_str().map(str::to_string)
+        };
         let Some(name) = text(&["name"]) else {
             return Err(kust.error(entry.origin, "a var needs a `name`"));
         };
@@ -119,7 +136,11 @@ fn visit(node: &mut KNode, path: &[&str], f: &mut dyn FnMut(&mut KNode)) {
 }
 
 /// Replaces `$(NAME)` by the vars' values in the fields Kustomize expands.
-pub(super) fn resolve(vars: &[Var], resources: &mut [Resource]) -> Result<(), BuildError> {
+pub(super) fn resolve(
+    vars: &[Var],
+    custom: &[super::transform::OwnedSpec],
+    resources: &mut [Resource],
+) -> Result<(), BuildError> {
     if vars.is_empty() {
         return Ok(());
     }
@@ -151,7 +172,14 @@ pub(super) fn resolve(vars: &[Var], resources: &mut [Resource]) -> Result<(), Bu
         values.push((format!("$({})", var.name), value.clone()));
     }
     for r in resources.iter_mut() {
-        for path in var_fields(r.kind()) {
+        let mut paths = var_fields(r.kind());
+        paths.extend(
+            custom
+                .iter()
+                .filter(|s| s.selects(r))
+                .map(|s| s.path.clone()),
+        );
+        for path in paths {
             let segments: Vec<&str> = path.split('/').collect();
             visit(&mut r.node, &segments, &mut |n| {
                 let KValue::Str(s) = &n.value else { return };

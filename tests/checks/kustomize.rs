@@ -347,3 +347,298 @@ fn an_unused_component_is_a_note_and_a_used_one_is_checked_through_its_overlay()
     assert!(rules(&used).contains(&"K8S018".to_string()), "{used:?}");
     assert!(!rules(&used).contains(&"LNT021".to_string()), "{used:?}");
 }
+
+#[test]
+fn transformer_directories_are_not_roots_and_files_outside_a_folder_are_refused() {
+    const FEATURES: &str = "fixtures/repos/kustomize-features";
+    let all = json_findings(&[FEATURES]);
+    let roots: std::collections::BTreeSet<&str> =
+        all.iter().filter_map(|f| f["value_set"].as_str()).collect();
+    // `transformers/environment` is loaded by `staging`: checked through it only.
+    assert!(
+        !roots.iter().any(|r| r.contains("transformers")),
+        "{roots:?}"
+    );
+    for root in [
+        "custom-schema",
+        "empty",
+        "outside-file",
+        "outside-patch",
+        "staging",
+    ] {
+        assert!(
+            roots.contains(format!("{FEATURES}/{root}").as_str()),
+            "{root}: {roots:?}"
+        );
+    }
+    let empty = all
+        .iter()
+        .find(|f| f["rule_id"] == "LNT020" && f["value_set"] == format!("{FEATURES}/empty"))
+        .expect("the empty kustomization is refused");
+    assert!(empty["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("kustomization.yaml is empty"));
+    for (root, line) in [("outside-file", 2), ("outside-patch", 4)] {
+        let f = all
+            .iter()
+            .find(|f| f["rule_id"] == "LNT020" && f["value_set"] == format!("{FEATURES}/{root}"))
+            .unwrap_or_else(|| panic!("no LNT020 for {root}: {all:#?}"));
+        assert_eq!(f["file"], format!("{FEATURES}/{root}/kustomization.yaml"));
+        assert_eq!(f["line"], line);
+        let message = f["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(&format!("is not in or below '{FEATURES}/{root}'")),
+            "{message}"
+        );
+    }
+    // The staging build is checked: its Deployment's findings are reached through it (with
+    // the other roots that build the same base, listed together).
+    let staging = serde_json::json!(format!("{FEATURES}/staging"));
+    assert!(all.iter().any(|f| f["rule_id"] == "K8S009"
+        && f["file"] == format!("{FEATURES}/base/deployment.yaml")
+        && (f["value_set"] == staging
+            || f["value_sets"]
+                .as_array()
+                .is_some_and(|a| a.contains(&staging)))));
+    // The common causes are told in the reader's language, Kustomize's text kept.
+    assert!(empty["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("it asks for nothing"));
+}
+
+#[test]
+fn helm_charts_are_inflated_and_checked_through_the_kustomization_only() {
+    const FEATURES: &str = "fixtures/repos/kustomize-features";
+    let all = json_findings(&[
+        &format!("{FEATURES}/helm"),
+        &format!("{FEATURES}/helm-remote"),
+    ]);
+    let chart = format!("{FEATURES}/helm/charts/web");
+    // The inflated Deployment (release `shop`, values inline and from values-prod.yaml) is
+    // checked, located at its template lines, reached through the kustomization.
+    let limits = all
+        .iter()
+        .find(|f| f["rule_id"] == "K8S009")
+        .unwrap_or_else(|| panic!("{all:#?}"));
+    assert_eq!(limits["file"], format!("{chart}/templates/deployment.yaml"));
+    assert_eq!(limits["line"], 24, "the template's `resources:` line");
+    assert_eq!(limits["value_set"], format!("{FEATURES}/helm"));
+    let message = limits["message"].as_str().unwrap_or_default();
+    assert!(!message.contains("limits.memory"), "{message}");
+    // includeCRDs: the chart's CRD is an object of the build, at its own file.
+    assert!(all
+        .iter()
+        .any(|f| f["file"] == format!("{chart}/crds/backups.yaml")));
+    // The chart is not checked a second time on its own (release-name, default values).
+    assert!(
+        all.iter().all(|f| f["value_set"].is_string()
+            && !f["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("release-name")),
+        "{all:#?}"
+    );
+    // A chart that needs a pull is a note at its entry, not an error.
+    let remote = all
+        .iter()
+        .find(|f| f["value_set"] == format!("{FEATURES}/helm-remote"))
+        .expect("the remote chart is reported");
+    assert_eq!(remote["rule_id"], "LNT021");
+    assert_eq!(remote["line"], 2);
+    assert!(remote["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("not checked here"));
+}
+
+#[test]
+fn an_argo_cd_application_with_a_kustomize_source_is_one_more_root() {
+    const FEATURES: &str = "fixtures/repos/kustomize-features";
+    let app = format!("{FEATURES}/argo/application.yaml");
+    let all = json_findings(&[&format!("{FEATURES}/argo"), &format!("{FEATURES}/base")]);
+    let of_app: Vec<&serde_json::Value> = all
+        .iter()
+        .filter(|f| f["value_set"] == "registre-prod")
+        .collect();
+    // The block's `images` entry (tag `latest`) and its inline patch (privileged) are found on
+    // the Application's lines; the Application's `path:` and the kustomization are related.
+    for (rule, line) in [("K8S001", 16), ("K8S004", 31)] {
+        let f = of_app
+            .iter()
+            .find(|f| f["rule_id"] == rule)
+            .unwrap_or_else(|| panic!("{rule}: {of_app:#?}"));
+        assert_eq!(
+            (f["file"].as_str(), f["line"].as_u64()),
+            (Some(app.as_str()), Some(line))
+        );
+        assert_eq!(f["related"][0]["file"], app);
+        assert_eq!(f["related"][0]["line"], 11);
+        assert_eq!(f["related"][0]["application"], "registre-prod");
+        assert_eq!(
+            f["related"][1]["file"],
+            format!("{FEATURES}/base/kustomization.yaml")
+        );
+    }
+    // `commonLabels: {env: prod}` of the block fixes half of what the plain base lacks.
+    assert!(all.iter().any(|f| f["rule_id"] == "K8S010"
+        && f["value_set"] == "registre-prod"
+        && f["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("lacks the labels `tier` required")));
+    // The plain base, a root here too, has neither finding.
+    assert!(!all
+        .iter()
+        .any(|f| f["value_set"] == format!("{FEATURES}/base")
+            && (f["rule_id"] == "K8S001" || f["rule_id"] == "K8S004")));
+}
+
+#[test]
+fn a_staged_base_file_alone_brings_in_the_overlays_that_build_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = dir.path();
+    let app = std::path::Path::new(APP);
+    let mut stack = vec![app.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir").flatten() {
+            let p = e.path();
+            let dest = repo.join(p.strip_prefix(app).expect("below"));
+            if p.is_dir() {
+                std::fs::create_dir_all(&dest).expect("mkdir");
+                stack.push(p);
+            } else {
+                std::fs::copy(&p, &dest).expect("copy");
+            }
+        }
+    }
+    std::fs::create_dir_all(repo.join(".git")).expect("a repository");
+    // As pre-commit calls it: the staged file alone, from the repository root.
+    let out = crate::bin()
+        .current_dir(repo)
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--lang",
+            "en",
+        ])
+        .arg("base/deployment.yaml")
+        .output()
+        .expect("run");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let roots = |f: &serde_json::Value| -> Vec<String> {
+        let listed: Vec<String> = f["value_sets"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if listed.is_empty() {
+            f["value_set"]
+                .as_str()
+                .map(str::to_string)
+                .into_iter()
+                .collect()
+        } else {
+            listed
+        }
+    };
+    // The base's missing resources are reported through dev (prod's patch adds them), on
+    // the staged file; nothing is reported on the files not staged.
+    assert!(
+        findings.iter().any(|f| f["rule_id"] == "K8S009"
+            && f["file"] == "base/deployment.yaml"
+            && roots(f).contains(&"overlays/dev".to_string())),
+        "{findings:#?}"
+    );
+    assert!(
+        findings.iter().all(|f| f["file"] == "base/deployment.yaml"),
+        "{findings:#?}"
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| !roots(f).contains(&"base".to_string())),
+        "the base is checked through its overlays, not alone: {findings:#?}"
+    );
+}
+
+#[test]
+fn kustomize_diagnostics_are_worded_in_french_too() {
+    const FEATURES: &str = "fixtures/repos/kustomize-features";
+    let r = crate::run(&[
+        "check",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--lang",
+        "fr",
+        &format!("{FEATURES}/outside-file"),
+        &format!("{FEATURES}/helm-remote"),
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let messages: Vec<&str> = report["findings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["message"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        messages.iter().any(|m| m
+            .contains("ne se construit pas : un fichier qu'elle cite est hors de son dossier")
+            && m.contains("Message de Kustomize : security; file")),
+        "{messages:#?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("une partie récupérée par le réseau n'est pas vérifiée ici")),
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn a_field_a_json_patch_removes_is_reported_on_the_remove_path_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    write(
+        "base/d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: harbor.io/x/web:1.0.0\n          livenessProbe: {httpGet: {path: /, port: 8080}}\n          readinessProbe: {httpGet: {path: /, port: 8080}}\n",
+    );
+    write("base/kustomization.yaml", "resources: [d.yaml]\n");
+    write(
+        "ov/kustomization.yaml",
+        "resources: [../base]\npatches:\n  - target: {kind: Deployment}\n    patch: |-\n      - op: remove\n        path: /spec/template/spec/containers/0/livenessProbe\n",
+    );
+    let ov = dir.path().join("ov");
+    let all = json_findings(&[ov.to_str().expect("utf-8")]);
+    let f = all
+        .iter()
+        .find(|f| f["rule_id"] == "K8S008")
+        .unwrap_or_else(|| panic!("{all:#?}"));
+    assert!(
+        f["file"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("ov/kustomization.yaml"),
+        "{f:#?}"
+    );
+    assert_eq!(f["line"], 6, "the remove operation's `path:` line");
+    // Findings about fields nobody removed stay on the base.
+    assert!(all.iter().any(|f| f["rule_id"] == "K8S009"
+        && f["file"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("base/d.yaml")));
+}
