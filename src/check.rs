@@ -8,15 +8,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::catalog::{Catalog, Family, Framework, Severity};
-use crate::chart_scan::{ChartSettings, HelmOptions, ValueSet};
+use crate::config::{ChartSettings, HelmOptions, RuleFilter, ScanOptions, ValueSet};
 use crate::config::{Config, CONFIG_FILE_NAME};
 use crate::coverage::{self, Scope};
 use crate::derogation::{self, Derogation, DerogationRecord};
 use crate::discover::{discover, display_path, DiscoverOptions, TargetKind};
 use crate::evaluate::RuleEngine;
-use crate::finding::Finding;
+use crate::finding::{Finding, ObjectSeen};
 use crate::repository::{self, Repository};
-use crate::scan::{scan, sort_findings, ObjectSeen, ScanOptions};
+use crate::scan::{scan, sort_findings};
 
 /// What the user asked for (the CLI's `check` flags, or a test's).
 #[derive(Debug, Clone, Default)]
@@ -59,7 +59,7 @@ pub struct Outcome {
     /// Helm test objects left out (`helm.sh/hook: test`).
     pub skipped_test_hooks: usize,
     /// How each chart rendered with each value set.
-    pub charts: Vec<crate::chart_scan::ChartCoverage>,
+    pub charts: Vec<crate::coverage::ChartCoverage>,
     pub objects: Vec<ObjectSeen>,
     /// What was found and what was (not) checked.
     pub scope: Scope,
@@ -285,8 +285,7 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
     policy_dirs.extend(config.policies.iter().cloned());
     let custom = crate::policy::load(&policy_dirs, &mut catalog)
         .map_err(|e| UsageError(format!("policy error: {e}")))?;
-    let filter = crate::check_flags::RuleFilter::new(&request.select, &request.ignore, &catalog)
-        .map_err(UsageError)?;
+    let filter = RuleFilter::new(&request.select, &request.ignore, &catalog).map_err(UsageError)?;
     let mut discover_options = DiscoverOptions {
         exclude: config.exclude.clone(),
         include: config.include.clone(),

@@ -304,6 +304,25 @@ pub fn fill(template: &str, params: &Params) -> String {
     out
 }
 
+/// A root kustomization that was built: refused (its build failed) or with parts left out.
+#[derive(Debug, Clone)]
+pub struct RootSeen {
+    /// The kustomization's folder (display path).
+    pub dir: String,
+    /// The diagnostic of a build Kustomize would refuse (nothing of it was checked).
+    pub refused: Option<Finding>,
+    /// The first note about what the build left out (remote resources, plugins).
+    pub left_out: Option<Finding>,
+}
+
+/// A Kubernetes object met during the scan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ObjectSeen {
+    pub file: String,
+    pub line: u32,
+    pub object: ObjectRef,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,6 @@
 
 pub mod argo;
 pub mod catalog;
-pub mod chart_scan;
 pub mod check;
 pub mod check_flags;
 pub mod config;
@@ -18,6 +17,8 @@ pub mod helm_errors;
 pub mod helm_hooks;
 pub mod kustomize;
 pub mod kustomize_scan;
+pub mod load;
+pub mod locate;
 pub mod not_manifest;
 pub mod parse;
 pub mod policy;

@@ -6,8 +6,8 @@
 //! rule of those findings; never reads more than the scan already read.
 
 use crate::catalog::Catalog;
+use crate::config::ScanOptions;
 use crate::finding::Finding;
-use crate::scan::ScanOptions;
 
 /// Why a file that does not parse is not a manifest: `Some("templated")`, `Some("")` (no
 /// `apiVersion`/`kind` line), or `None` when it looks like one.

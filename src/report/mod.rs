@@ -17,8 +17,8 @@ use crate::check::Outcome;
 use crate::coverage::Scope;
 use crate::derogation::DerogationRecord;
 use crate::finding::Finding;
+use crate::finding::ObjectSeen;
 use crate::repository::Repository;
-use crate::scan::ObjectSeen;
 
 pub use audit::{
     render_html as audit_html, render_markdown as audit_md, requirement_fully_checked,
@@ -59,7 +59,7 @@ pub struct ReportInput<'a> {
     /// The application's name from the configuration.
     pub application: Option<&'a str>,
     /// How each chart rendered with each value set.
-    pub charts: &'a [crate::chart_scan::ChartCoverage],
+    pub charts: &'a [crate::coverage::ChartCoverage],
 }
 
 impl<'a> ReportInput<'a> {
