@@ -27,6 +27,13 @@ for d in fixtures/repos/*/; do
   d=${d%/}; cases+=("fixture-$(basename "$d")=$PWD/$d")
 done
 for extra in ${CCT_COMPARE_EXTRA:-}; do cases+=("$extra"); done
+# A git repository with an origin and a fixed commit, for what reports say of version control.
+git_repo=/tmp/cct-compare-git
+rm -rf "$git_repo" && mkdir -p "$git_repo" && cp -r fixtures/repos/derogations/. "$git_repo"/
+(cd "$git_repo" && git init -q -b main && git remote add origin https://gitlab.example/team/app.git \
+  && git add -A && GIT_AUTHOR_DATE=2026-01-01T00:00:00Z GIT_COMMITTER_DATE=2026-01-01T00:00:00Z \
+  git -c user.name=t -c user.email=t@example.org commit -q -m fixture)
+cases+=("git-derogations=$git_repo")
 
 for c in "${cases[@]}"; do
   name=${c%%=*}; dir=${c#*=}

@@ -179,8 +179,28 @@ pub struct Suppression {
     /// Expiry date, `YYYY-MM-DD` (the derogation holds through that day).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
-    /// `file:line` where the derogation is written.
-    pub source: String,
+    /// Where the derogation is written.
+    pub source: SourceRef,
+}
+
+/// Where a derogation is written: a file (display path) and a line. Reports print it, and
+/// JSON serialises it, as `file:line`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceRef {
+    pub file: String,
+    pub line: u32,
+}
+
+impl std::fmt::Display for SourceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+impl Serialize for SourceRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// FNV-1a, 64 bits: tiny, stable across platforms and releases (unlike std's hasher).
