@@ -22,9 +22,13 @@ case $mode in
 esac
 mkdir -p "$out"
 
+# The fixtures are copied out of this repository: inside it, the audit would name this
+# repository's commit, which every commit of the refactor changes.
+fixtures=/tmp/cct-compare-fixtures
+rm -rf "$fixtures" && mkdir -p "$fixtures" && cp -r fixtures/repos/. "$fixtures"/
 cases=()
-for d in fixtures/repos/*/; do
-  d=${d%/}; cases+=("fixture-$(basename "$d")=$PWD/$d")
+for d in "$fixtures"/*/; do
+  d=${d%/}; cases+=("fixture-$(basename "$d")=$d")
 done
 for extra in ${CCT_COMPARE_EXTRA:-}; do cases+=("$extra"); done
 # A git repository with an origin and a fixed commit, for what reports say of version control.
@@ -42,7 +46,7 @@ for c in "${cases[@]}"; do
       f="$out/$name.$lang.$fmt"
       # Run from inside the scanned directory with a relative path, as a user would.
       rc=0
-      (cd "$dir" && NO_COLOR=1 "$bin" check . --format "$fmt" --lang "$lang" --color never \
+      (cd "$dir" && NO_COLOR=1 CCT_LINT_REPORT_DATE=2026-12-01 "$bin" check . --format "$fmt" --lang "$lang" --color never \
         --threads 2) >"$f" 2>"$f.stderr" || rc=$?
       echo "$rc" >"$f.rc"
     done
