@@ -14,7 +14,7 @@ use crate::coverage::{self, Scope};
 use crate::derogation::{self, Derogation, DerogationRecord};
 use crate::discover::{discover, display_path, DiscoverOptions, TargetKind};
 use crate::evaluate::RuleEngine;
-use crate::finding::{Finding, ObjectSeen};
+use crate::finding::{Finding, Lint, ObjectSeen};
 use crate::repository::{self, Repository};
 use crate::scan::{scan, sort_findings};
 
@@ -227,11 +227,18 @@ fn apply_chart_overrides(
 /// LNT015 for an inline derogation that `--no-inline-derogations` refuses.
 fn refused_inline(catalog: &Catalog, d: &Derogation) -> Finding {
     let severity = catalog
-        .rule("LNT015")
+        .rule(Lint::InlineDerogationRefused.id())
         .map(|r| r.severity)
         .unwrap_or(Severity::Warning);
     let params = std::collections::BTreeMap::from([("rules".to_string(), d.rules.join(", "))]);
-    Finding::new("LNT015", severity, &d.file, d.span, params).with_fingerprint()
+    Finding::new(
+        Lint::InlineDerogationRefused.id(),
+        severity,
+        &d.file,
+        d.span,
+        params,
+    )
+    .with_fingerprint()
 }
 
 /// The rule families the discovered targets need (so a Dockerfile-only check compiles no

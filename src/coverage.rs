@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::catalog::Family;
 use crate::discover::{Discovery, TargetKind};
-use crate::finding::{Finding, ObjectSeen, RootSeen};
+use crate::finding::{Finding, Lint, ObjectSeen, RootSeen};
 
 /// The kind of an input, which decides which rule families could read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -113,11 +113,20 @@ impl Scope {
 
 /// Diagnostics meaning that nothing of the input was checked.
 const NOT_CHECKED: &[&str] = &[
-    "LNT001", "LNT003", "LNT005", "LNT006", "LNT007", "LNT008", "LNT009",
+    Lint::InvalidYaml.id(),
+    Lint::HelmRenderFailed.id(),
+    Lint::UnreadableFile.id(),
+    Lint::FileTooLarge.id(),
+    Lint::WalkError.id(),
+    Lint::YamlLimitsExceeded.id(),
+    Lint::InternalError.id(),
 ];
 /// Diagnostics meaning that part of the input was not checked: a Dockerfile instruction that
 /// does not parse is skipped and parsing resumes; a document whose rules failed to evaluate.
-const PARTLY_CHECKED: &[&str] = &["LNT004", "LNT011"];
+const PARTLY_CHECKED: &[&str] = &[
+    Lint::InvalidDockerfile.id(),
+    Lint::RuleEvaluationFailed.id(),
+];
 
 fn in_dir(file: &str, dir: &str) -> bool {
     dir == "." || file.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
@@ -213,9 +222,9 @@ pub fn assess(
             ChartStatus::Rendered => Checked::Full,
             status => {
                 let wanted: &[&str] = match status {
-                    ChartStatus::NotRendered => &["LNT003"],
-                    ChartStatus::RenderedWithoutDependencies => &["LNT017"],
-                    _ => &["LNT019"],
+                    ChartStatus::NotRendered => &[Lint::HelmRenderFailed.id()],
+                    ChartStatus::RenderedWithoutDependencies => &[Lint::HelmDependencyMissing.id()],
+                    _ => &[Lint::HelmDependencyOtherVersion.id()],
                 };
                 let reason = lints
                     .iter()
@@ -265,7 +274,7 @@ pub fn assess(
     for problem in &discovery.problems {
         let reason = lints
             .iter()
-            .find(|f| f.rule_id == "LNT007" && f.file == problem.display);
+            .find(|f| f.rule_id == Lint::WalkError.id() && f.file == problem.display);
         if let Some(reason) = reason {
             inputs.push(Input {
                 kind: InputKind::Path,

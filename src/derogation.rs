@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Severity};
 use crate::config::{parse_date, ConfigDerogation};
-use crate::finding::{Finding, ObjectRef, SourceRef, Suppression, SuppressionKind};
+use crate::finding::{Finding, Lint, ObjectRef, SourceRef, Suppression, SuppressionKind};
 use crate::span::Span;
 
 /// Annotation key prefix of inline derogations on Kubernetes objects.
@@ -311,7 +311,10 @@ pub fn apply(
             .as_deref()
             .is_none_or(|j| j.trim().is_empty())
         {
-            diagnostics.push(lnt("LNT012", BTreeMap::from([("rules".to_string(), ids)])));
+            diagnostics.push(lnt(
+                Lint::DerogationWithoutJustification.id(),
+                BTreeMap::from([("rules".to_string(), ids)]),
+            ));
             record(DerogationState::Unjustified);
             continue;
         }
@@ -319,7 +322,7 @@ pub fn apply(
             match parse_date(expires) {
                 Some(day) if day < today => {
                     diagnostics.push(lnt(
-                        "LNT013",
+                        Lint::DerogationExpired.id(),
                         BTreeMap::from([
                             ("rules".to_string(), ids),
                             ("expires".to_string(), expires.clone()),
@@ -331,7 +334,7 @@ pub fn apply(
                 Some(_) => {}
                 None => {
                     diagnostics.push(lnt(
-                        "LNT013",
+                        Lint::DerogationExpired.id(),
                         BTreeMap::from([
                             ("rules".to_string(), ids),
                             (
@@ -355,7 +358,10 @@ pub fn apply(
         if used {
             record(DerogationState::Active);
         } else {
-            diagnostics.push(lnt("LNT014", BTreeMap::from([("rules".to_string(), ids)])));
+            diagnostics.push(lnt(
+                Lint::DerogationUnused.id(),
+                BTreeMap::from([("rules".to_string(), ids)]),
+            ));
             record(DerogationState::Unused);
         }
     }

@@ -169,6 +169,87 @@ pub enum SuppressionKind {
     Inline,
 }
 
+/// The tool's own diagnostics: the Lint family of rules (`rules/lint/lint-rules.yaml`), one
+/// variant per rule, named after the rule's name. Code names a diagnostic by its variant, never
+/// by a string literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lint {
+    InvalidYaml,
+    DuplicateKey,
+    HelmRenderFailed,
+    InvalidDockerfile,
+    UnreadableFile,
+    FileTooLarge,
+    WalkError,
+    YamlLimitsExceeded,
+    InternalError,
+    LibraryChartNotRendered,
+    RuleEvaluationFailed,
+    DerogationWithoutJustification,
+    DerogationExpired,
+    DerogationUnused,
+    InlineDerogationRefused,
+    YamlNotAManifestNotChecked,
+    HelmDependencyMissing,
+    ApplicationSourceNotChecked,
+    HelmDependencyOtherVersion,
+    KustomizeBuildFailed,
+    KustomizePartNotChecked,
+}
+
+impl Lint {
+    pub const ALL: [Lint; 21] = [
+        Lint::InvalidYaml,
+        Lint::DuplicateKey,
+        Lint::HelmRenderFailed,
+        Lint::InvalidDockerfile,
+        Lint::UnreadableFile,
+        Lint::FileTooLarge,
+        Lint::WalkError,
+        Lint::YamlLimitsExceeded,
+        Lint::InternalError,
+        Lint::LibraryChartNotRendered,
+        Lint::RuleEvaluationFailed,
+        Lint::DerogationWithoutJustification,
+        Lint::DerogationExpired,
+        Lint::DerogationUnused,
+        Lint::InlineDerogationRefused,
+        Lint::YamlNotAManifestNotChecked,
+        Lint::HelmDependencyMissing,
+        Lint::ApplicationSourceNotChecked,
+        Lint::HelmDependencyOtherVersion,
+        Lint::KustomizeBuildFailed,
+        Lint::KustomizePartNotChecked,
+    ];
+
+    /// The rule id (`LNT001`...).
+    pub const fn id(self) -> &'static str {
+        match self {
+            Lint::InvalidYaml => "LNT001",
+            Lint::DuplicateKey => "LNT002",
+            Lint::HelmRenderFailed => "LNT003",
+            Lint::InvalidDockerfile => "LNT004",
+            Lint::UnreadableFile => "LNT005",
+            Lint::FileTooLarge => "LNT006",
+            Lint::WalkError => "LNT007",
+            Lint::YamlLimitsExceeded => "LNT008",
+            Lint::InternalError => "LNT009",
+            Lint::LibraryChartNotRendered => "LNT010",
+            Lint::RuleEvaluationFailed => "LNT011",
+            Lint::DerogationWithoutJustification => "LNT012",
+            Lint::DerogationExpired => "LNT013",
+            Lint::DerogationUnused => "LNT014",
+            Lint::InlineDerogationRefused => "LNT015",
+            Lint::YamlNotAManifestNotChecked => "LNT016",
+            Lint::HelmDependencyMissing => "LNT017",
+            Lint::ApplicationSourceNotChecked => "LNT018",
+            Lint::HelmDependencyOtherVersion => "LNT019",
+            Lint::KustomizeBuildFailed => "LNT020",
+            Lint::KustomizePartNotChecked => "LNT021",
+        }
+    }
+}
+
 /// A derogation applied to a finding.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Suppression {
@@ -346,6 +427,36 @@ pub struct ObjectSeen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lint_variants_are_the_catalogue_lint_rules() {
+        let catalog = Catalog::embedded().expect("catalogue");
+        for lint in Lint::ALL {
+            let rule = catalog
+                .rule(lint.id())
+                .expect("a Lint rule of the catalogue");
+            assert_eq!(
+                rule.input.family,
+                crate::catalog::Family::Lint,
+                "{}",
+                lint.id()
+            );
+            let words: String = format!("{lint:?}")
+                .chars()
+                .flat_map(|c| {
+                    let dash = c.is_ascii_uppercase().then_some('-');
+                    dash.into_iter().chain(c.to_lowercase())
+                })
+                .collect();
+            assert_eq!(rule.name, words.trim_start_matches('-'), "{}", lint.id());
+        }
+        let lint_rules = catalog
+            .rules
+            .values()
+            .filter(|r| r.input.family == crate::catalog::Family::Lint)
+            .count();
+        assert_eq!(lint_rules, Lint::ALL.len());
+    }
 
     #[test]
     fn fills_placeholders() {

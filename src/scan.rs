@@ -16,7 +16,7 @@ use crate::coverage::ChartCoverage;
 use crate::derogation::{self, Derogation};
 use crate::discover::{Discovery, Target, TargetKind};
 use crate::evaluate::RuleEngine;
-use crate::finding::{Finding, ObjectSeen, RootSeen};
+use crate::finding::{Finding, Lint, ObjectSeen, RootSeen};
 use crate::load::{self, read_text, BundleMember, TargetOutcome};
 use crate::locate::{lint_without_source, path_segments, FileContext};
 use crate::parse::yaml;
@@ -122,7 +122,10 @@ pub fn scan(
         });
         if target.kind == TargetKind::Yaml
             && !claimed.contains(&target.display)
-            && outcome.findings.iter().any(|f| f.rule_id == "LNT001")
+            && outcome
+                .findings
+                .iter()
+                .any(|f| f.rule_id == Lint::InvalidYaml.id())
         {
             // Read again only for a file that does not parse: rare, and small enough to read.
             if let Ok(text) = read_text(&target.path, options.max_file_size) {
@@ -191,8 +194,9 @@ pub fn scan(
             let first = |id: &str| r.outcome.findings.iter().find(|f| f.rule_id == id).cloned();
             RootSeen {
                 dir: crate::discover::display_path(dir),
-                refused: first("LNT020").or_else(|| first("LNT009")),
-                left_out: first("LNT021"),
+                refused: first(Lint::KustomizeBuildFailed.id())
+                    .or_else(|| first(Lint::InternalError.id())),
+                left_out: first(Lint::KustomizePartNotChecked.id()),
             }
         })
         .collect();
@@ -215,7 +219,7 @@ pub fn scan(
             catalog,
             options,
             &display,
-            "LNT021",
+            Lint::KustomizePartNotChecked.id(),
             BTreeMap::from([
                 ("root".to_string(), root.clone()),
                 (
@@ -236,7 +240,7 @@ pub fn scan(
             catalog,
             options,
             &problem.display,
-            "LNT007",
+            Lint::WalkError.id(),
             BTreeMap::from([("detail".to_string(), problem.detail.clone())]),
         ));
     }
@@ -277,7 +281,7 @@ fn internal_error(
         catalog,
         options,
         display,
-        "LNT009",
+        Lint::InternalError.id(),
         BTreeMap::from([("detail".to_string(), detail)]),
     )
 }
@@ -310,7 +314,11 @@ fn scan_bundle(
                 display: &first.file,
                 lines: Vec::new(),
             };
-            return vec![ctx.lint("LNT011", yaml::locate(&first.node, &[]).span, e.to_string())];
+            return vec![ctx.lint(
+                Lint::RuleEvaluationFailed.id(),
+                yaml::locate(&first.node, &[]).span,
+                e.to_string(),
+            )];
         }
     };
     let mut texts: BTreeMap<&str, String> = BTreeMap::new();

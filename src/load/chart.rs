@@ -15,7 +15,7 @@ use crate::coverage::{ChartCoverage, ChartStatus, CoveredDependency};
 use crate::derogation;
 use crate::discover::{display_path, Target};
 use crate::evaluate::RuleEngine;
-use crate::finding::Finding;
+use crate::finding::{Finding, Lint};
 use crate::load::{check_objects, read_text, BundleMember, ObjectSinks, TargetOutcome};
 use crate::locate::{
     find_key, lint_without_source, path_segments, start_of_file, FileContext, Locator, RenderedDoc,
@@ -189,7 +189,7 @@ fn schema_findings(
             Err(e) => {
                 let detail = format!("{name}: invalid values.schema.json: {e}");
                 out.push(schema_ctx.finding(
-                    "LNT003",
+                    Lint::HelmRenderFailed.id(),
                     start_of_file(),
                     Vec::new(),
                     detail_of(detail),
@@ -226,10 +226,18 @@ fn schema_findings(
                     display: &source.display,
                     lines: source.lines.iter().map(String::as_str).collect(),
                 }
-                .finding("LNT003", span, Vec::new(), detail_of(detail)),
-                None => {
-                    schema_ctx.finding("LNT003", start_of_file(), Vec::new(), detail_of(detail))
-                }
+                .finding(
+                    Lint::HelmRenderFailed.id(),
+                    span,
+                    Vec::new(),
+                    detail_of(detail),
+                ),
+                None => schema_ctx.finding(
+                    Lint::HelmRenderFailed.id(),
+                    start_of_file(),
+                    Vec::new(),
+                    detail_of(detail),
+                ),
             };
             finding.value_set = set.map(|s| s.name.clone());
             out.push(finding);
@@ -471,7 +479,7 @@ pub(crate) fn check(
             catalog,
             options,
             &chart_yaml.display,
-            "LNT010",
+            Lint::LibraryChartNotRendered.id(),
             BTreeMap::from([("chart".to_string(), chart_name.clone())]),
         ));
     } else {
@@ -863,11 +871,11 @@ fn missing_dependency_findings(
             ("version".to_string(), version),
         ]);
         let rule = match other {
-            None => "LNT017",
+            None => Lint::HelmDependencyMissing.id(),
             Some(r) => {
                 params.insert("used".to_string(), r.version.clone());
                 params.insert("path".to_string(), display_in_chart(target, &r.path));
-                "LNT019"
+                Lint::HelmDependencyOtherVersion.id()
             }
         };
         let mut finding = ctx.finding(rule, span, Vec::new(), params);
@@ -946,7 +954,7 @@ fn render_failure(
     if let Some(variant) = crate::helm_errors::variant(&error.message) {
         params.insert("variant".to_string(), variant.to_string());
     }
-    let mut finding = ctx.finding("LNT003", span, Vec::new(), params);
+    let mut finding = ctx.finding(Lint::HelmRenderFailed.id(), span, Vec::new(), params);
     finding.value_set = set_name;
     finding
 }
@@ -1083,7 +1091,11 @@ fn check_chart_sources(
                 display: &chart_yaml.display,
                 lines: chart_yaml.text.split('\n').collect(),
             };
-            return vec![ctx.lint("LNT011", start_of_file(), e.to_string())];
+            return vec![ctx.lint(
+                Lint::RuleEvaluationFailed.id(),
+                start_of_file(),
+                e.to_string(),
+            )];
         }
     };
     let mut out = Vec::new();

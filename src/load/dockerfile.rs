@@ -6,6 +6,7 @@
 use crate::catalog::Family;
 use crate::derogation;
 use crate::evaluate::RuleEngine;
+use crate::finding::Lint;
 use crate::load::TargetOutcome;
 use crate::locate::{start_of_file, FileContext};
 use crate::parse::dockerfile;
@@ -19,9 +20,11 @@ pub(crate) fn check(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) 
         ..TargetOutcome::default()
     };
     for error in &parsed.errors {
-        outcome
-            .findings
-            .push(ctx.lint("LNT004", error.span, error.message.clone()));
+        outcome.findings.push(ctx.lint(
+            Lint::InvalidDockerfile.id(),
+            error.span,
+            error.message.clone(),
+        ));
     }
     if parsed.stages.is_empty() {
         return outcome;
@@ -50,9 +53,11 @@ pub(crate) fn check(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) 
                 outcome.findings.push(finding);
             }
         }
-        Err(e) => outcome
-            .findings
-            .push(ctx.lint("LNT011", start_of_file(), e.to_string())),
+        Err(e) => outcome.findings.push(ctx.lint(
+            Lint::RuleEvaluationFailed.id(),
+            start_of_file(),
+            e.to_string(),
+        )),
     }
     outcome
 }

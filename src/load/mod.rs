@@ -13,7 +13,7 @@ use crate::config::ScanOptions;
 use crate::coverage::ChartCoverage;
 use crate::derogation::{self, Derogation};
 use crate::evaluate::RuleEngine;
-use crate::finding::{Finding, ObjectRef, ObjectSeen};
+use crate::finding::{Finding, Lint, ObjectRef, ObjectSeen};
 use crate::locate::{start_of_file, FileContext, Locator, RenderedDoc};
 use crate::parse::yaml::{self, Node, Value};
 use crate::span::{Position, Span};
@@ -81,7 +81,7 @@ impl ReadProblem {
     ) -> Finding {
         let (rule, span, params) = match self {
             ReadProblem::TooLarge(size) => (
-                "LNT006",
+                Lint::FileTooLarge.id(),
                 start_of_file(),
                 BTreeMap::from([
                     ("size".to_string(), mebibytes(size)),
@@ -89,12 +89,12 @@ impl ReadProblem {
                 ]),
             ),
             ReadProblem::Unreadable(detail) => (
-                "LNT005",
+                Lint::UnreadableFile.id(),
                 start_of_file(),
                 BTreeMap::from([("detail".to_string(), detail)]),
             ),
             ReadProblem::NotText { span, detail } => (
-                "LNT005",
+                Lint::UnreadableFile.id(),
                 span,
                 BTreeMap::from([("detail".to_string(), detail)]),
             ),
@@ -278,9 +278,9 @@ pub(crate) fn check_objects(
     let stream = yaml::load(text, ctx.options.yaml_limits);
     for error in &stream.errors {
         let rule = match error.kind {
-            yaml::YamlErrorKind::Syntax => "LNT001",
-            yaml::YamlErrorKind::DuplicateKey => "LNT002",
-            yaml::YamlErrorKind::Limit => "LNT008",
+            yaml::YamlErrorKind::Syntax => Lint::InvalidYaml.id(),
+            yaml::YamlErrorKind::DuplicateKey => Lint::DuplicateKey.id(),
+            yaml::YamlErrorKind::Limit => Lint::YamlLimitsExceeded.id(),
         };
         let detail = locator.yaml_error_detail(&error.message);
         let mut finding = ctx.lint(rule, locator.span(error.span), detail);
@@ -332,7 +332,8 @@ pub(crate) fn check_objects(
                 }
                 Err(e) => {
                     let span = locator.span(yaml::locate(node, &[]).span);
-                    let mut finding = ctx.lint("LNT011", span, e.to_string());
+                    let mut finding =
+                        ctx.lint(Lint::RuleEvaluationFailed.id(), span, e.to_string());
                     finding.object = Some(object.clone());
                     finding.value_set = locator.value_set();
                     outcome.findings.push(finding);
