@@ -30,7 +30,7 @@ LAYERS = [
     ["argo"],
     ["load"],
     ["locate"],
-    ["derogation", "coverage"],
+    ["derogation", "coverage", "evidence"],
     ["evaluate", "discover", "config"],
     ["repository", "finding", "helm_errors", "helm_hooks"],
     ["catalog"],

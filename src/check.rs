@@ -42,6 +42,8 @@ pub struct Request {
     pub ignore: Vec<String>,
     /// `--require-dependencies`: a chart dependency found nowhere is an error.
     pub require_dependencies: bool,
+    /// Gather the audit report's evidence (a bounded walk of the scanned roots).
+    pub audit_evidence: bool,
 }
 
 /// A problem with the request itself (flags, configuration, policies): exit code 2.
@@ -73,6 +75,8 @@ pub struct Outcome {
     pub repository: Repository,
     /// The paths given to `check`.
     pub roots: Vec<PathBuf>,
+    /// Hints for the audit report found in the repository (empty unless asked for).
+    pub evidence: Vec<crate::evidence::Evidence>,
 }
 
 /// Whether a finding fails the gate: at or above the threshold, not derogated, not in the
@@ -430,7 +434,14 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
             .collect();
         r
     });
+    // A walk of the scanned roots: only for the audit report, which shows its result.
+    let evidence = if request.audit_evidence {
+        crate::evidence::gather(&paths, &result.objects)
+    } else {
+        Vec::new()
+    };
     Ok(Outcome {
+        evidence,
         derogations: derogations.collect(),
         catalog,
         findings: result.findings,

@@ -211,6 +211,10 @@ impl CheckArgs {
             select: self.select.clone(),
             ignore: self.ignore.clone(),
             require_dependencies: self.require_dependencies,
+            audit_evidence: self
+                .formats
+                .iter()
+                .any(|f| matches!(f, Format::AuditMd | Format::AuditHtml)),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod derogation;
 pub mod discover;
 pub mod docs;
 pub mod evaluate;
+pub mod evidence;
 pub mod finding;
 pub mod helm_errors;
 pub mod helm_hooks;

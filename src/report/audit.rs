@@ -14,12 +14,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::evidence::{self, Evidence};
 use super::framework_ids;
 use super::ReportInput;
 use crate::catalog::{Catalog, Family, Framework, Lang, Requirement};
 use crate::coverage::{Checked, Input, InputKind, Scope};
 use crate::derogation::DerogationState;
+use crate::evidence::Evidence;
 use crate::finding::{Finding, Suppression};
 use crate::repository::GitHead;
 
@@ -1542,8 +1542,7 @@ fn md_table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
 
 /// The audit report as Markdown.
 pub fn render_markdown(input: &ReportInput<'_>) -> String {
-    let evidence = evidence::gather(input.roots, input.objects);
-    let a = build(input, &evidence);
+    let a = build(input, input.evidence);
     let mut out = String::new();
     let _ = writeln!(out, "# {} — {}\n", title(a.lang), md_cell(&a.app));
     write_markdown_blocks(&mut out, &report_blocks(&a, input));
@@ -1699,8 +1698,7 @@ fn code(s: &str) -> String {
 /// The audit report as one self-contained HTML5 page (inline style, no script, no external
 /// asset), meant to be printed or attached to the homologation file.
 pub fn render_html(input: &ReportInput<'_>) -> String {
-    let evidence = evidence::gather(input.roots, input.objects);
-    let a = build(input, &evidence);
+    let a = build(input, input.evidence);
     let lang = a.lang;
     let mut out = String::new();
     let _ = write!(

@@ -206,6 +206,7 @@ mod tests {
             gate: Some(Severity::Error),
             objects: &[],
             roots: &[],
+            evidence: &[],
             scope: &Default::default(),
             derogations: &[],
             repository: &Default::default(),

@@ -3,7 +3,6 @@
 //! so the same findings always give the same bytes.
 
 mod audit;
-mod evidence;
 mod gitlab;
 mod human;
 mod json;
@@ -47,8 +46,10 @@ pub struct ReportInput<'a> {
     pub gate: Option<Severity>,
     /// Every Kubernetes object the scan read (evidence for the audit report).
     pub objects: &'a [ObjectSeen],
-    /// The paths given to `check` (where the audit report looks for evidence files).
+    /// The paths given to `check`.
     pub roots: &'a [std::path::PathBuf],
+    /// Hints for the audit report found in the repository (gathered by the check).
+    pub evidence: &'a [crate::evidence::Evidence],
     /// What was found and what was (not) checked.
     pub scope: &'a Scope,
     /// Every derogation with its state and the findings it covers.
@@ -78,6 +79,7 @@ impl<'a> ReportInput<'a> {
             gate: outcome.gate,
             objects: &outcome.objects,
             roots: &outcome.roots,
+            evidence: &outcome.evidence,
             scope: &outcome.scope,
             derogations: &outcome.derogations,
             repository: &outcome.repository,
