@@ -75,6 +75,10 @@ pub struct Outcome {
     pub repository: Repository,
     /// The paths given to `check`.
     pub roots: Vec<PathBuf>,
+    /// The directory name of the first scanned path.
+    pub root_name: String,
+    /// The audit report's date (`CCT_LINT_REPORT_DATE`, `SOURCE_DATE_EPOCH`, else today).
+    pub audit_date: String,
     /// Hints for the audit report found in the repository (empty unless asked for).
     pub evidence: Vec<crate::evidence::Evidence>,
 }
@@ -442,6 +446,8 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
     };
     Ok(Outcome {
         evidence,
+        root_name: crate::repository::root_name(&paths),
+        audit_date: crate::repository::audit_date(),
         derogations: derogations.collect(),
         catalog,
         findings: result.findings,

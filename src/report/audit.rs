@@ -12,7 +12,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 use super::framework_ids;
 use super::ReportInput;
@@ -323,48 +322,6 @@ pub fn rows<'a>(
         .collect()
 }
 
-/// The directory the report is about: the first root (its directory when it is a file).
-fn application_dir(roots: &[PathBuf]) -> Option<PathBuf> {
-    let first = roots.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let dir = std::fs::canonicalize(&first).ok()?;
-    Some(if dir.is_file() {
-        dir.parent()?.to_path_buf()
-    } else {
-        dir
-    })
-}
-
-fn application_name(roots: &[PathBuf]) -> String {
-    application_dir(roots)
-        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
-        .or_else(|| roots.first().map(|r| r.display().to_string()))
-        .unwrap_or_else(|| ".".to_string())
-}
-
-/// The report date from `CCT_LINT_REPORT_DATE` (`YYYY-MM-DD`), else from `SOURCE_DATE_EPOCH`
-/// (seconds, UTC). Malformed values are ignored rather than printed: a wrong date in an
-/// homologation file is worse than none.
-pub fn report_date(explicit: Option<&str>, epoch: Option<&str>) -> Option<String> {
-    if let Some(d) = explicit.map(str::trim).filter(|d| !d.is_empty()) {
-        let parts: Vec<&str> = d.split('-').collect();
-        let valid = matches!(parts.as_slice(), [y, m, day]
-            if y.len() == 4 && m.len() == 2 && day.len() == 2
-                && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
-                && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
-                && (1..=31).contains(&day.parse::<u32>().unwrap_or(0)));
-        return valid.then(|| d.to_string());
-    }
-    let seconds: i64 = epoch?.trim().parse().ok().filter(|s| *s >= 0)?;
-    let (y, m, d) = crate::render::funcs::gotime::civil_from_days(seconds / 86_400);
-    Some(format!("{y:04}-{m:02}-{d:02}"))
-}
-
-fn env_date() -> Option<String> {
-    let explicit = std::env::var("CCT_LINT_REPORT_DATE").ok();
-    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    report_date(explicit.as_deref(), epoch.as_deref())
-}
-
 // ---------------------------------------------------------------- the model both renderers use
 
 struct Summary {
@@ -469,13 +426,10 @@ fn build<'a>(input: &ReportInput<'a>, evidence: &'a [Evidence]) -> Audit<'a> {
         app: input
             .application
             .map(str::to_string)
-            .unwrap_or_else(|| application_name(input.roots)),
+            .unwrap_or_else(|| input.root_name.to_string()),
         head: input.repository.head.clone(),
         modified: input.repository.modified,
-        date: env_date().or_else(|| {
-            let (y, m, d) = crate::render::funcs::gotime::civil_from_days(crate::config::today());
-            Some(format!("{y:04}-{m:02}-{d:02}"))
-        }),
+        date: Some(input.audit_date.to_string()),
         scope: input.scope,
         rows,
         evidence,

@@ -207,6 +207,8 @@ mod tests {
             objects: &[],
             roots: &[],
             evidence: &[],
+            root_name: ".",
+            audit_date: "2026-01-01",
             scope: &Default::default(),
             derogations: &[],
             repository: &Default::default(),

@@ -48,6 +48,10 @@ pub struct ReportInput<'a> {
     pub objects: &'a [ObjectSeen],
     /// The paths given to `check`.
     pub roots: &'a [std::path::PathBuf],
+    /// The directory name of the first scanned path (the audit's default application name).
+    pub root_name: &'a str,
+    /// The audit report's date (`YYYY-MM-DD`).
+    pub audit_date: &'a str,
     /// Hints for the audit report found in the repository (gathered by the check).
     pub evidence: &'a [crate::evidence::Evidence],
     /// What was found and what was (not) checked.
@@ -80,6 +84,8 @@ impl<'a> ReportInput<'a> {
             objects: &outcome.objects,
             roots: &outcome.roots,
             evidence: &outcome.evidence,
+            root_name: &outcome.root_name,
+            audit_date: &outcome.audit_date,
             scope: &outcome.scope,
             derogations: &outcome.derogations,
             repository: &outcome.repository,
