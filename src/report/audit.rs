@@ -478,17 +478,20 @@ fn status_label(lang: Lang, row: &Row<'_>) -> String {
     }
 }
 
+/// CSS class of each status, in `STATUS_NAMES` order (HTML only).
+const STATUS_CLASSES: [&str; 7] = [
+    "fail",
+    "derogation",
+    "pass",
+    "partial",
+    "unverified",
+    "evidence",
+    "manual",
+];
+
 /// CSS class of a status (HTML only).
 fn status_class(row: &Row<'_>) -> &'static str {
-    [
-        "fail",
-        "derogation",
-        "pass",
-        "partial",
-        "unverified",
-        "evidence",
-        "manual",
-    ][status_index(row)]
+    STATUS_CLASSES[status_index(row)]
 }
 
 const STATUS_NAMES: [(&str, &str); 7] = [
@@ -1092,19 +1095,10 @@ fn report_blocks(a: &Audit<'_>, input: &ReportInput<'_>) -> Vec<Block> {
         Block::Heading(tr(lang, "Synthèse", "Summary").to_string()),
         Block::Bullets(summary_lines(a)),
     ];
-    let classes = [
-        "fail",
-        "derogation",
-        "pass",
-        "partial",
-        "unverified",
-        "evidence",
-        "manual",
-    ];
     let per_status: Vec<Vec<Cell>> = STATUS_NAMES
         .iter()
         .zip(a.summary.per_status.iter())
-        .zip(classes)
+        .zip(STATUS_CLASSES)
         .map(|(((fr, en), [p, i]), class)| {
             vec![
                 Cell::Status {
