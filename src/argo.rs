@@ -15,11 +15,12 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::catalog::Catalog;
-use crate::chart_scan::ValueSet;
+use crate::config::{ScanOptions, ValueSet};
 use crate::discover::{Discovery, Target, TargetKind};
 use crate::finding::{Finding, RelatedLocation};
+use crate::load::read_text;
+use crate::locate::FileContext;
 use crate::parse::yaml::{self, Node, Value};
-use crate::scan::{read_text, FileContext, ScanOptions};
 
 /// What the Applications of the scanned tree give.
 #[derive(Default)]

@@ -8,15 +8,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::catalog::{Catalog, Family, Framework, Severity};
-use crate::chart_scan::{ChartSettings, HelmOptions, ValueSet};
+use crate::config::{ChartSettings, HelmOptions, RuleFilter, ScanOptions, ValueSet};
 use crate::config::{Config, CONFIG_FILE_NAME};
 use crate::coverage::{self, Scope};
 use crate::derogation::{self, Derogation, DerogationRecord};
 use crate::discover::{discover, display_path, DiscoverOptions, TargetKind};
 use crate::evaluate::RuleEngine;
-use crate::finding::Finding;
+use crate::finding::{Finding, Lint, ObjectSeen};
 use crate::repository::{self, Repository};
-use crate::scan::{scan, sort_findings, ObjectSeen, ScanOptions};
+use crate::scan::{scan, sort_findings};
 
 /// What the user asked for (the CLI's `check` flags, or a test's).
 #[derive(Debug, Clone, Default)]
@@ -42,8 +42,10 @@ pub struct Request {
     pub ignore: Vec<String>,
     /// `--require-dependencies`: a chart dependency found nowhere is an error.
     pub require_dependencies: bool,
-    /// Ask git whether tracked files differ from the commit (the audit report says so).
-    pub working_tree_state: bool,
+    /// An audit report is asked for: gather its evidence (a bounded walk of the scanned roots)
+    /// and ask git whether tracked files differ from the commit (a process: as long as the rest
+    /// of a one-file check).
+    pub audit_evidence: bool,
 }
 
 /// A problem with the request itself (flags, configuration, policies): exit code 2.
@@ -61,7 +63,7 @@ pub struct Outcome {
     /// Helm test objects left out (`helm.sh/hook: test`).
     pub skipped_test_hooks: usize,
     /// How each chart rendered with each value set.
-    pub charts: Vec<crate::chart_scan::ChartCoverage>,
+    pub charts: Vec<crate::coverage::ChartCoverage>,
     pub objects: Vec<ObjectSeen>,
     /// What was found and what was (not) checked.
     pub scope: Scope,
@@ -75,6 +77,12 @@ pub struct Outcome {
     pub repository: Repository,
     /// The paths given to `check`.
     pub roots: Vec<PathBuf>,
+    /// The directory name of the first scanned path.
+    pub root_name: String,
+    /// The audit report's date (`CCT_LINT_REPORT_DATE`, `SOURCE_DATE_EPOCH`, else today).
+    pub audit_date: String,
+    /// Hints for the audit report found in the repository (empty unless asked for).
+    pub evidence: Vec<crate::evidence::Evidence>,
 }
 
 /// Whether a finding fails the gate: at or above the threshold, not derogated, not in the
@@ -229,11 +237,18 @@ fn apply_chart_overrides(
 /// LNT015 for an inline derogation that `--no-inline-derogations` refuses.
 fn refused_inline(catalog: &Catalog, d: &Derogation) -> Finding {
     let severity = catalog
-        .rule("LNT015")
+        .rule(Lint::InlineDerogationRefused.id())
         .map(|r| r.severity)
         .unwrap_or(Severity::Warning);
     let params = std::collections::BTreeMap::from([("rules".to_string(), d.rules.join(", "))]);
-    Finding::new("LNT015", severity, &d.file, d.span, params).with_fingerprint()
+    Finding::new(
+        Lint::InlineDerogationRefused.id(),
+        severity,
+        &d.file,
+        d.span,
+        params,
+    )
+    .with_fingerprint()
 }
 
 /// The rule families the discovered targets need (so a Dockerfile-only check compiles no
@@ -287,8 +302,7 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
     policy_dirs.extend(config.policies.iter().cloned());
     let custom = crate::policy::load(&policy_dirs, &mut catalog)
         .map_err(|e| UsageError(format!("policy error: {e}")))?;
-    let filter = crate::check_flags::RuleFilter::new(&request.select, &request.ignore, &catalog)
-        .map_err(UsageError)?;
+    let filter = RuleFilter::new(&request.select, &request.ignore, &catalog).map_err(UsageError)?;
     let mut discover_options = DiscoverOptions {
         exclude: config.exclude.clone(),
         include: config.include.clone(),
@@ -403,7 +417,7 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
     // a check run from another.
     let repository = Repository::discover(
         paths.first().map_or(Path::new("."), PathBuf::as_path),
-        request.working_tree_state,
+        request.audit_evidence,
     );
     let anchor = repository.root.clone().or_else(|| config_dir.clone());
     if let Some(anchor) = &anchor {
@@ -429,7 +443,16 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
             .collect();
         r
     });
+    // A walk of the scanned roots: only for the audit report, which shows its result.
+    let evidence = if request.audit_evidence {
+        crate::evidence::gather(&paths, &result.objects)
+    } else {
+        Vec::new()
+    };
     Ok(Outcome {
+        evidence,
+        root_name: crate::repository::root_name(&paths),
+        audit_date: crate::repository::audit_date(),
         derogations: derogations.collect(),
         catalog,
         findings: result.findings,

@@ -1,14 +1,18 @@
 //! The `.cct-lint.yaml` configuration: include/exclude globs, rules enabled or disabled,
 //! severity overrides, rule params, derogations. Read with the project's YAML loader so that
 //! every unknown key or bad value is an error pointing at its line in the config file. It
-//! only reads the one file it is given and never looks at the scanned tree.
+//! only reads the one file it is given and never looks at the scanned tree. It owns every
+//! settings type of a check (scan options, Helm value sets and chart settings, the rule
+//! filter of `--select`/`--ignore`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::catalog::{Catalog, Framework, Severity};
-use crate::chart_scan::{ChartSettings, HelmOptions, ValueSet};
+use crate::catalog::{Catalog, Family, Framework, Severity};
+use crate::finding::RelatedLocation;
 use crate::parse::yaml::{self, Node, Value};
+use crate::render;
 use crate::span::Span;
 
 /// The file name looked for at the scanned root.
@@ -612,9 +616,158 @@ derogations:
   #   expires: 2027-06-30
 "#;
 
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Worker threads; 0 lets rayon choose.
+    pub threads: usize,
+    pub max_file_size: u64,
+    pub yaml_limits: yaml::Limits,
+    /// Severity per rule id, replacing the catalogue's default.
+    pub severity_overrides: BTreeMap<String, Severity>,
+    /// Group objects per folder and evaluate the bundle (APP) rules.
+    pub bundles: bool,
+    /// How Helm charts are rendered (value sets, Kubernetes version).
+    pub helm: HelmOptions,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        Self {
+            threads: 0,
+            max_file_size: 8 * 1024 * 1024,
+            yaml_limits: yaml::Limits::default(),
+            severity_overrides: BTreeMap::new(),
+            bundles: true,
+            helm: HelmOptions::default(),
+        }
+    }
+}
+
+/// How charts are rendered: from the config file (`helm:`) and `--values CHART=FILE`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HelmOptions {
+    /// `.Capabilities.KubeVersion` (Helm v4's default when absent).
+    pub kube_version: Option<String>,
+    pub charts: Vec<ChartSettings>,
+    /// Check Helm test hooks too (left out by default: Argo CD never syncs them).
+    pub check_test_hooks: bool,
+    /// Folders holding chart directories or `NAME-VERSION.tgz` archives, searched for
+    /// dependencies that charts/ lacks (before Helm's repository cache).
+    pub dependency_paths: Vec<PathBuf>,
+    /// A dependency found nowhere is an error instead of a warning (LNT017).
+    pub require_dependencies: bool,
+    /// Where dependencies are searched: filled by the scan from the scanned tree, the
+    /// configured folders and Helm's repository cache.
+    pub dependency_search: Arc<render::chart::DependencySearch>,
+}
+
+impl HelmOptions {
+    pub(crate) fn settings_for(&self, chart: &Path) -> Option<&ChartSettings> {
+        let wanted = std::fs::canonicalize(chart).unwrap_or_else(|_| chart.to_path_buf());
+        self.charts
+            .iter()
+            .find(|c| std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()) == wanted)
+    }
+}
+
+/// Settings of one chart directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChartSettings {
+    pub path: PathBuf,
+    pub release_name: Option<String>,
+    pub namespace: Option<String>,
+    /// Each set is rendered and checked on its own; none means the chart's defaults only.
+    pub value_sets: Vec<ValueSet>,
+}
+
+/// Values files and `--set` overrides applied on top of the chart's values.yaml.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValueSet {
+    pub name: String,
+    pub files: Vec<PathBuf>,
+    pub set: Vec<String>,
+    /// Inline values merged after the files (`(name, YAML text)`: an Application's
+    /// `helm.values` or `helm.valuesObject`).
+    pub inline_values: Vec<(String, String)>,
+    /// `--set-string` overrides, after `set`.
+    pub set_string: Vec<String>,
+    /// Release name and namespace of this set (else the chart's settings).
+    pub release_name: Option<String>,
+    pub namespace: Option<String>,
+    /// The Argo CD Application this set comes from (findings name it as related location).
+    pub application: Option<RelatedLocation>,
+}
+
+/// Which rules `--select` and `--ignore` leave in.
+#[derive(Debug, Clone, Default)]
+pub struct RuleFilter {
+    select: Vec<String>,
+    ignore: Vec<String>,
+}
+
+impl RuleFilter {
+    /// Each entry is a rule id or an id prefix (upper-cased); one that names no rule of the
+    /// catalogue is a usage error.
+    pub fn new(select: &[String], ignore: &[String], catalog: &Catalog) -> Result<Self, String> {
+        let clean = |flag: &str, list: &[String]| -> Result<Vec<String>, String> {
+            let mut out = Vec::new();
+            for entry in list {
+                let id = entry.trim().to_ascii_uppercase();
+                if id.is_empty() {
+                    continue;
+                }
+                if !catalog.rules.keys().any(|r| r.starts_with(&id)) {
+                    return Err(format!(
+                        "{flag}: `{entry}` names no rule (see `cct-lint rules`)"
+                    ));
+                }
+                out.push(id);
+            }
+            Ok(out)
+        };
+        Ok(Self {
+            select: clean("--select", select)?,
+            ignore: clean("--ignore", ignore)?,
+        })
+    }
+
+    fn matches(list: &[String], id: &str) -> bool {
+        list.iter().any(|p| id.starts_with(p.as_str()))
+    }
+
+    /// Whether findings of rule `id` are kept (and the rule evaluated).
+    pub fn allows(&self, catalog: &Catalog, id: &str) -> bool {
+        if Self::matches(&self.ignore, id) {
+            return false;
+        }
+        let lint = catalog
+            .rule(id)
+            .is_some_and(|r| r.input.family == Family::Lint);
+        self.select.is_empty() || lint || Self::matches(&self.select, id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn select_and_ignore_take_ids_and_prefixes_and_keep_lint_diagnostics() {
+        let catalog = Catalog::embedded().expect("catalogue");
+        let f = RuleFilter::new(&["k8s00".into()], &["K8S003".into()], &catalog).expect("valid");
+        assert!(f.allows(&catalog, "K8S001"));
+        assert!(!f.allows(&catalog, "K8S003"));
+        assert!(!f.allows(&catalog, "K8S010"));
+        assert!(!f.allows(&catalog, "DF001"));
+        assert!(f.allows(&catalog, "LNT001"));
+        let g = RuleFilter::new(&[], &["LNT016".into(), "DF".into()], &catalog).expect("valid");
+        assert!(!g.allows(&catalog, "LNT016"));
+        assert!(!g.allows(&catalog, "DF004"));
+        assert!(g.allows(&catalog, "K8S010"));
+        assert!(RuleFilter::new(&["K9S001".into()], &[], &catalog)
+            .unwrap_err()
+            .contains("names no rule"));
+    }
 
     fn catalog() -> Catalog {
         Catalog::embedded().expect("catalog")

@@ -10,10 +10,8 @@
 use serde::Serialize;
 
 use crate::catalog::Family;
-use crate::chart_scan::{ChartCoverage, ChartStatus};
 use crate::discover::{Discovery, TargetKind};
-use crate::finding::Finding;
-use crate::scan::{ObjectSeen, RootSeen};
+use crate::finding::{Finding, Lint, ObjectSeen, RootSeen};
 
 /// The kind of an input, which decides which rule families could read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -115,11 +113,20 @@ impl Scope {
 
 /// Diagnostics meaning that nothing of the input was checked.
 const NOT_CHECKED: &[&str] = &[
-    "LNT001", "LNT003", "LNT005", "LNT006", "LNT007", "LNT008", "LNT009",
+    Lint::InvalidYaml.id(),
+    Lint::HelmRenderFailed.id(),
+    Lint::UnreadableFile.id(),
+    Lint::FileTooLarge.id(),
+    Lint::WalkError.id(),
+    Lint::YamlLimitsExceeded.id(),
+    Lint::InternalError.id(),
 ];
 /// Diagnostics meaning that part of the input was not checked: a Dockerfile instruction that
 /// does not parse is skipped and parsing resumes; a document whose rules failed to evaluate.
-const PARTLY_CHECKED: &[&str] = &["LNT004", "LNT011"];
+const PARTLY_CHECKED: &[&str] = &[
+    Lint::InvalidDockerfile.id(),
+    Lint::RuleEvaluationFailed.id(),
+];
 
 fn in_dir(file: &str, dir: &str) -> bool {
     dir == "." || file.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
@@ -215,9 +222,9 @@ pub fn assess(
             ChartStatus::Rendered => Checked::Full,
             status => {
                 let wanted: &[&str] = match status {
-                    ChartStatus::NotRendered => &["LNT003"],
-                    ChartStatus::RenderedWithoutDependencies => &["LNT017"],
-                    _ => &["LNT019"],
+                    ChartStatus::NotRendered => &[Lint::HelmRenderFailed.id()],
+                    ChartStatus::RenderedWithoutDependencies => &[Lint::HelmDependencyMissing.id()],
+                    _ => &[Lint::HelmDependencyOtherVersion.id()],
                 };
                 let reason = lints
                     .iter()
@@ -267,7 +274,7 @@ pub fn assess(
     for problem in &discovery.problems {
         let reason = lints
             .iter()
-            .find(|f| f.rule_id == "LNT007" && f.file == problem.display);
+            .find(|f| f.rule_id == Lint::WalkError.id() && f.file == problem.display);
         if let Some(reason) = reason {
             inputs.push(Input {
                 kind: InputKind::Path,
@@ -281,4 +288,69 @@ pub fn assess(
     }
     inputs.sort_by(|a, b| (a.kind, &a.file, &a.value_set).cmp(&(b.kind, &b.file, &b.value_set)));
     inputs
+}
+
+/// How one chart rendered with one value set: the coverage the reports state.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ChartCoverage {
+    /// The chart directory (display path).
+    pub chart_dir: String,
+    /// The value set (absent: the chart's defaults).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_set: Option<String>,
+    pub status: ChartStatus,
+    /// Enabled dependencies found nowhere (`name constraint`): rendered without them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// Dependencies found outside charts/ or inside it, with where and which version.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<CoveredDependency>,
+    /// Why the chart did not render (the render error).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartStatus {
+    /// Rendered with every enabled dependency.
+    Rendered,
+    /// Rendered without some dependency (listed in `missing`).
+    RenderedWithoutDependencies,
+    /// Did not render without its missing dependencies; rendered with other versions of them
+    /// found offline (the `resolved` entries with `satisfies: false`).
+    RenderedWithOtherVersions,
+    /// Did not render (`reason`); nothing of it was checked but its sources.
+    NotRendered,
+    /// A library chart: renders nothing of its own, checked through the charts using it.
+    Library,
+}
+
+impl ChartStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartStatus::Rendered => "rendered",
+            ChartStatus::RenderedWithoutDependencies => "rendered_without_dependencies",
+            ChartStatus::RenderedWithOtherVersions => "rendered_with_other_versions",
+            ChartStatus::NotRendered => "not_rendered",
+            ChartStatus::Library => "library",
+        }
+    }
+}
+
+/// A dependency that was found: which chart declared it, where it was found, which version.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CoveredDependency {
+    /// Helm path of the declaring chart (`wordpress`, `wordpress/charts/mariadb`).
+    pub chart: String,
+    pub name: String,
+    /// The constraint declared and the version used.
+    pub constraint: String,
+    pub version: String,
+    /// `charts`, `file`, `tree` or `folder` (configured folder or Helm's repository cache).
+    pub source: &'static str,
+    /// Chart directory or archive (display path).
+    pub path: String,
+    /// `version` satisfies `constraint` (false: another version, see LNT019).
+    pub satisfies: bool,
 }

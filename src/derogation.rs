@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Severity};
 use crate::config::{parse_date, ConfigDerogation};
-use crate::finding::{Finding, ObjectRef, Suppression, SuppressionKind};
+use crate::finding::{Finding, Lint, ObjectRef, SourceRef, Suppression, SuppressionKind};
 use crate::span::Span;
 
 /// Annotation key prefix of inline derogations on Kubernetes objects.
@@ -120,7 +120,10 @@ impl Derogation {
             justification: self.justification.clone().unwrap_or_default(),
             reference: self.reference.clone(),
             expires: self.expires.clone(),
-            source: format!("{}:{}", self.file, self.span.start.line),
+            source: SourceRef {
+                file: self.file.clone(),
+                line: self.span.start.line,
+            },
         }
     }
 }
@@ -237,8 +240,8 @@ pub enum DerogationState {
 /// One derogation of the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DerogationRecord {
-    /// `file:line` where it is written (what a suppression's `source` names).
-    pub source: String,
+    /// Where it is written (what a suppression's `source` names).
+    pub source: SourceRef,
     pub kind: SuppressionKind,
     pub rules: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -276,7 +279,10 @@ pub fn apply(
     for d in derogations {
         let mut record = |state: DerogationState| {
             register.push(DerogationRecord {
-                source: format!("{}:{}", d.file, d.span.start.line),
+                source: SourceRef {
+                    file: d.file.clone(),
+                    line: d.span.start.line,
+                },
                 kind: d.kind,
                 rules: d.rules.clone(),
                 justification: d.justification.clone().filter(|j| !j.trim().is_empty()),
@@ -305,7 +311,10 @@ pub fn apply(
             .as_deref()
             .is_none_or(|j| j.trim().is_empty())
         {
-            diagnostics.push(lnt("LNT012", BTreeMap::from([("rules".to_string(), ids)])));
+            diagnostics.push(lnt(
+                Lint::DerogationWithoutJustification.id(),
+                BTreeMap::from([("rules".to_string(), ids)]),
+            ));
             record(DerogationState::Unjustified);
             continue;
         }
@@ -313,7 +322,7 @@ pub fn apply(
             match parse_date(expires) {
                 Some(day) if day < today => {
                     diagnostics.push(lnt(
-                        "LNT013",
+                        Lint::DerogationExpired.id(),
                         BTreeMap::from([
                             ("rules".to_string(), ids),
                             ("expires".to_string(), expires.clone()),
@@ -325,7 +334,7 @@ pub fn apply(
                 Some(_) => {}
                 None => {
                     diagnostics.push(lnt(
-                        "LNT013",
+                        Lint::DerogationExpired.id(),
                         BTreeMap::from([
                             ("rules".to_string(), ids),
                             (
@@ -349,7 +358,10 @@ pub fn apply(
         if used {
             record(DerogationState::Active);
         } else {
-            diagnostics.push(lnt("LNT014", BTreeMap::from([("rules".to_string(), ids)])));
+            diagnostics.push(lnt(
+                Lint::DerogationUnused.id(),
+                BTreeMap::from([("rules".to_string(), ids)]),
+            ));
             record(DerogationState::Unused);
         }
     }

@@ -169,6 +169,87 @@ pub enum SuppressionKind {
     Inline,
 }
 
+/// The tool's own diagnostics: the Lint family of rules (`rules/lint/lint-rules.yaml`), one
+/// variant per rule, named after the rule's name. Code names a diagnostic by its variant, never
+/// by a string literal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lint {
+    InvalidYaml,
+    DuplicateKey,
+    HelmRenderFailed,
+    InvalidDockerfile,
+    UnreadableFile,
+    FileTooLarge,
+    WalkError,
+    YamlLimitsExceeded,
+    InternalError,
+    LibraryChartNotRendered,
+    RuleEvaluationFailed,
+    DerogationWithoutJustification,
+    DerogationExpired,
+    DerogationUnused,
+    InlineDerogationRefused,
+    YamlNotAManifestNotChecked,
+    HelmDependencyMissing,
+    ApplicationSourceNotChecked,
+    HelmDependencyOtherVersion,
+    KustomizeBuildFailed,
+    KustomizePartNotChecked,
+}
+
+impl Lint {
+    pub const ALL: [Lint; 21] = [
+        Lint::InvalidYaml,
+        Lint::DuplicateKey,
+        Lint::HelmRenderFailed,
+        Lint::InvalidDockerfile,
+        Lint::UnreadableFile,
+        Lint::FileTooLarge,
+        Lint::WalkError,
+        Lint::YamlLimitsExceeded,
+        Lint::InternalError,
+        Lint::LibraryChartNotRendered,
+        Lint::RuleEvaluationFailed,
+        Lint::DerogationWithoutJustification,
+        Lint::DerogationExpired,
+        Lint::DerogationUnused,
+        Lint::InlineDerogationRefused,
+        Lint::YamlNotAManifestNotChecked,
+        Lint::HelmDependencyMissing,
+        Lint::ApplicationSourceNotChecked,
+        Lint::HelmDependencyOtherVersion,
+        Lint::KustomizeBuildFailed,
+        Lint::KustomizePartNotChecked,
+    ];
+
+    /// The rule id (`LNT001`...).
+    pub const fn id(self) -> &'static str {
+        match self {
+            Lint::InvalidYaml => "LNT001",
+            Lint::DuplicateKey => "LNT002",
+            Lint::HelmRenderFailed => "LNT003",
+            Lint::InvalidDockerfile => "LNT004",
+            Lint::UnreadableFile => "LNT005",
+            Lint::FileTooLarge => "LNT006",
+            Lint::WalkError => "LNT007",
+            Lint::YamlLimitsExceeded => "LNT008",
+            Lint::InternalError => "LNT009",
+            Lint::LibraryChartNotRendered => "LNT010",
+            Lint::RuleEvaluationFailed => "LNT011",
+            Lint::DerogationWithoutJustification => "LNT012",
+            Lint::DerogationExpired => "LNT013",
+            Lint::DerogationUnused => "LNT014",
+            Lint::InlineDerogationRefused => "LNT015",
+            Lint::YamlNotAManifestNotChecked => "LNT016",
+            Lint::HelmDependencyMissing => "LNT017",
+            Lint::ApplicationSourceNotChecked => "LNT018",
+            Lint::HelmDependencyOtherVersion => "LNT019",
+            Lint::KustomizeBuildFailed => "LNT020",
+            Lint::KustomizePartNotChecked => "LNT021",
+        }
+    }
+}
+
 /// A derogation applied to a finding.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Suppression {
@@ -179,8 +260,28 @@ pub struct Suppression {
     /// Expiry date, `YYYY-MM-DD` (the derogation holds through that day).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
-    /// `file:line` where the derogation is written.
-    pub source: String,
+    /// Where the derogation is written.
+    pub source: SourceRef,
+}
+
+/// Where a derogation is written: a file (display path) and a line. Reports print it, and
+/// JSON serialises it, as `file:line`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceRef {
+    pub file: String,
+    pub line: u32,
+}
+
+impl std::fmt::Display for SourceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+impl Serialize for SourceRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// FNV-1a, 64 bits: tiny, stable across platforms and releases (unlike std's hasher).
@@ -304,9 +405,58 @@ pub fn fill(template: &str, params: &Params) -> String {
     out
 }
 
+/// A root kustomization that was built: refused (its build failed) or with parts left out.
+#[derive(Debug, Clone)]
+pub struct RootSeen {
+    /// The kustomization's folder (display path).
+    pub dir: String,
+    /// The diagnostic of a build Kustomize would refuse (nothing of it was checked).
+    pub refused: Option<Finding>,
+    /// The first note about what the build left out (remote resources, plugins).
+    pub left_out: Option<Finding>,
+}
+
+/// A Kubernetes object met during the scan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ObjectSeen {
+    pub file: String,
+    pub line: u32,
+    pub object: ObjectRef,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lint_variants_are_the_catalogue_lint_rules() {
+        let catalog = Catalog::embedded().expect("catalogue");
+        for lint in Lint::ALL {
+            let rule = catalog
+                .rule(lint.id())
+                .expect("a Lint rule of the catalogue");
+            assert_eq!(
+                rule.input.family,
+                crate::catalog::Family::Lint,
+                "{}",
+                lint.id()
+            );
+            let words: String = format!("{lint:?}")
+                .chars()
+                .flat_map(|c| {
+                    let dash = c.is_ascii_uppercase().then_some('-');
+                    dash.into_iter().chain(c.to_lowercase())
+                })
+                .collect();
+            assert_eq!(rule.name, words.trim_start_matches('-'), "{}", lint.id());
+        }
+        let lint_rules = catalog
+            .rules
+            .values()
+            .filter(|r| r.input.family == crate::catalog::Family::Lint)
+            .count();
+        assert_eq!(lint_rules, Lint::ALL.len());
+    }
 
     #[test]
     fn fills_placeholders() {

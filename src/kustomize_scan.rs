@@ -11,15 +11,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{Catalog, Family};
+use crate::config::ScanOptions;
 use crate::derogation::Derogation;
 use crate::discover::{display_path, Target, TargetKind};
 use crate::evaluate::RuleEngine;
+use crate::finding::ObjectSeen;
 use crate::finding::{Finding, ObjectRef, RelatedLocation};
 use crate::kustomize::build::{self, Build, Resource};
 use crate::kustomize::tree::{KNode, Origin};
-use crate::scan::{
-    annotation_derogations, path_segments, FileContext, ObjectSeen, ScanOptions, TargetOutcome,
-};
+use crate::load::{annotation_derogations, TargetOutcome};
+use crate::locate::{path_segments, start_of_file, FileContext};
 use crate::span::{Position, Span};
 
 /// The kustomizations of a scan: which to build, and which files they take over.
@@ -359,7 +360,7 @@ pub(crate) fn scan_root(
     if let Err(e) = &result {
         let ctx = sources.ctx(e.origin, catalog, options);
         let span = if e.origin.span.start.line == 0 {
-            crate::scan::start_of_file()
+            start_of_file()
         } else {
             e.origin.span
         };

@@ -4,7 +4,6 @@
 
 pub mod argo;
 pub mod catalog;
-pub mod chart_scan;
 pub mod check;
 pub mod check_flags;
 pub mod config;
@@ -13,11 +12,14 @@ pub mod derogation;
 pub mod discover;
 pub mod docs;
 pub mod evaluate;
+pub mod evidence;
 pub mod finding;
 pub mod helm_errors;
 pub mod helm_hooks;
 pub mod kustomize;
 pub mod kustomize_scan;
+pub mod load;
+pub mod locate;
 pub mod not_manifest;
 pub mod parse;
 pub mod policy;

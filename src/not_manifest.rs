@@ -6,8 +6,8 @@
 //! rule of those findings; never reads more than the scan already read.
 
 use crate::catalog::Catalog;
-use crate::finding::Finding;
-use crate::scan::ScanOptions;
+use crate::config::ScanOptions;
+use crate::finding::{Finding, Lint};
 
 /// Why a file that does not parse is not a manifest: `Some("templated")`, `Some("")` (no
 /// `apiVersion`/`kind` line), or `None` when it looks like one.
@@ -44,7 +44,7 @@ pub(crate) fn demote(
     catalog: &Catalog,
     options: &ScanOptions,
 ) {
-    if !findings.iter().any(|f| f.rule_id == "LNT001") {
+    if !findings.iter().any(|f| f.rule_id == Lint::InvalidYaml.id()) {
         return;
     }
     let Some(variant) = kind_of_unparsable(text) else {
@@ -52,12 +52,19 @@ pub(crate) fn demote(
     };
     let severity = options
         .severity_overrides
-        .get("LNT016")
+        .get(Lint::YamlNotAManifestNotChecked.id())
         .copied()
-        .or_else(|| catalog.rule("LNT016").map(|r| r.severity))
+        .or_else(|| {
+            catalog
+                .rule(Lint::YamlNotAManifestNotChecked.id())
+                .map(|r| r.severity)
+        })
         .unwrap_or(crate::catalog::Severity::Note);
-    for f in findings.iter_mut().filter(|f| f.rule_id == "LNT001") {
-        f.rule_id = "LNT016".to_string();
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.rule_id == Lint::InvalidYaml.id())
+    {
+        f.rule_id = Lint::YamlNotAManifestNotChecked.id().to_string();
         f.severity = severity;
         if !variant.is_empty() {
             let mut params: std::collections::BTreeMap<String, String> = f

@@ -1,8 +1,9 @@
 //! Facts about the repository being checked, gathered once by the check stage so that the
 //! report stage does no I/O: its root (the folder holding `.git`, the anchor of fingerprints
 //! and baseline paths), the commit and the `origin` remote (read from `.git` files, worktrees
-//! and packed refs included) and whether the working tree has uncommitted modifications. It
-//! never writes anything, not even git's index, and never reaches the network.
+//! and packed refs included), whether the working tree has uncommitted modifications, and the
+//! audit's default application name and report date. It never writes anything, not even
+//! git's index, and never reaches the network.
 
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
@@ -328,6 +329,54 @@ fn without_credentials(url: &str) -> String {
     } else {
         format!("{scheme}://{host}/{path}")
     }
+}
+
+/// The directory the report is about: the first root (its directory when it is a file).
+fn application_dir(roots: &[PathBuf]) -> Option<PathBuf> {
+    let first = roots.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let dir = std::fs::canonicalize(&first).ok()?;
+    Some(if dir.is_file() {
+        dir.parent()?.to_path_buf()
+    } else {
+        dir
+    })
+}
+
+/// The name the audit gives the application when the configuration names none: the
+/// directory of the first scanned path.
+pub fn root_name(roots: &[PathBuf]) -> String {
+    application_dir(roots)
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
+        .or_else(|| roots.first().map(|r| r.display().to_string()))
+        .unwrap_or_else(|| ".".to_string())
+}
+
+/// The report date from `CCT_LINT_REPORT_DATE` (`YYYY-MM-DD`), else from `SOURCE_DATE_EPOCH`
+/// (seconds, UTC). Malformed values are ignored rather than printed: a wrong date in an
+/// homologation file is worse than none.
+pub fn report_date(explicit: Option<&str>, epoch: Option<&str>) -> Option<String> {
+    if let Some(d) = explicit.map(str::trim).filter(|d| !d.is_empty()) {
+        let parts: Vec<&str> = d.split('-').collect();
+        let valid = matches!(parts.as_slice(), [y, m, day]
+            if y.len() == 4 && m.len() == 2 && day.len() == 2
+                && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+                && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
+                && (1..=31).contains(&day.parse::<u32>().unwrap_or(0)));
+        return valid.then(|| d.to_string());
+    }
+    let seconds: i64 = epoch?.trim().parse().ok().filter(|s| *s >= 0)?;
+    let (y, m, d) = crate::render::funcs::gotime::civil_from_days(seconds / 86_400);
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The audit report's date: from the environment (see `report_date`), else today.
+pub fn audit_date() -> String {
+    let explicit = std::env::var("CCT_LINT_REPORT_DATE").ok();
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    report_date(explicit.as_deref(), epoch.as_deref()).unwrap_or_else(|| {
+        let (y, m, d) = crate::render::funcs::gotime::civil_from_days(crate::config::today());
+        format!("{y:04}-{m:02}-{d:02}")
+    })
 }
 
 #[cfg(test)]

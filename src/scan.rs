@@ -1,49 +1,25 @@
-//! Scan stage: for each target, in parallel, reads the file, parses it into documents, evaluates
-//! the rules and locates every raw finding through the parser's spans. Every problem with a
-//! file (unreadable, too large, malformed, a panic inside the pipeline) becomes a located LNT
-//! finding and the scan goes on. It never writes to the scanned tree and never prints.
+//! Scan stage: runs the loaders over every discovered target, in parallel, grouped per folder
+//! (a folder's objects are one bundle, evaluated by the APP rules as soon as the folder is read),
+//! with the Kustomize roots built first; then groups identical findings across value sets and
+//! sorts them. The dispatch per input kind is `scan_target`; every problem with a target (a
+//! panic inside a loader included) becomes a located LNT finding and the scan goes on.
+//! It never writes to the scanned tree and never prints.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::catalog::{Catalog, Family, Severity};
+use crate::catalog::{Catalog, Family};
+use crate::config::ScanOptions;
+use crate::coverage::ChartCoverage;
 use crate::derogation::{self, Derogation};
 use crate::discover::{Discovery, Target, TargetKind};
-use crate::evaluate::{RawFinding, RuleEngine};
-use crate::finding::{Finding, NodePath, ObjectRef};
-use crate::parse::dockerfile;
-use crate::parse::yaml::{self, Node, PathSegment, Value};
-use crate::span::{Position, Span};
-
-#[derive(Debug, Clone)]
-pub struct ScanOptions {
-    /// Worker threads; 0 lets rayon choose.
-    pub threads: usize,
-    pub max_file_size: u64,
-    pub yaml_limits: yaml::Limits,
-    /// Severity per rule id, replacing the catalogue's default.
-    pub severity_overrides: BTreeMap<String, Severity>,
-    /// Group objects per folder and evaluate the bundle (APP) rules.
-    pub bundles: bool,
-    /// How Helm charts are rendered (value sets, Kubernetes version).
-    pub helm: crate::chart_scan::HelmOptions,
-}
-
-impl Default for ScanOptions {
-    fn default() -> Self {
-        Self {
-            threads: 0,
-            max_file_size: 8 * 1024 * 1024,
-            yaml_limits: yaml::Limits::default(),
-            severity_overrides: BTreeMap::new(),
-            bundles: true,
-            helm: crate::chart_scan::HelmOptions::default(),
-        }
-    }
-}
+use crate::evaluate::RuleEngine;
+use crate::finding::{Finding, Lint, ObjectSeen, RootSeen};
+use crate::load::{self, read_text, BundleMember, TargetOutcome};
+use crate::locate::{lint_without_source, path_segments, FileContext};
+use crate::parse::yaml;
 
 #[derive(Debug, Default)]
 pub struct ScanResult {
@@ -59,118 +35,7 @@ pub struct ScanResult {
     /// Every root kustomization built.
     pub kustomizations: Vec<RootSeen>,
     /// How each chart rendered with each value set, sorted by chart then value set.
-    pub charts: Vec<crate::chart_scan::ChartCoverage>,
-}
-
-/// A root kustomization that was built: refused (its build failed) or with parts left out.
-#[derive(Debug, Clone)]
-pub struct RootSeen {
-    /// The kustomization's folder (display path).
-    pub dir: String,
-    /// The diagnostic of a build Kustomize would refuse (nothing of it was checked).
-    pub refused: Option<Finding>,
-    /// The first note about what the build left out (remote resources, plugins).
-    pub left_out: Option<Finding>,
-}
-
-/// A Kubernetes object met during the scan.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ObjectSeen {
-    pub file: String,
-    pub line: u32,
-    pub object: ObjectRef,
-}
-
-/// What one target produced.
-#[derive(Default)]
-pub(crate) struct TargetOutcome {
-    pub(crate) findings: Vec<Finding>,
-    pub(crate) documents: usize,
-    pub(crate) objects: Vec<ObjectSeen>,
-    pub(crate) inline_derogations: Vec<Derogation>,
-    /// Objects joining the bundle of the target's folder.
-    pub(crate) bundle_members: Vec<BundleMember>,
-    /// Bundles of their own (a chart per value set), evaluated apart from the folder's.
-    pub(crate) own_bundles: Vec<(String, Vec<BundleMember>)>,
-    /// Helm test hooks left out (see `helm_hooks`).
-    pub(crate) skipped_test_hooks: usize,
-    /// Charts: how each value set rendered.
-    pub(crate) charts: Vec<crate::chart_scan::ChartCoverage>,
-    /// The file turned out not to be an input of ours (a JSON file that is no manifest): it is
-    /// not counted among the checked targets.
-    pub(crate) not_an_input: bool,
-}
-
-/// Builds findings for one file, with the catalogue's severity and the file's lines at hand.
-pub(crate) struct FileContext<'a> {
-    pub(crate) catalog: &'a Catalog,
-    pub(crate) options: &'a ScanOptions,
-    pub(crate) display: &'a str,
-    pub(crate) lines: Vec<&'a str>,
-}
-
-impl FileContext<'_> {
-    pub(crate) fn finding(
-        &self,
-        rule_id: &str,
-        span: Span,
-        path: Vec<serde_json::Value>,
-        params: BTreeMap<String, String>,
-    ) -> Finding {
-        let severity = self
-            .options
-            .severity_overrides
-            .get(rule_id)
-            .copied()
-            .or_else(|| self.catalog.rule(rule_id).map(|r| r.severity))
-            .unwrap_or(Severity::Error);
-        let source_line = self
-            .lines
-            .get((span.start.line as usize).wrapping_sub(1))
-            .map(|l| l.trim_end_matches('\r').to_string());
-        Finding {
-            path: NodePath::new(&path),
-            source_line,
-            ..Finding::new(rule_id, severity, self.display, span, params)
-        }
-    }
-
-    pub(crate) fn lint(&self, rule_id: &str, span: Span, detail: impl Into<String>) -> Finding {
-        let params = BTreeMap::from([("detail".to_string(), detail.into())]);
-        self.finding(rule_id, span, Vec::new(), params)
-    }
-}
-
-pub(crate) fn start_of_file() -> Span {
-    Span::new(Position::new(1, 1), Position::new(1, 2))
-}
-
-pub(crate) fn lint_without_source(
-    catalog: &Catalog,
-    options: &ScanOptions,
-    display: &str,
-    rule_id: &str,
-    params: BTreeMap<String, String>,
-) -> Finding {
-    let ctx = FileContext {
-        catalog,
-        options,
-        display,
-        lines: Vec::new(),
-    };
-    ctx.finding(rule_id, start_of_file(), Vec::new(), params)
-}
-
-/// Position of the first invalid UTF-8 byte, for a located LNT005.
-fn utf8_error_position(bytes: &[u8], valid_up_to: usize) -> Span {
-    let valid = &bytes[..valid_up_to];
-    let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let column = String::from_utf8_lossy(&valid[line_start..])
-        .chars()
-        .count() as u32
-        + 1;
-    Span::new(Position::new(line, column), Position::new(line, column + 1))
+    pub charts: Vec<ChartCoverage>,
 }
 
 /// Runs the scan over every discovered target.
@@ -182,7 +47,7 @@ pub fn scan(
 ) -> ScanResult {
     // Targets are grouped per folder: a folder's objects form one bundle, evaluated as soon as
     // its files are read, so memory holds one folder's objects at a time, not the whole tree's.
-    let (prepared, application_notes) = crate::chart_scan::prepare(discovery, catalog, options);
+    let (prepared, application_notes) = load::chart::prepare(discovery, catalog, options);
     let options = &prepared;
     // Root kustomizations are built first; the files their builds read, and every file of a
     // kustomization's folder, are checked through the roots: alone, only for their syntax.
@@ -257,7 +122,10 @@ pub fn scan(
         });
         if target.kind == TargetKind::Yaml
             && !claimed.contains(&target.display)
-            && outcome.findings.iter().any(|f| f.rule_id == "LNT001")
+            && outcome
+                .findings
+                .iter()
+                .any(|f| f.rule_id == Lint::InvalidYaml.id())
         {
             // Read again only for a file that does not parse: rare, and small enough to read.
             if let Ok(text) = read_text(&target.path, options.max_file_size) {
@@ -328,8 +196,9 @@ pub fn scan(
             let first = |id: &str| r.outcome.findings.iter().find(|f| f.rule_id == id).cloned();
             RootSeen {
                 dir: root.name(),
-                refused: first("LNT020").or_else(|| first("LNT009")),
-                left_out: first("LNT021"),
+                refused: first(Lint::KustomizeBuildFailed.id())
+                    .or_else(|| first(Lint::InternalError.id())),
+                left_out: first(Lint::KustomizePartNotChecked.id()),
             }
         })
         .collect();
@@ -352,7 +221,7 @@ pub fn scan(
             catalog,
             options,
             &display,
-            "LNT021",
+            Lint::KustomizePartNotChecked.id(),
             BTreeMap::from([
                 ("root".to_string(), root.clone()),
                 (
@@ -373,7 +242,7 @@ pub fn scan(
             catalog,
             options,
             &problem.display,
-            "LNT007",
+            Lint::WalkError.id(),
             BTreeMap::from([("detail".to_string(), problem.detail.clone())]),
         ));
     }
@@ -414,21 +283,9 @@ fn internal_error(
         catalog,
         options,
         display,
-        "LNT009",
+        Lint::InternalError.id(),
         BTreeMap::from([("detail".to_string(), detail)]),
     )
-}
-
-/// A Kubernetes object kept for the bundle stage: its node (to locate findings) and its Rego
-/// value, converted once for the per-object rules and shared with the bundle input.
-#[derive(Clone)]
-pub(crate) struct BundleMember {
-    pub(crate) file: String,
-    pub(crate) node: Node,
-    pub(crate) value: regorus::Value,
-    pub(crate) object: ObjectRef,
-    /// For an object rendered from a chart: how to map its spans to the template.
-    pub(crate) rendered: Option<std::sync::Arc<crate::chart_scan::RenderedDoc>>,
 }
 
 /// Evaluates the bundle rules on one group and locates their findings in the members' files.
@@ -459,7 +316,11 @@ fn scan_bundle(
                 display: &first.file,
                 lines: Vec::new(),
             };
-            return vec![ctx.lint("LNT011", yaml::locate(&first.node, &[]).span, e.to_string())];
+            return vec![ctx.lint(
+                Lint::RuleEvaluationFailed.id(),
+                yaml::locate(&first.node, &[]).span,
+                e.to_string(),
+            )];
         }
     };
     let mut texts: BTreeMap<&str, String> = BTreeMap::new();
@@ -580,7 +441,7 @@ fn scan_target(
     options: &ScanOptions,
 ) -> TargetOutcome {
     if target.kind == TargetKind::HelmChart {
-        return crate::chart_scan::scan_chart(target, engine, catalog, options);
+        return load::chart::check(target, engine, catalog, options);
     }
     let text = match read_text(&target.path, options.max_file_size) {
         Ok(text) => text,
@@ -599,447 +460,9 @@ fn scan_target(
         lines: text.split('\n').collect(),
     };
     match target.kind {
-        TargetKind::Yaml => scan_yaml(text, &ctx, engine),
-        TargetKind::Json => match json_manifest_text(text) {
-            Some(yaml_text) => match json_syntax_error(text) {
-                None => scan_yaml(&yaml_text, &ctx, engine),
-                Some((span, detail)) => {
-                    let params = BTreeMap::from([
-                        ("detail".to_string(), detail),
-                        ("variant".to_string(), "json".to_string()),
-                    ]);
-                    let finding = ctx.finding("LNT001", span, Vec::new(), params);
-                    TargetOutcome {
-                        findings: vec![finding],
-                        ..TargetOutcome::default()
-                    }
-                }
-            },
-            None => TargetOutcome {
-                not_an_input: true,
-                ..TargetOutcome::default()
-            },
-        },
-        TargetKind::Dockerfile => scan_dockerfile(text, &ctx, engine),
+        TargetKind::Yaml => load::manifest::check_yaml(text, &ctx, engine),
+        TargetKind::Json => load::manifest::check_json(text, &ctx, engine),
+        TargetKind::Dockerfile => load::dockerfile::check(text, &ctx, engine),
         TargetKind::HelmChart => TargetOutcome::default(),
-    }
-}
-
-pub(crate) enum ReadProblem {
-    TooLarge(u64),
-    Unreadable(String),
-    NotText { span: Span, detail: String },
-}
-
-impl ReadProblem {
-    pub(crate) fn into_finding(
-        self,
-        catalog: &Catalog,
-        options: &ScanOptions,
-        display: &str,
-    ) -> Finding {
-        let (rule, span, params) = match self {
-            ReadProblem::TooLarge(size) => (
-                "LNT006",
-                start_of_file(),
-                BTreeMap::from([
-                    ("size".to_string(), mebibytes(size)),
-                    ("limit".to_string(), mebibytes(options.max_file_size)),
-                ]),
-            ),
-            ReadProblem::Unreadable(detail) => (
-                "LNT005",
-                start_of_file(),
-                BTreeMap::from([("detail".to_string(), detail)]),
-            ),
-            ReadProblem::NotText { span, detail } => (
-                "LNT005",
-                span,
-                BTreeMap::from([("detail".to_string(), detail)]),
-            ),
-        };
-        let ctx = FileContext {
-            catalog,
-            options,
-            display,
-            lines: Vec::new(),
-        };
-        ctx.finding(rule, span, Vec::new(), params)
-    }
-}
-
-/// A size as people read it: `8 MiB`, `12.5 MiB`, `300 KiB`, `512 bytes`.
-fn mebibytes(bytes: u64) -> String {
-    const KIB: u64 = 1024;
-    const MIB: u64 = 1024 * 1024;
-    let one_decimal = |value: f64| {
-        let text = format!("{value:.1}");
-        text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
-    };
-    if bytes >= MIB {
-        format!("{} MiB", one_decimal(bytes as f64 / MIB as f64))
-    } else if bytes >= KIB {
-        format!("{} KiB", one_decimal(bytes as f64 / KIB as f64))
-    } else {
-        format!("{bytes} bytes")
-    }
-}
-
-/// UTF-16 text (with a byte-order mark, or ASCII text with every other byte zero): read as
-/// bytes it looks binary, but it is text in an encoding Kubernetes and Docker do not read.
-fn utf16_text(bytes: &[u8]) -> bool {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return true;
-    }
-    let pairs: Vec<&[u8]> = bytes.chunks_exact(2).take(256).collect();
-    if pairs.len() < 4 {
-        return false;
-    }
-    let ascii = |b: u8| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7F).contains(&b);
-    let le = pairs.iter().filter(|p| ascii(p[0]) && p[1] == 0).count();
-    let be = pairs.iter().filter(|p| p[0] == 0 && ascii(p[1])).count();
-    le.max(be) * 10 >= pairs.len() * 9
-}
-
-pub(crate) fn read_text(path: &Path, max_size: u64) -> Result<String, ReadProblem> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| ReadProblem::Unreadable(e.to_string()))?
-        .len();
-    if size > max_size {
-        return Err(ReadProblem::TooLarge(size));
-    }
-    let bytes = std::fs::read(path).map_err(|e| ReadProblem::Unreadable(e.to_string()))?;
-    if utf16_text(&bytes) {
-        return Err(ReadProblem::NotText {
-            span: start_of_file(),
-            detail: "UTF-16 text, not supported (save the file as UTF-8)".to_string(),
-        });
-    }
-    if let Some(nul) = bytes.iter().take(8192).position(|&b| b == 0) {
-        return Err(ReadProblem::NotText {
-            span: utf8_error_position(&bytes, nul),
-            detail: "binary content (NUL byte)".to_string(),
-        });
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let valid_up_to = e.utf8_error().valid_up_to();
-        let bytes = e.into_bytes();
-        ReadProblem::NotText {
-            span: utf8_error_position(&bytes, valid_up_to),
-            detail: format!("not valid UTF-8 (byte {valid_up_to})"),
-        }
-    })
-}
-
-pub(crate) fn path_segments(path: &[serde_json::Value]) -> Vec<PathSegment> {
-    path.iter()
-        .filter_map(|seg| match seg {
-            serde_json::Value::String(s) => Some(PathSegment::Key(s.clone())),
-            serde_json::Value::Number(n) => n
-                .as_u64()
-                .map(|i| PathSegment::Index(usize::try_from(i).unwrap_or(usize::MAX))),
-            _ => None,
-        })
-        .collect()
-}
-
-fn object_ref(node: &Node) -> Option<ObjectRef> {
-    let api_version = node.get("apiVersion")?.as_str()?.to_string();
-    let kind = node.get("kind")?.as_str()?.to_string();
-    let metadata = node.get("metadata");
-    let field = |name: &str| {
-        metadata
-            .and_then(|m| m.get(name))
-            .and_then(Node::as_str)
-            .map(str::to_string)
-    };
-    Some(ObjectRef {
-        api_version,
-        kind,
-        namespace: field("namespace"),
-        name: field("name")
-            .or_else(|| field("generateName"))
-            .unwrap_or_default(),
-    })
-}
-
-/// Kubernetes objects of a document: the object itself, or the items of a `List` kind.
-pub(crate) fn objects(root: &Node) -> Vec<(&Node, ObjectRef)> {
-    let Some(obj) = object_ref(root) else {
-        return Vec::new();
-    };
-    if obj.kind.ends_with("List") {
-        if let Some(Value::Seq(items)) = root.get("items").map(|n| &n.value) {
-            return items
-                .iter()
-                .filter_map(|item| object_ref(item).map(|o| (item, o)))
-                .collect();
-        }
-    }
-    vec![(root, obj)]
-}
-
-/// The text of a `*.json` file to load as YAML when it holds a Kubernetes manifest (what
-/// `kubectl apply -f` accepts: an object, or a `List`, with `apiVersion` and `kind` at its top
-/// level), else `None` (`package.json`, `tsconfig.json`...). JSON is YAML once its tabs, which
-/// JSON allows only between tokens, are spaces: same length, so every position stays exact. A
-/// file that does not load but names both fields at its top is kept, to report why it fails.
-fn json_manifest_text(text: &str) -> Option<String> {
-    let text = text.replace('\t', " ");
-    if !text.trim_start().starts_with('{') {
-        return None;
-    }
-    let stream = yaml::load(&text, yaml::Limits::default());
-    let is_manifest = |node: &Node| {
-        node.get("apiVersion").and_then(Node::as_str).is_some()
-            && node.get("kind").and_then(Node::as_str).is_some()
-    };
-    match stream.documents.first() {
-        Some(doc) => is_manifest(&doc.root).then_some(text),
-        None => (text.contains("\"apiVersion\"") && text.contains("\"kind\"")).then_some(text),
-    }
-}
-
-/// Where and why a manifest's JSON is not JSON, read as kubectl reads a `.json` file (a stream of
-/// JSON values, strictly: no trailing comma, no comment, no YAML-only syntax), else `None`.
-fn json_syntax_error(text: &str) -> Option<(Span, String)> {
-    let error = serde_json::Deserializer::from_str(text)
-        .into_iter::<serde::de::IgnoredAny>()
-        .find_map(Result::err)?;
-    let message = error.to_string();
-    // serde_json appends the position, which the finding carries already.
-    let detail = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
-    let line = error.line().max(1);
-    let line_text = text.split('\n').nth(line - 1).unwrap_or("");
-    let byte = error.column().saturating_sub(1);
-    // serde_json reads `{"a": 1,}` as a missing key; the writer left a comma behind.
-    // (`get`: a column inside a multi-byte character gives no slice rather than a panic.)
-    let rest = line_text.get(byte..).unwrap_or("");
-    let after_comma = text
-        .get(..line_start(text, line) + byte)
-        .is_some_and(|before| before.trim_end().ends_with(','));
-    let detail = match rest.chars().next() {
-        Some(c @ ('}' | ']')) if after_comma => format!("trailing comma before `{c}`"),
-        _ => detail,
-    };
-    // serde_json counts bytes from 1 (0 at a line's start); spans count characters from 1.
-    let before = line_text
-        .char_indices()
-        .take_while(|(i, _)| *i < byte)
-        .count();
-    let line = u32::try_from(line).unwrap_or(u32::MAX);
-    let column = u32::try_from(before + 1).unwrap_or(u32::MAX);
-    Some((
-        Span::new(Position::new(line, column), Position::new(line, column + 1)),
-        detail,
-    ))
-}
-
-/// Byte offset of the start of 1-based `line`.
-fn line_start(text: &str, line: usize) -> usize {
-    text.split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum()
-}
-
-fn scan_yaml(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> TargetOutcome {
-    let stream = yaml::load(text, ctx.options.yaml_limits);
-    let mut outcome = TargetOutcome {
-        inline_derogations: derogation::comment_derogations(ctx.display, &ctx.lines),
-        ..TargetOutcome::default()
-    };
-    for error in &stream.errors {
-        let rule = match error.kind {
-            yaml::YamlErrorKind::Syntax => "LNT001",
-            yaml::YamlErrorKind::DuplicateKey => "LNT002",
-            yaml::YamlErrorKind::Limit => "LNT008",
-        };
-        outcome
-            .findings
-            .push(ctx.lint(rule, error.span, error.message.clone()));
-    }
-    for document in &stream.documents {
-        for (node, object) in objects(&document.root) {
-            if skip_test_hook(ctx.options, node) {
-                outcome.skipped_test_hooks += 1;
-                continue;
-            }
-            outcome.documents += 1;
-            outcome.objects.push(ObjectSeen {
-                file: ctx.display.to_string(),
-                line: node.span.start.line,
-                object: object.clone(),
-            });
-            outcome
-                .inline_derogations
-                .extend(annotation_derogations(ctx.display, node, &object));
-            let value = node.to_rego();
-            if ctx.options.bundles {
-                outcome.bundle_members.push(BundleMember {
-                    file: ctx.display.to_string(),
-                    node: node.clone(),
-                    value: value.clone(),
-                    object: object.clone(),
-                    rendered: None,
-                });
-            }
-            match engine.evaluate(&Family::Kubernetes, &object.kind, value) {
-                Ok(raw) => {
-                    for r in raw {
-                        outcome.findings.push(locate_yaml(ctx, node, &object, r));
-                    }
-                }
-                Err(e) => {
-                    let span = yaml::locate(node, &[]).span;
-                    let mut finding = ctx.lint("LNT011", span, e.to_string());
-                    finding.object = Some(object.clone());
-                    outcome.findings.push(finding);
-                }
-            }
-        }
-    }
-    outcome
-}
-
-/// Whether a Helm test hook is left out of the checks (the default).
-pub(crate) fn skip_test_hook(options: &ScanOptions, object: &Node) -> bool {
-    !options.helm.check_test_hooks && crate::helm_hooks::is_test_only(object)
-}
-
-/// `cct-lint/derogation.<ID>: "justification; reference=...; expires=..."` annotations.
-pub(crate) fn annotation_derogations(
-    file: &str,
-    node: &Node,
-    object: &ObjectRef,
-) -> Vec<Derogation> {
-    let Some(Value::Map(annotations)) = node
-        .get("metadata")
-        .and_then(|m| m.get("annotations"))
-        .map(|a| &a.value)
-    else {
-        return Vec::new();
-    };
-    annotations
-        .iter()
-        .filter_map(|entry| {
-            let id = entry.key.strip_prefix(derogation::ANNOTATION_PREFIX)?;
-            let text = entry.value.as_str().unwrap_or_default();
-            let (justification, reference, expires) = derogation::parse_inline_text(text);
-            Some(Derogation {
-                rules: vec![id.to_string()],
-                scope: derogation::Scope::Object {
-                    file: file.to_string(),
-                    object: object.clone(),
-                },
-                justification,
-                reference,
-                expires,
-                kind: crate::finding::SuppressionKind::Inline,
-                file: file.to_string(),
-                span: entry.key_span,
-            })
-        })
-        .collect()
-}
-
-fn locate_yaml(ctx: &FileContext<'_>, node: &Node, object: &ObjectRef, raw: RawFinding) -> Finding {
-    let located = yaml::locate(node, &path_segments(&raw.path));
-    let mut finding = ctx.finding(&raw.rule_id, located.span, raw.path, raw.params);
-    finding.object = Some(object.clone());
-    finding
-}
-
-fn scan_dockerfile(text: &str, ctx: &FileContext<'_>, engine: &mut RuleEngine) -> TargetOutcome {
-    let parsed = dockerfile::parse(text);
-    let mut outcome = TargetOutcome {
-        documents: 1,
-        inline_derogations: derogation::comment_derogations(ctx.display, &ctx.lines),
-        ..TargetOutcome::default()
-    };
-    for error in &parsed.errors {
-        outcome
-            .findings
-            .push(ctx.lint("LNT004", error.span, error.message.clone()));
-    }
-    if parsed.stages.is_empty() {
-        return outcome;
-    }
-    let input = regorus::Value::from(parsed.to_input());
-    match engine.evaluate(&Family::Dockerfile, "", input) {
-        Ok(raw) => {
-            for r in raw {
-                let span = parsed.span_for_path(&r.path).unwrap_or_else(start_of_file);
-                let stage = match (r.path.first(), r.path.get(1)) {
-                    (Some(serde_json::Value::String(s)), Some(serde_json::Value::Number(n)))
-                        if s == "stages" =>
-                    {
-                        n.as_u64()
-                            .and_then(|i| parsed.stages.get(i as usize))
-                            .map(|s| {
-                                s.name
-                                    .clone()
-                                    .unwrap_or_else(|| format!("#{}", s.index + 1))
-                            })
-                    }
-                    _ => None,
-                };
-                let mut finding = ctx.finding(&r.rule_id, span, r.path, r.params);
-                finding.stage = stage;
-                outcome.findings.push(finding);
-            }
-        }
-        Err(e) => outcome
-            .findings
-            .push(ctx.lint("LNT011", start_of_file(), e.to_string())),
-    }
-    outcome
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_are_written_in_binary_units() {
-        assert_eq!(mebibytes(8 * 1024 * 1024), "8 MiB");
-        assert_eq!(mebibytes(13_107_200), "12.5 MiB");
-        assert_eq!(mebibytes(4000), "3.9 KiB");
-        assert_eq!(mebibytes(512), "512 bytes");
-    }
-
-    #[test]
-    fn utf16_text_is_told_apart_from_binary_content() {
-        let le: Vec<u8> = "apiVersion: v1\nkind: Pod\n"
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes)
-            .collect();
-        let be: Vec<u8> = "apiVersion: v1\nkind: Pod\n"
-            .encode_utf16()
-            .flat_map(u16::to_be_bytes)
-            .collect();
-        assert!(utf16_text(&le));
-        assert!(utf16_text(&be));
-        assert!(utf16_text(&[0xFF, 0xFE, b'a', 0]));
-        assert!(!utf16_text(b"apiVersion: v1\n"));
-        assert!(!utf16_text(&[
-            0x7F, b'E', b'L', b'F', 0, 0, 1, 0, 0, 0, 2, 3
-        ]));
-        let dir = std::env::temp_dir().join(format!("cct-lint-utf16-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        let file = dir.join("pod.yaml");
-        std::fs::write(&file, &le).expect("write");
-        let detail = match read_text(&file, 1 << 20) {
-            Err(ReadProblem::NotText { detail, .. }) => detail,
-            _ => String::new(),
-        };
-        let _ = std::fs::remove_dir_all(&dir);
-        assert_eq!(
-            detail,
-            "UTF-16 text, not supported (save the file as UTF-8)"
-        );
     }
 }

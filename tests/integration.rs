@@ -127,17 +127,43 @@ fn files_below(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Why a finding's column is wrong, if it is: it must point at a character of its line that
+/// starts something (not a blank, not inside the `# ID` marker comment at the end of the line).
+fn column_problem(file: &str, line: u32, column: usize) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let source = text.lines().nth((line as usize).checked_sub(1)?)?;
+    let chars: Vec<char> = source.chars().collect();
+    if column == 0 || column > chars.len() {
+        return Some(format!("column outside the line `{source}`"));
+    }
+    if chars[column - 1].is_whitespace() {
+        return Some(format!("column on a blank of `{source}`"));
+    }
+    let marker = source
+        .find(" #")
+        .map(|byte| source[..byte].chars().count() + 1)
+        .filter(|_| !source.trim_start().starts_with('#'));
+    if marker.is_some_and(|m| column > m) {
+        return Some(format!("column inside the comment of `{source}`"));
+    }
+    None
+}
+
 #[test]
 fn rule_fixtures_fire_exactly_on_marked_lines() {
     let findings = json_findings(&["fixtures/rules"]);
     let mut actual: BTreeMap<(String, String), Vec<u32>> = BTreeMap::new();
+    let mut problems = Vec::new();
     for f in &findings {
         let file = f["file"].as_str().unwrap_or_default().to_string();
         let rule = f["rule_id"].as_str().unwrap_or_default().to_string();
         let line = f["line"].as_u64().unwrap_or(0) as u32;
+        let column = f["column"].as_u64().unwrap_or(0) as usize;
+        if let Some(problem) = column_problem(&file, line, column) {
+            problems.push(format!("{file}:{line}:{column}: {rule} {problem}"));
+        }
         actual.entry((file, rule)).or_default().push(line);
     }
-    let mut problems = Vec::new();
     let mut cases = 0;
     let root = Path::new("fixtures/rules");
     for rule_dir in std::fs::read_dir(root).expect("fixtures/rules").flatten() {

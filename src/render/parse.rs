@@ -729,6 +729,20 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Go `strconv.ParseInt(s, 0, 64)` after cast's trimming of a zero decimal part (spf13/cast, used by
+/// Sprig's conversions and by `toYaml`'s quoting).
+pub fn parse_int_base0(s: &str) -> Option<i64> {
+    let s = s.strip_suffix(".0").unwrap_or(s);
+    match parse_number(s)? {
+        Value::Int(i)
+            if !s.contains(['.', 'e', 'E']) || s.to_ascii_lowercase().starts_with("0x") =>
+        {
+            Some(i)
+        }
+        _ => None,
+    }
+}
+
 /// Go's number literal rules: integers (decimal, hex, octal, binary, `_`) are `int`; anything
 /// with `.`, `e`, `E` (not hex) is float64.
 pub fn parse_number(text: &str) -> Option<Value> {

@@ -293,7 +293,7 @@ pub fn resolves_non_string(s: &str) -> bool {
         return false;
     }
     let plain: String = s.chars().filter(|&c| c != '_').collect();
-    if crate::render::funcs::parse_int_base0(&plain).is_some() || parse_go_int_base0(&plain) {
+    if crate::render::parse::parse_int_base0(&plain).is_some() || parse_go_int_base0(&plain) {
         return true;
     }
     if yaml_style_float(&plain) {

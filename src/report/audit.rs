@@ -12,14 +12,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
-use super::evidence::{self, Evidence};
 use super::framework_ids;
 use super::ReportInput;
 use crate::catalog::{Catalog, Family, Framework, Lang, Requirement};
 use crate::coverage::{Checked, Input, InputKind, Scope};
 use crate::derogation::DerogationState;
+use crate::evidence::Evidence;
 use crate::finding::{Finding, Suppression};
 use crate::repository::GitHead;
 
@@ -323,48 +322,6 @@ pub fn rows<'a>(
         .collect()
 }
 
-/// The directory the report is about: the first root (its directory when it is a file).
-fn application_dir(roots: &[PathBuf]) -> Option<PathBuf> {
-    let first = roots.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let dir = std::fs::canonicalize(&first).ok()?;
-    Some(if dir.is_file() {
-        dir.parent()?.to_path_buf()
-    } else {
-        dir
-    })
-}
-
-fn application_name(roots: &[PathBuf]) -> String {
-    application_dir(roots)
-        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().to_string()))
-        .or_else(|| roots.first().map(|r| r.display().to_string()))
-        .unwrap_or_else(|| ".".to_string())
-}
-
-/// The report date from `CCT_LINT_REPORT_DATE` (`YYYY-MM-DD`), else from `SOURCE_DATE_EPOCH`
-/// (seconds, UTC). Malformed values are ignored rather than printed: a wrong date in an
-/// homologation file is worse than none.
-pub fn report_date(explicit: Option<&str>, epoch: Option<&str>) -> Option<String> {
-    if let Some(d) = explicit.map(str::trim).filter(|d| !d.is_empty()) {
-        let parts: Vec<&str> = d.split('-').collect();
-        let valid = matches!(parts.as_slice(), [y, m, day]
-            if y.len() == 4 && m.len() == 2 && day.len() == 2
-                && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
-                && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
-                && (1..=31).contains(&day.parse::<u32>().unwrap_or(0)));
-        return valid.then(|| d.to_string());
-    }
-    let seconds: i64 = epoch?.trim().parse().ok().filter(|s| *s >= 0)?;
-    let (y, m, d) = crate::render::funcs::gotime::civil_from_days(seconds / 86_400);
-    Some(format!("{y:04}-{m:02}-{d:02}"))
-}
-
-fn env_date() -> Option<String> {
-    let explicit = std::env::var("CCT_LINT_REPORT_DATE").ok();
-    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    report_date(explicit.as_deref(), epoch.as_deref())
-}
-
 // ---------------------------------------------------------------- the model both renderers use
 
 struct Summary {
@@ -469,13 +426,10 @@ fn build<'a>(input: &ReportInput<'a>, evidence: &'a [Evidence]) -> Audit<'a> {
         app: input
             .application
             .map(str::to_string)
-            .unwrap_or_else(|| application_name(input.roots)),
+            .unwrap_or_else(|| input.root_name.to_string()),
         head: input.repository.head.clone(),
         modified: input.repository.modified,
-        date: env_date().or_else(|| {
-            let (y, m, d) = crate::render::funcs::gotime::civil_from_days(crate::config::today());
-            Some(format!("{y:04}-{m:02}-{d:02}"))
-        }),
+        date: Some(input.audit_date.to_string()),
         scope: input.scope,
         rows,
         evidence,
@@ -524,17 +478,20 @@ fn status_label(lang: Lang, row: &Row<'_>) -> String {
     }
 }
 
+/// CSS class of each status, in `STATUS_NAMES` order (HTML only).
+const STATUS_CLASSES: [&str; 7] = [
+    "fail",
+    "derogation",
+    "pass",
+    "partial",
+    "unverified",
+    "evidence",
+    "manual",
+];
+
 /// CSS class of a status (HTML only).
 fn status_class(row: &Row<'_>) -> &'static str {
-    [
-        "fail",
-        "derogation",
-        "pass",
-        "partial",
-        "unverified",
-        "evidence",
-        "manual",
-    ][status_index(row)]
+    STATUS_CLASSES[status_index(row)]
 }
 
 const STATUS_NAMES: [(&str, &str); 7] = [
@@ -928,16 +885,105 @@ fn location(f: &Finding) -> String {
 
 // ---------------------------------------------------------------- sections written once
 
-/// A piece of the report, its text in Markdown inline syntax (code spans, `**`): sections
-/// built once as blocks are written by both back ends.
+/// A piece of the report, its text in Markdown inline syntax (code spans, `**`): the report is
+/// built once as blocks, then written by either back end (Markdown or HTML).
 enum Block {
     Heading(String),
     SubHeading(String),
+    /// A heading whose text is shown as is (no inline syntax).
+    PlainSubHeading(String),
     Paragraph(String),
+    /// A paragraph shown as is, set apart as a note.
+    Note(String),
+    Bullets(Vec<String>),
+    /// Label and value pairs (the report's header).
+    Fields(Vec<(&'static str, String)>),
     Table {
+        class: &'static str,
+        head: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+    },
+    /// A table whose cells are all text in Markdown inline syntax.
+    TextTable {
         head: Vec<String>,
         rows: Vec<Vec<String>>,
     },
+}
+
+/// A table cell, by what it holds; each back end shows each kind its way.
+enum Cell {
+    /// Text in Markdown inline syntax.
+    Text(String),
+    /// Text shown as is.
+    Plain(String),
+    /// The row's key (bold in HTML).
+    Key(String),
+    /// A file location, in code.
+    Code(String),
+    /// An identifier (code in HTML).
+    Id(String),
+    Ids(Vec<String>),
+    /// A status badge; `bold` in Markdown.
+    Status {
+        class: &'static str,
+        text: String,
+        bold: bool,
+    },
+    /// Lines of Markdown inline text.
+    Lines(Vec<String>),
+    /// A finding's message, with its derogation tag when derogated.
+    Message {
+        text: String,
+        derogated: Option<&'static str>,
+    },
+}
+
+fn markdown_cell(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) | Cell::Plain(t) | Cell::Key(t) | Cell::Id(t) => md_cell(t),
+        Cell::Code(t) => format!("`{}`", md_cell(t)),
+        Cell::Ids(ids) => md_cell(&ids.join(", ")),
+        Cell::Status { text, bold, .. } => {
+            if *bold {
+                format!("**{}**", md_cell(text))
+            } else {
+                md_cell(text)
+            }
+        }
+        Cell::Lines(lines) => lines
+            .iter()
+            .map(|l| md_cell(l))
+            .collect::<Vec<_>>()
+            .join("<br>"),
+        Cell::Message { text, derogated } => match derogated {
+            Some(tag) => md_cell(&format!("{text} ({tag})")),
+            None => md_cell(text),
+        },
+    }
+}
+
+fn html_cell(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) => html_inline(t),
+        Cell::Plain(t) => html_escape(t),
+        Cell::Key(t) => format!("<strong>{}</strong>", html_escape(t)),
+        Cell::Code(t) | Cell::Id(t) => code(t),
+        Cell::Ids(ids) => ids.iter().map(|x| code(x)).collect::<Vec<_>>().join(" "),
+        Cell::Status { class, text, .. } => {
+            format!(
+                "<span class=\"status {class}\">{}</span>",
+                html_escape(text)
+            )
+        }
+        Cell::Lines(lines) => html_list(lines),
+        Cell::Message { text, derogated } => {
+            let mut out = html_inline(text);
+            if let Some(tag) = derogated {
+                let _ = write!(out, " <span class=\"status derogation\">{tag}</span>");
+            }
+            out
+        }
+    }
 }
 
 fn write_markdown_blocks(out: &mut String, blocks: &[Block]) {
@@ -946,13 +992,34 @@ fn write_markdown_blocks(out: &mut String, blocks: &[Block]) {
             Block::Heading(t) => {
                 let _ = writeln!(out, "## {}\n", md_cell(t));
             }
-            Block::SubHeading(t) => {
+            Block::SubHeading(t) | Block::PlainSubHeading(t) => {
                 let _ = writeln!(out, "### {}\n", md_cell(t));
             }
-            Block::Paragraph(t) => {
+            Block::Paragraph(t) | Block::Note(t) => {
                 let _ = writeln!(out, "{t}\n");
             }
-            Block::Table { head, rows } => {
+            Block::Bullets(items) => {
+                for item in items {
+                    let _ = writeln!(out, "- {item}");
+                }
+                out.push('\n');
+            }
+            Block::Fields(fields) => {
+                let rows: Vec<Vec<String>> = fields
+                    .iter()
+                    .map(|(k, v)| vec![k.to_string(), md_cell(v)])
+                    .collect();
+                md_table(out, &["", ""], &rows);
+            }
+            Block::Table { head, rows, .. } => {
+                let head: Vec<&str> = head.iter().map(String::as_str).collect();
+                let rows: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| r.iter().map(markdown_cell).collect())
+                    .collect();
+                md_table(out, &head, &rows);
+            }
+            Block::TextTable { head, rows } => {
                 let head: Vec<&str> = head.iter().map(String::as_str).collect();
                 let rows: Vec<Vec<String>> = rows
                     .iter()
@@ -973,10 +1040,40 @@ fn write_html_blocks(out: &mut String, blocks: &[Block]) {
             Block::SubHeading(t) => {
                 let _ = writeln!(out, "<h3>{}</h3>", html_inline(t));
             }
+            Block::PlainSubHeading(t) => {
+                let _ = writeln!(out, "<h3>{}</h3>", html_escape(t));
+            }
             Block::Paragraph(t) => {
                 let _ = writeln!(out, "<p>{}</p>", html_inline(t));
             }
-            Block::Table { head, rows } => {
+            Block::Note(t) => {
+                let _ = writeln!(out, "<p class=\"note\">{}</p>", html_escape(t));
+            }
+            Block::Bullets(items) => {
+                out.push_str(&html_list(items));
+                out.push('\n');
+            }
+            Block::Fields(fields) => {
+                out.push_str("<table class=\"meta\">\n<tbody>\n");
+                for (k, v) in fields {
+                    let _ = writeln!(
+                        out,
+                        "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+                        html_escape(k),
+                        html_inline(v)
+                    );
+                }
+                out.push_str("</tbody>\n</table>\n");
+            }
+            Block::Table { class, head, rows } => {
+                let head: Vec<&str> = head.iter().map(String::as_str).collect();
+                let rows: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| r.iter().map(html_cell).collect())
+                    .collect();
+                html_table(out, class, &head, &rows);
+            }
+            Block::TextTable { head, rows } => {
                 let head: Vec<&str> = head.iter().map(String::as_str).collect();
                 let rows: Vec<Vec<String>> = rows
                     .iter()
@@ -986,6 +1083,167 @@ fn write_html_blocks(out: &mut String, blocks: &[Block]) {
             }
         }
     }
+}
+
+/// The whole report after its title, built once for both back ends.
+fn report_blocks(a: &Audit<'_>, input: &ReportInput<'_>) -> Vec<Block> {
+    let lang = a.lang;
+    let strings = |head: &[&str]| head.iter().map(|h| h.to_string()).collect::<Vec<_>>();
+    let mut blocks = vec![
+        Block::Fields(header_fields(a)),
+        Block::Note(intro(lang, a.catalog)),
+        Block::Heading(tr(lang, "Synthèse", "Summary").to_string()),
+        Block::Bullets(summary_lines(a)),
+    ];
+    let per_status: Vec<Vec<Cell>> = STATUS_NAMES
+        .iter()
+        .zip(a.summary.per_status.iter())
+        .zip(STATUS_CLASSES)
+        .map(|(((fr, en), [p, i]), class)| {
+            vec![
+                Cell::Status {
+                    class,
+                    text: tr_owned(lang, fr, en).to_string(),
+                    bold: false,
+                },
+                Cell::Plain(p.to_string()),
+                Cell::Plain(i.to_string()),
+                Cell::Plain((p + i).to_string()),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table {
+        class: "",
+        head: strings(&[tr(lang, "Statut", "Status"), "P", "I", "Total"]),
+        rows: per_status,
+    });
+
+    blocks.push(Block::Heading(
+        tr(lang, "Exigences", "Requirements").to_string(),
+    ));
+    let rows: Vec<Vec<Cell>> = a
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Key(r.label.clone()),
+                Cell::Plain(r.requirement.level.clone()),
+                Cell::Plain(r.requirement.theme.clone()),
+                Cell::Plain(r.summary.clone()),
+                Cell::Ids(r.rules.iter().map(|x| x.to_string()).collect()),
+                Cell::Status {
+                    class: status_class(r),
+                    text: status_label(lang, r),
+                    bold: true,
+                },
+                Cell::Lines(details(lang, r)),
+            ]
+        })
+        .collect();
+    blocks.push(Block::Table {
+        class: "requirements",
+        head: strings(&[
+            tr(lang, "Exigence", "Requirement"),
+            tr(lang, "Niveau", "Level"),
+            tr(lang, "Thème", "Theme"),
+            tr(lang, "Résumé", "Summary"),
+            tr(lang, "Règles", "Rules"),
+            tr(lang, "Statut", "Status"),
+            tr(lang, "Détail", "Detail"),
+        ]),
+        rows,
+    });
+
+    blocks.extend(scope_blocks(a));
+    blocks.extend(register_blocks(a, input));
+
+    blocks.push(Block::Heading(
+        tr(
+            lang,
+            "Annexe A — éléments trouvés dans le dépôt",
+            "Appendix A — evidence found in the repository",
+        )
+        .to_string(),
+    ));
+    if a.evidence.is_empty() {
+        blocks.push(Block::Paragraph(
+            tr(lang, "Aucun élément.", "None.").to_string(),
+        ));
+    } else {
+        let rows: Vec<Vec<Cell>> = a
+            .rows
+            .iter()
+            .flat_map(|r| r.evidence.iter().map(move |e| (r, e)))
+            .map(|(r, e)| {
+                vec![
+                    Cell::Plain(r.label.clone()),
+                    Cell::Text(e.text(lang).to_string()),
+                    Cell::Code(e.location()),
+                    Cell::Plain(if e.weak {
+                        tr(lang, "indice", "hint").to_string()
+                    } else {
+                        String::new()
+                    }),
+                ]
+            })
+            .collect();
+        blocks.push(Block::Table {
+            class: "",
+            head: strings(&[
+                tr(lang, "Exigence", "Requirement"),
+                tr(lang, "Élément", "Evidence"),
+                tr(lang, "Emplacement", "Location"),
+                tr(lang, "Force", "Strength"),
+            ]),
+            rows,
+        });
+    }
+
+    blocks.push(Block::Heading(
+        tr(
+            lang,
+            "Annexe B — constats par exigence",
+            "Appendix B — findings per requirement",
+        )
+        .to_string(),
+    ));
+    let groups = finding_groups(a);
+    if groups.is_empty() {
+        blocks.push(Block::Paragraph(
+            tr(lang, "Aucun constat.", "No finding.").to_string(),
+        ));
+    }
+    for (heading, findings) in groups {
+        blocks.push(Block::PlainSubHeading(heading));
+        let rows: Vec<Vec<Cell>> = findings
+            .iter()
+            .map(|f| {
+                vec![
+                    Cell::Code(location(f)),
+                    Cell::Id(f.rule_id.clone()),
+                    Cell::Plain(severity_word(lang, f).to_string()),
+                    Cell::Message {
+                        text: f.message(a.catalog, lang),
+                        derogated: f
+                            .suppression
+                            .is_some()
+                            .then(|| tr(lang, "sous dérogation", "derogated")),
+                    },
+                ]
+            })
+            .collect();
+        blocks.push(Block::Table {
+            class: "",
+            head: strings(&[
+                tr(lang, "Emplacement", "Location"),
+                tr(lang, "Règle", "Rule"),
+                tr(lang, "Sévérité", "Severity"),
+                "Message",
+            ]),
+            rows,
+        });
+    }
+    blocks
 }
 
 /// The scope: what was given, what was found and what could not be checked (and why).
@@ -1012,7 +1270,7 @@ fn scope_blocks(a: &Audit<'_>) -> Vec<Block> {
     };
     let mut blocks = vec![
         Block::Heading(tr(lang, "Périmètre", "Scope").to_string()),
-        Block::Table {
+        Block::TextTable {
             head: vec![String::new(), String::new()],
             rows: vec![
                 vec![
@@ -1053,7 +1311,7 @@ fn scope_blocks(a: &Audit<'_>) -> Vec<Block> {
             "Paths that could not be walked",
         ),
     ];
-    blocks.push(Block::Table {
+    blocks.push(Block::TextTable {
         head: vec![
             tr(lang, "Entrées", "Inputs").to_string(),
             tr(lang, "Trouvées", "Found").to_string(),
@@ -1075,7 +1333,7 @@ fn scope_blocks(a: &Audit<'_>) -> Vec<Block> {
         blocks.push(Block::SubHeading(
             tr(lang, "Charts Helm rendus", "Helm charts rendered").to_string(),
         ));
-        blocks.push(Block::Table {
+        blocks.push(Block::TextTable {
             head: vec![
                 "Chart".to_string(),
                 tr(lang, "Jeu de valeurs", "Value set").to_string(),
@@ -1112,7 +1370,7 @@ fn scope_blocks(a: &Audit<'_>) -> Vec<Block> {
             )
             .to_string(),
         ));
-        blocks.push(Block::Table {
+        blocks.push(Block::TextTable {
             head: vec![
                 tr(lang, "Entrée", "Input").to_string(),
                 tr(lang, "Raison", "Reason").to_string(),
@@ -1187,7 +1445,7 @@ fn register_blocks(a: &Audit<'_>, input: &ReportInput<'_>) -> Vec<Block> {
             ]
         })
         .collect();
-    blocks.push(Block::Table {
+    blocks.push(Block::TextTable {
         head: vec![
             tr(lang, "Déclarée dans", "Declared in").to_string(),
             tr(lang, "État", "State").to_string(),
@@ -1232,163 +1490,10 @@ fn md_table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
 
 /// The audit report as Markdown.
 pub fn render_markdown(input: &ReportInput<'_>) -> String {
-    let evidence = evidence::gather(input.roots, input.objects);
-    let a = build(input, &evidence);
-    let lang = a.lang;
+    let a = build(input, input.evidence);
     let mut out = String::new();
-    let _ = writeln!(out, "# {} — {}\n", title(lang), md_cell(&a.app));
-    md_table(
-        &mut out,
-        &["", ""],
-        &header_fields(&a)
-            .into_iter()
-            .map(|(k, v)| vec![k.to_string(), md_cell(&v)])
-            .collect::<Vec<_>>(),
-    );
-    let _ = writeln!(out, "{}\n", intro(lang, a.catalog));
-
-    let _ = writeln!(out, "## {}\n", tr(lang, "Synthèse", "Summary"));
-    for line in summary_lines(&a) {
-        let _ = writeln!(out, "- {line}");
-    }
-    out.push('\n');
-    let per_status: Vec<Vec<String>> = STATUS_NAMES
-        .iter()
-        .zip(a.summary.per_status.iter())
-        .map(|((fr, en), [p, i])| {
-            vec![
-                tr_owned(lang, fr, en).to_string(),
-                p.to_string(),
-                i.to_string(),
-                (p + i).to_string(),
-            ]
-        })
-        .collect();
-    md_table(
-        &mut out,
-        &[tr(lang, "Statut", "Status"), "P", "I", "Total"],
-        &per_status,
-    );
-
-    let _ = writeln!(out, "## {}\n", tr(lang, "Exigences", "Requirements"));
-    let rows: Vec<Vec<String>> = a
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                md_cell(&r.label),
-                r.requirement.level.clone(),
-                md_cell(&r.requirement.theme),
-                md_cell(&r.summary),
-                md_cell(&r.rules.join(", ")),
-                format!("**{}**", md_cell(&status_label(lang, r))),
-                details(lang, r)
-                    .iter()
-                    .map(|d| md_cell(d))
-                    .collect::<Vec<_>>()
-                    .join("<br>"),
-            ]
-        })
-        .collect();
-    md_table(
-        &mut out,
-        &[
-            tr(lang, "Exigence", "Requirement"),
-            tr(lang, "Niveau", "Level"),
-            tr(lang, "Thème", "Theme"),
-            tr(lang, "Résumé", "Summary"),
-            tr(lang, "Règles", "Rules"),
-            tr(lang, "Statut", "Status"),
-            tr(lang, "Détail", "Detail"),
-        ],
-        &rows,
-    );
-
-    write_markdown_blocks(&mut out, &scope_blocks(&a));
-    write_markdown_blocks(&mut out, &register_blocks(&a, input));
-
-    let _ = writeln!(
-        out,
-        "## {}\n",
-        tr(
-            lang,
-            "Annexe A — éléments trouvés dans le dépôt",
-            "Appendix A — evidence found in the repository"
-        )
-    );
-    if a.evidence.is_empty() {
-        let _ = writeln!(out, "{}\n", tr(lang, "Aucun élément.", "None."));
-    } else {
-        let rows: Vec<Vec<String>> = a
-            .rows
-            .iter()
-            .flat_map(|r| r.evidence.iter().map(move |e| (r, e)))
-            .map(|(r, e)| {
-                vec![
-                    md_cell(&r.label),
-                    md_cell(e.text(lang)),
-                    format!("`{}`", md_cell(&e.location())),
-                    if e.weak {
-                        tr(lang, "indice", "hint").to_string()
-                    } else {
-                        String::new()
-                    },
-                ]
-            })
-            .collect();
-        md_table(
-            &mut out,
-            &[
-                tr(lang, "Exigence", "Requirement"),
-                tr(lang, "Élément", "Evidence"),
-                tr(lang, "Emplacement", "Location"),
-                tr(lang, "Force", "Strength"),
-            ],
-            &rows,
-        );
-    }
-
-    let _ = writeln!(
-        out,
-        "## {}\n",
-        tr(
-            lang,
-            "Annexe B — constats par exigence",
-            "Appendix B — findings per requirement"
-        )
-    );
-    let groups = finding_groups(&a);
-    if groups.is_empty() {
-        let _ = writeln!(out, "{}\n", tr(lang, "Aucun constat.", "No finding."));
-    }
-    for (heading, findings) in groups {
-        let _ = writeln!(out, "### {}\n", md_cell(&heading));
-        let rows: Vec<Vec<String>> = findings
-            .iter()
-            .map(|f| {
-                let mut message = f.message(a.catalog, lang);
-                if f.suppression.is_some() {
-                    let _ = write!(message, " ({})", tr(lang, "sous dérogation", "derogated"));
-                }
-                vec![
-                    format!("`{}`", md_cell(&location(f))),
-                    md_cell(&f.rule_id),
-                    severity_word(lang, f).to_string(),
-                    md_cell(&message),
-                ]
-            })
-            .collect();
-        md_table(
-            &mut out,
-            &[
-                tr(lang, "Emplacement", "Location"),
-                tr(lang, "Règle", "Rule"),
-                tr(lang, "Sévérité", "Severity"),
-                "Message",
-            ],
-            &rows,
-        );
-    }
+    let _ = writeln!(out, "# {} — {}\n", title(a.lang), md_cell(&a.app));
+    write_markdown_blocks(&mut out, &report_blocks(&a, input));
     while out.ends_with("\n\n") {
         out.pop();
     }
@@ -1541,8 +1646,7 @@ fn code(s: &str) -> String {
 /// The audit report as one self-contained HTML5 page (inline style, no script, no external
 /// asset), meant to be printed or attached to the homologation file.
 pub fn render_html(input: &ReportInput<'_>) -> String {
-    let evidence = evidence::gather(input.roots, input.objects);
-    let a = build(input, &evidence);
+    let a = build(input, input.evidence);
     let lang = a.lang;
     let mut out = String::new();
     let _ = write!(
@@ -1558,187 +1662,7 @@ pub fn render_html(input: &ReportInput<'_>) -> String {
         html_escape(title(lang)),
         html_escape(&a.app)
     );
-    out.push_str("<table class=\"meta\">\n<tbody>\n");
-    for (k, v) in header_fields(&a) {
-        let _ = writeln!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-            html_escape(k),
-            html_inline(&v)
-        );
-    }
-    out.push_str("</tbody>\n</table>\n");
-    let _ = writeln!(
-        out,
-        "<p class=\"note\">{}</p>",
-        html_escape(&intro(lang, a.catalog))
-    );
-
-    let _ = writeln!(out, "<h2>{}</h2>", tr(lang, "Synthèse", "Summary"));
-    out.push_str(&html_list(&summary_lines(&a)));
-    out.push('\n');
-    let classes = [
-        "fail",
-        "derogation",
-        "pass",
-        "partial",
-        "unverified",
-        "evidence",
-        "manual",
-    ];
-    let per_status: Vec<Vec<String>> = STATUS_NAMES
-        .iter()
-        .zip(a.summary.per_status.iter())
-        .zip(classes)
-        .map(|(((fr, en), [p, i]), class)| {
-            vec![
-                format!(
-                    "<span class=\"status {class}\">{}</span>",
-                    html_escape(tr_owned(lang, fr, en))
-                ),
-                p.to_string(),
-                i.to_string(),
-                (p + i).to_string(),
-            ]
-        })
-        .collect();
-    html_table(
-        &mut out,
-        "",
-        &[tr(lang, "Statut", "Status"), "P", "I", "Total"],
-        &per_status,
-    );
-
-    let _ = writeln!(out, "<h2>{}</h2>", tr(lang, "Exigences", "Requirements"));
-    let rows: Vec<Vec<String>> = a
-        .rows
-        .iter()
-        .map(|r| {
-            vec![
-                format!("<strong>{}</strong>", html_escape(&r.label)),
-                html_escape(&r.requirement.level),
-                html_escape(&r.requirement.theme),
-                html_escape(&r.summary),
-                r.rules
-                    .iter()
-                    .map(|x| code(x))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                format!(
-                    "<span class=\"status {}\">{}</span>",
-                    status_class(r),
-                    html_escape(&status_label(lang, r))
-                ),
-                html_list(&details(lang, r)),
-            ]
-        })
-        .collect();
-    html_table(
-        &mut out,
-        "requirements",
-        &[
-            tr(lang, "Exigence", "Requirement"),
-            tr(lang, "Niveau", "Level"),
-            tr(lang, "Thème", "Theme"),
-            tr(lang, "Résumé", "Summary"),
-            tr(lang, "Règles", "Rules"),
-            tr(lang, "Statut", "Status"),
-            tr(lang, "Détail", "Detail"),
-        ],
-        &rows,
-    );
-
-    write_html_blocks(&mut out, &scope_blocks(&a));
-    write_html_blocks(&mut out, &register_blocks(&a, input));
-
-    let _ = writeln!(
-        out,
-        "<h2>{}</h2>",
-        tr(
-            lang,
-            "Annexe A — éléments trouvés dans le dépôt",
-            "Appendix A — evidence found in the repository"
-        )
-    );
-    if a.evidence.is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", tr(lang, "Aucun élément.", "None."));
-    } else {
-        let rows: Vec<Vec<String>> = a
-            .rows
-            .iter()
-            .flat_map(|r| r.evidence.iter().map(move |e| (r, e)))
-            .map(|(r, e)| {
-                vec![
-                    html_escape(&r.label),
-                    html_inline(e.text(lang)),
-                    code(&e.location()),
-                    if e.weak {
-                        tr(lang, "indice", "hint").to_string()
-                    } else {
-                        String::new()
-                    },
-                ]
-            })
-            .collect();
-        html_table(
-            &mut out,
-            "",
-            &[
-                tr(lang, "Exigence", "Requirement"),
-                tr(lang, "Élément", "Evidence"),
-                tr(lang, "Emplacement", "Location"),
-                tr(lang, "Force", "Strength"),
-            ],
-            &rows,
-        );
-    }
-
-    let _ = writeln!(
-        out,
-        "<h2>{}</h2>",
-        tr(
-            lang,
-            "Annexe B — constats par exigence",
-            "Appendix B — findings per requirement"
-        )
-    );
-    let groups = finding_groups(&a);
-    if groups.is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", tr(lang, "Aucun constat.", "No finding."));
-    }
-    for (heading, findings) in groups {
-        let _ = writeln!(out, "<h3>{}</h3>", html_escape(&heading));
-        let rows: Vec<Vec<String>> = findings
-            .iter()
-            .map(|f| {
-                let mut message = html_inline(&f.message(a.catalog, lang));
-                if f.suppression.is_some() {
-                    let _ = write!(
-                        message,
-                        " <span class=\"status derogation\">{}</span>",
-                        tr(lang, "sous dérogation", "derogated")
-                    );
-                }
-                vec![
-                    code(&location(f)),
-                    code(&f.rule_id),
-                    severity_word(lang, f).to_string(),
-                    message,
-                ]
-            })
-            .collect();
-        html_table(
-            &mut out,
-            "",
-            &[
-                tr(lang, "Emplacement", "Location"),
-                tr(lang, "Règle", "Rule"),
-                tr(lang, "Sévérité", "Severity"),
-                "Message",
-            ],
-            &rows,
-        );
-    }
+    write_html_blocks(&mut out, &report_blocks(&a, input));
     out.push_str("</main>\n</body>\n</html>\n");
     out
 }

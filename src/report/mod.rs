@@ -3,7 +3,6 @@
 //! so the same findings always give the same bytes.
 
 mod audit;
-mod evidence;
 mod gitlab;
 mod human;
 mod json;
@@ -17,8 +16,8 @@ use crate::check::Outcome;
 use crate::coverage::Scope;
 use crate::derogation::DerogationRecord;
 use crate::finding::Finding;
+use crate::finding::ObjectSeen;
 use crate::repository::Repository;
-use crate::scan::ObjectSeen;
 
 pub use audit::{
     render_html as audit_html, render_markdown as audit_md, requirement_fully_checked,
@@ -47,8 +46,14 @@ pub struct ReportInput<'a> {
     pub gate: Option<Severity>,
     /// Every Kubernetes object the scan read (evidence for the audit report).
     pub objects: &'a [ObjectSeen],
-    /// The paths given to `check` (where the audit report looks for evidence files).
+    /// The paths given to `check`.
     pub roots: &'a [std::path::PathBuf],
+    /// The directory name of the first scanned path (the audit's default application name).
+    pub root_name: &'a str,
+    /// The audit report's date (`YYYY-MM-DD`).
+    pub audit_date: &'a str,
+    /// Hints for the audit report found in the repository (gathered by the check).
+    pub evidence: &'a [crate::evidence::Evidence],
     /// What was found and what was (not) checked.
     pub scope: &'a Scope,
     /// Every derogation with its state and the findings it covers.
@@ -59,7 +64,7 @@ pub struct ReportInput<'a> {
     /// The application's name from the configuration.
     pub application: Option<&'a str>,
     /// How each chart rendered with each value set.
-    pub charts: &'a [crate::chart_scan::ChartCoverage],
+    pub charts: &'a [crate::coverage::ChartCoverage],
 }
 
 impl<'a> ReportInput<'a> {
@@ -78,6 +83,9 @@ impl<'a> ReportInput<'a> {
             gate: outcome.gate,
             objects: &outcome.objects,
             roots: &outcome.roots,
+            evidence: &outcome.evidence,
+            root_name: &outcome.root_name,
+            audit_date: &outcome.audit_date,
             scope: &outcome.scope,
             derogations: &outcome.derogations,
             repository: &outcome.repository,

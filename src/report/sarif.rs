@@ -1,12 +1,13 @@
 //! SARIF 2.1.0: one run, every enabled rule in `tool.driver.rules` (descriptions, help in
 //! Markdown, requirement ids as tags, `security-severity` for GitHub code scanning), results
-//! with relative URIs under `%SRCROOT%`, 1-based regions and stable `partialFingerprints`.
+//! with relative URIs under `%SRCROOT%`, 1-based regions and stable `partialFingerprints`,
+//! written through typed structs (a suppression's location is the derogation's file and line).
 
-use serde_json::json;
+use serde::Serialize;
 
 use super::{requirements_line, ReportInput};
 use crate::catalog::{Lang, RuleMeta, Severity};
-use crate::finding::SuppressionKind;
+use crate::finding::{Finding, SuppressionKind};
 
 /// Where users read about the tool: the crate's `repository` (Cargo.toml), else its `homepage`.
 const INFORMATION_URI: Option<&str> = match option_env!("CARGO_PKG_REPOSITORY") {
@@ -43,7 +44,215 @@ fn help_markdown(input: &ReportInput<'_>, rule: &RuleMeta) -> String {
     )
 }
 
-fn rule_descriptor(input: &ReportInput<'_>, rule: &RuleMeta) -> serde_json::Value {
+// The SARIF 2.1.0 objects this report writes, as typed structs: field order is output order.
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    column_kind: &'static str,
+    results: Vec<SarifResult>,
+    properties: RunProperties<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    version_control_provenance: Vec<VersionControlDetails>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    language: &'static str,
+    rules: Vec<RuleDescriptor>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RuleDescriptor {
+    id: String,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    default_configuration: Level,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Level {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<String>,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    precision: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    level: &'static str,
+    message: Text,
+    locations: [Location; 1],
+    partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression>,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "cctLintFingerprint/v1")]
+    v1: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties {
+    value_set: String,
+    value_sets: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+impl ArtifactLocation {
+    fn in_source_root(uri: &str) -> Self {
+        Self {
+            uri: uri.to_string(),
+            uri_base_id: "%SRCROOT%",
+        }
+    }
+}
+
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fully_qualified_name: Option<String>,
+    name: String,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: Text,
+}
+
+#[derive(Serialize)]
+struct SarifSuppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
+    location: SuppressionLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SuppressionLocation {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties<'a> {
+    cct_lint: serde_json::Value,
+    charts: &'a [crate::coverage::ChartCoverage],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VersionControlDetails {
+    repository_uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    branch: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mapped_to: Option<MappedTo>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MappedTo {
+    uri_base_id: &'static str,
+}
+
+fn rule_descriptor(input: &ReportInput<'_>, rule: &RuleMeta) -> RuleDescriptor {
     let lang = input.lang;
     let mut tags: Vec<String> = vec!["security".into(), "cct".into()];
     tags.extend(rule.requirements.iter().cloned());
@@ -56,159 +265,188 @@ fn rule_descriptor(input: &ReportInput<'_>, rule: &RuleMeta) -> serde_json::Valu
             }
         }
     }
-    json!({
-        "id": rule.id,
-        "name": rule.name,
-        "shortDescription": {"text": rule.title.get(lang)},
-        "fullDescription": {"text": rule.why.get(lang)},
-        "help": {
-            "text": rule.remediation.get(lang),
-            "markdown": help_markdown(input, rule),
+    RuleDescriptor {
+        id: rule.id.clone(),
+        name: rule.name.clone(),
+        short_description: Text {
+            text: rule.title.get(lang).to_string(),
         },
-        "defaultConfiguration": {"level": level(rule.severity)},
-        "properties": {
-            "tags": tags,
-            "security-severity": security_severity(rule.severity),
-            "precision": "high",
+        full_description: Text {
+            text: rule.why.get(lang).to_string(),
         },
-    })
+        help: Help {
+            text: rule.remediation.get(lang).to_string(),
+            markdown: help_markdown(input, rule),
+        },
+        default_configuration: Level {
+            level: level(rule.severity),
+        },
+        properties: RuleProperties {
+            tags,
+            security_severity: security_severity(rule.severity),
+            precision: "high",
+        },
+    }
+}
+
+/// A finding's region: 1-based, and never empty (an empty or reversed span covers one column).
+fn finding_region(f: &Finding) -> Region {
+    let (start, end) = (f.span.start, f.span.end);
+    let empty = end.line < start.line || (end.line == start.line && end.column <= start.column);
+    let (end_line, end_column) = if empty {
+        (start.line.max(1), start.column.max(1) + 1)
+    } else {
+        (end.line.max(start.line).max(1), end.column.max(1))
+    };
+    Region {
+        start_line: start.line.max(1),
+        start_column: Some(start.column.max(1)),
+        end_line: Some(end_line),
+        end_column: Some(end_column),
+        snippet: f
+            .source_line
+            .as_ref()
+            .map(|line| Text { text: line.clone() }),
+    }
+}
+
+fn result(input: &ReportInput<'_>, rules: &[&RuleMeta], f: &Finding) -> SarifResult {
+    let logical_locations = f
+        .object
+        .iter()
+        .map(|o| LogicalLocation {
+            fully_qualified_name: Some(o.display()),
+            name: o.name.clone(),
+            kind: "object",
+        })
+        .chain(f.stage.iter().map(|s| LogicalLocation {
+            fully_qualified_name: None,
+            name: s.clone(),
+            kind: "stage",
+        }))
+        .collect();
+    let related_locations = f
+        .related
+        .iter()
+        .enumerate()
+        .map(|(id, r)| RelatedLocation {
+            id,
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation::in_source_root(&r.file),
+                region: Region {
+                    start_line: r.span.start.line.max(1),
+                    start_column: Some(r.span.start.column.max(1)),
+                    ..Region::default()
+                },
+            },
+            message: Text {
+                text: related_message(input.lang, r),
+            },
+        })
+        .collect();
+    let suppressions = f
+        .suppression
+        .iter()
+        .map(|s| {
+            let mut justification = s.justification.clone();
+            if let Some(r) = &s.reference {
+                justification.push_str(&format!(" [{r}]"));
+            }
+            if let Some(e) = &s.expires {
+                justification.push_str(&format!(" (expires {e})"));
+            }
+            SarifSuppression {
+                kind: match s.kind {
+                    SuppressionKind::Config => "external",
+                    SuppressionKind::Inline => "inSource",
+                },
+                status: "accepted",
+                justification,
+                location: SuppressionLocation {
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation::in_source_root(&s.source.file),
+                        region: Region {
+                            start_line: s.source.line.max(1),
+                            ..Region::default()
+                        },
+                    },
+                },
+            }
+        })
+        .collect();
+    SarifResult {
+        rule_id: f.rule_id.clone(),
+        level: level(f.severity),
+        message: Text {
+            text: f.message(input.catalog, input.lang),
+        },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation::in_source_root(&f.file),
+                region: finding_region(f),
+            },
+            logical_locations,
+        }],
+        partial_fingerprints: Fingerprints {
+            v1: f.fingerprint.clone(),
+        },
+        rule_index: rules.iter().position(|r| r.id == f.rule_id),
+        related_locations,
+        properties: f.value_set.as_ref().map(|set| ResultProperties {
+            value_set: set.clone(),
+            value_sets: f.value_sets.clone(),
+        }),
+        baseline_state: f.in_baseline.then_some("unchanged"),
+        suppressions,
+    }
 }
 
 pub fn render(input: &ReportInput<'_>) -> String {
     let rules: Vec<&RuleMeta> = input.catalog.rules.values().collect();
-    let descriptors: Vec<serde_json::Value> =
-        rules.iter().map(|r| rule_descriptor(input, r)).collect();
-    let results: Vec<serde_json::Value> = input
-        .findings
+    let repository = input.repository;
+    let version_control_provenance = repository
+        .remote
         .iter()
-        .map(|f| {
-            let index = rules.iter().position(|r| r.id == f.rule_id);
-            let mut region = json!({
-                "startLine": f.span.start.line.max(1),
-                "startColumn": f.span.start.column.max(1),
-                "endLine": f.span.end.line.max(f.span.start.line).max(1),
-                "endColumn": f.span.end.column.max(1),
-            });
-            if f.span.end.line < f.span.start.line
-                || (f.span.end.line == f.span.start.line && f.span.end.column <= f.span.start.column)
-            {
-                region["endLine"] = json!(f.span.start.line.max(1));
-                region["endColumn"] = json!(f.span.start.column.max(1) + 1);
-            }
-            if let Some(line) = &f.source_line {
-                region["snippet"] = json!({"text": line});
-            }
-            let mut location = json!({
-                "physicalLocation": {
-                    "artifactLocation": {"uri": f.file, "uriBaseId": "%SRCROOT%"},
-                    "region": region,
-                }
-            });
-            let logical: Vec<serde_json::Value> = f
-                .object
-                .iter()
-                .map(|o| json!({"fullyQualifiedName": o.display(), "name": o.name, "kind": "object"}))
-                .chain(f.stage.iter().map(|s| json!({"name": s, "kind": "stage"})))
-                .collect();
-            if !logical.is_empty() {
-                location["logicalLocations"] = json!(logical);
-            }
-            let mut result = json!({
-                "ruleId": f.rule_id,
-                "level": level(f.severity),
-                "message": {"text": f.message(input.catalog, input.lang)},
-                "locations": [location],
-                "partialFingerprints": {"cctLintFingerprint/v1": f.fingerprint},
-            });
-            if let Some(i) = index {
-                result["ruleIndex"] = json!(i);
-            }
-            if !f.related.is_empty() {
-                let related: Vec<serde_json::Value> = f
-                    .related
-                    .iter()
-                    .enumerate()
-                    .map(|(id, r)| {
-                        json!({
-                            "id": id,
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": r.file, "uriBaseId": "%SRCROOT%"},
-                                "region": {
-                                    "startLine": r.span.start.line.max(1),
-                                    "startColumn": r.span.start.column.max(1),
-                                },
-                            },
-                            "message": {"text": related_message(input.lang, r)},
-                        })
-                    })
-                    .collect();
-                result["relatedLocations"] = json!(related);
-            }
-            if let Some(set) = &f.value_set {
-                result["properties"] = json!({"valueSet": set, "valueSets": f.value_sets});
-            }
-            if f.in_baseline {
-                result["baselineState"] = json!("unchanged");
-            }
-            if let Some(s) = &f.suppression {
-                let mut justification = s.justification.clone();
-                if let Some(r) = &s.reference {
-                    justification.push_str(&format!(" [{r}]"));
-                }
-                if let Some(e) = &s.expires {
-                    justification.push_str(&format!(" (expires {e})"));
-                }
-                result["suppressions"] = json!([{
-                    "kind": match s.kind {
-                        SuppressionKind::Config => "external",
-                        SuppressionKind::Inline => "inSource",
-                    },
-                    "status": "accepted",
-                    "justification": justification,
-                    "location": {"physicalLocation": {
-                        "artifactLocation": {"uri": s.source.rsplit_once(':').map_or(s.source.as_str(), |(f, _)| f), "uriBaseId": "%SRCROOT%"},
-                        "region": {"startLine": s.source.rsplit_once(':').and_then(|(_, l)| l.parse::<u32>().ok()).unwrap_or(1).max(1)},
-                    }},
-                }]);
-            }
-            result
+        .map(|uri| VersionControlDetails {
+            repository_uri: uri.clone(),
+            revision_id: repository.head.as_ref().map(|h| h.commit.clone()),
+            branch: repository.head.as_ref().and_then(|h| h.branch.clone()),
+            mapped_to: repository.root_is_working_dir.then_some(MappedTo {
+                uri_base_id: "%SRCROOT%",
+            }),
         })
         .collect();
-    let mut sarif = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "cct-lint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "language": match input.lang { Lang::Fr => "fr-FR", Lang::En => "en-US" },
-                "rules": descriptors,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": {"cctLint": super::check_facts(input), "charts": input.charts},
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "cct-lint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    language: match input.lang {
+                        Lang::Fr => "fr-FR",
+                        Lang::En => "en-US",
+                    },
+                    rules: rules.iter().map(|r| rule_descriptor(input, r)).collect(),
+                    information_uri: INFORMATION_URI.filter(|u| !u.is_empty()),
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            results: input
+                .findings
+                .iter()
+                .map(|f| result(input, &rules, f))
+                .collect(),
+            properties: RunProperties {
+                cct_lint: super::check_facts(input),
+                charts: input.charts,
+            },
+            version_control_provenance,
         }],
-    });
-    let run = &mut sarif["runs"][0];
-    if let Some(uri) = INFORMATION_URI.filter(|u| !u.is_empty()) {
-        run["tool"]["driver"]["informationUri"] = json!(uri);
-    }
-    let repository = input.repository;
-    if let Some(uri) = &repository.remote {
-        let mut entry = json!({"repositoryUri": uri});
-        if let Some(head) = &repository.head {
-            entry["revisionId"] = json!(head.commit);
-            if let Some(b) = &head.branch {
-                entry["branch"] = json!(b);
-            }
-        }
-        if repository.root_is_working_dir {
-            entry["mappedTo"] = json!({"uriBaseId": "%SRCROOT%"});
-        }
-        run["versionControlProvenance"] = json!([entry]);
-    }
-    let mut text = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+    };
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -213,7 +213,7 @@ pub fn to_int64(v: &Value) -> i64 {
         Value::Float(f) if f.is_finite() => f.trunc() as i64,
         Value::Float(_) => 0,
         Value::Bool(b) => i64::from(*b),
-        Value::Str(s) => parse_int_base0(s).unwrap_or(0),
+        Value::Str(s) => crate::render::parse::parse_int_base0(s).unwrap_or(0),
         _ => 0,
     }
 }
@@ -226,19 +226,6 @@ pub fn to_float64(v: &Value) -> f64 {
         Value::Bool(b) => f64::from(u8::from(*b)),
         Value::Str(s) => s.trim().parse().unwrap_or(0.0),
         _ => 0.0,
-    }
-}
-
-/// Go `strconv.ParseInt(s, 0, 64)` after cast's trimming of a zero decimal part.
-pub fn parse_int_base0(s: &str) -> Option<i64> {
-    let s = s.strip_suffix(".0").unwrap_or(s);
-    match crate::render::parse::parse_number(s)? {
-        Value::Int(i)
-            if !s.contains(['.', 'e', 'E']) || s.to_ascii_lowercase().starts_with("0x") =>
-        {
-            Some(i)
-        }
-        _ => None,
     }
 }
 

@@ -1,4 +1,4 @@
-//! Chart stage of the scan: renders a Helm chart in-process once per value set, checks every
+//! Helm chart loader: renders a Helm chart in-process once per value set, checks every
 //! rendered object with the Kubernetes rules, the chart as a bundle with the APP rules and its
 //! sources (Chart.yaml, values*.yaml, rendered images) with the HELM rules, and maps every
 //! finding back to the template line that produced it, plus the values line that gave the
@@ -9,489 +9,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use crate::catalog::{Catalog, Family};
+use crate::config::{ChartSettings, ScanOptions, ValueSet};
+use crate::coverage::{ChartCoverage, ChartStatus, CoveredDependency};
 use crate::derogation;
 use crate::discover::{display_path, Target};
 use crate::evaluate::RuleEngine;
-use crate::finding::{Finding, ObjectRef, RelatedLocation};
+use crate::finding::{Finding, Lint};
+use crate::load::{check_objects, read_text, BundleMember, ObjectSinks, TargetOutcome};
+use crate::locate::{
+    find_key, lint_without_source, path_segments, start_of_file, FileContext, Locator, RenderedDoc,
+    ValuesSource,
+};
 use crate::parse::yaml::{self, Node, Value};
 use crate::render::{self, Provenance, RenderOptions};
-use crate::scan::{
-    annotation_derogations, lint_without_source, objects, path_segments, read_text, BundleMember,
-    FileContext, ObjectSeen, ScanOptions, TargetOutcome,
-};
 use crate::span::{Position, Span};
-
-/// How charts are rendered: from the config file (`helm:`) and `--values CHART=FILE`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HelmOptions {
-    /// `.Capabilities.KubeVersion` (Helm v4's default when absent).
-    pub kube_version: Option<String>,
-    pub charts: Vec<ChartSettings>,
-    /// Check Helm test hooks too (left out by default: Argo CD never syncs them).
-    pub check_test_hooks: bool,
-    /// Folders holding chart directories or `NAME-VERSION.tgz` archives, searched for
-    /// dependencies that charts/ lacks (before Helm's repository cache).
-    pub dependency_paths: Vec<PathBuf>,
-    /// A dependency found nowhere is an error instead of a warning (LNT017).
-    pub require_dependencies: bool,
-    /// Where dependencies are searched: filled by the scan from the scanned tree, the
-    /// configured folders and Helm's repository cache.
-    pub dependency_search: Arc<render::chart::DependencySearch>,
-}
-
-/// How one chart rendered with one value set: the coverage the reports state.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct ChartCoverage {
-    /// The chart directory (display path).
-    pub chart_dir: String,
-    /// The value set (absent: the chart's defaults).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value_set: Option<String>,
-    pub status: ChartStatus,
-    /// Enabled dependencies found nowhere (`name constraint`): rendered without them.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub missing: Vec<String>,
-    /// Dependencies found outside charts/ or inside it, with where and which version.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub resolved: Vec<CoveredDependency>,
-    /// Why the chart did not render (the render error).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChartStatus {
-    /// Rendered with every enabled dependency.
-    Rendered,
-    /// Rendered without some dependency (listed in `missing`).
-    RenderedWithoutDependencies,
-    /// Did not render without its missing dependencies; rendered with other versions of them
-    /// found offline (the `resolved` entries with `satisfies: false`).
-    RenderedWithOtherVersions,
-    /// Did not render (`reason`); nothing of it was checked but its sources.
-    NotRendered,
-    /// A library chart: renders nothing of its own, checked through the charts using it.
-    Library,
-}
-
-impl ChartStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChartStatus::Rendered => "rendered",
-            ChartStatus::RenderedWithoutDependencies => "rendered_without_dependencies",
-            ChartStatus::RenderedWithOtherVersions => "rendered_with_other_versions",
-            ChartStatus::NotRendered => "not_rendered",
-            ChartStatus::Library => "library",
-        }
-    }
-}
-
-/// A dependency that was found: which chart declared it, where it was found, which version.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct CoveredDependency {
-    /// Helm path of the declaring chart (`wordpress`, `wordpress/charts/mariadb`).
-    pub chart: String,
-    pub name: String,
-    /// The constraint declared and the version used.
-    pub constraint: String,
-    pub version: String,
-    /// `charts`, `file`, `tree` or `folder` (configured folder or Helm's repository cache).
-    pub source: &'static str,
-    /// Chart directory or archive (display path).
-    pub path: String,
-    /// `version` satisfies `constraint` (false: another version, see LNT019).
-    pub satisfies: bool,
-}
-
-/// Settings of one chart directory.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ChartSettings {
-    pub path: PathBuf,
-    pub release_name: Option<String>,
-    pub namespace: Option<String>,
-    /// Each set is rendered and checked on its own; none means the chart's defaults only.
-    pub value_sets: Vec<ValueSet>,
-}
-
-/// Values files and `--set` overrides applied on top of the chart's values.yaml.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ValueSet {
-    pub name: String,
-    pub files: Vec<PathBuf>,
-    pub set: Vec<String>,
-    /// Inline values merged after the files (`(name, YAML text)`: an Application's
-    /// `helm.values` or `helm.valuesObject`).
-    pub inline_values: Vec<(String, String)>,
-    /// `--set-string` overrides, after `set`.
-    pub set_string: Vec<String>,
-    /// Release name and namespace of this set (else the chart's settings).
-    pub release_name: Option<String>,
-    pub namespace: Option<String>,
-    /// The Argo CD Application this set comes from (findings name it as related location).
-    pub application: Option<RelatedLocation>,
-}
-
-impl HelmOptions {
-    fn settings_for(&self, chart: &Path) -> Option<&ChartSettings> {
-        let wanted = std::fs::canonicalize(chart).unwrap_or_else(|_| chart.to_path_buf());
-        self.charts
-            .iter()
-            .find(|c| std::fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone()) == wanted)
-    }
-}
-
-/// One rendered YAML document of a template, with what maps its spans to the template.
-pub(crate) struct RenderedDoc {
-    provenance: Arc<Provenance>,
-    /// Byte offset of the document in the rendered template text, and its text.
-    start: usize,
-    text: String,
-    file: String,
-    value_set: Option<String>,
-    /// The Argo CD Application the value set comes from (a related location of findings).
-    application: Option<RelatedLocation>,
-    /// Values files (display path, parsed) in the order a value is looked for, with the key
-    /// prefix under which this template's `.Values` live in each.
-    values: Arc<Vec<ValuesSource>>,
-}
-
-pub(crate) struct ValuesSource {
-    display: String,
-    root: Node,
-    lines: Vec<String>,
-    prefix: Vec<String>,
-}
-
-impl RenderedDoc {
-    pub(crate) fn source_lines(&self) -> Vec<&str> {
-        self.provenance.source().split('\n').collect()
-    }
-
-    fn offset(&self, p: Position) -> usize {
-        self.start + offset_in(&self.text, p.line, p.column)
-    }
-
-    /// The template span a span of the rendered document comes from.
-    pub(crate) fn map_span(&self, span: Span) -> Span {
-        let start = self.offset(span.start);
-        let end = self
-            .offset(span.end)
-            .min(self.provenance.piece_end(start))
-            .max(start + 1);
-        let a = self.provenance.source_pos(start);
-        let b = self.provenance.source_pos(end - 1);
-        let end = if a.mark == b.mark && !a.from_action && b.line == a.line {
-            Position::new(b.line, b.column + 1)
-        } else if let Some(width) = a
-            .from_action
-            .then(|| self.provenance.action_width(a.offset))
-            .flatten()
-        {
-            Position::new(a.line, a.column + width)
-        } else {
-            Position::new(a.line, a.column + 1)
-        };
-        Span::new(Position::new(a.line, a.column), end)
-    }
-
-    /// A finding on `node` (an object of this document) at `path`, located in the template,
-    /// with the values lines that gave the value at fault.
-    pub(crate) fn finding(
-        &self,
-        ctx: &FileContext<'_>,
-        node: &Node,
-        object: &ObjectRef,
-        rule_id: String,
-        path: Vec<serde_json::Value>,
-        params: BTreeMap<String, String>,
-    ) -> Finding {
-        let segments = path_segments(&path);
-        let located = yaml::locate(node, &segments);
-        let entries: Vec<String> = params
-            .get("entry")
-            .map(|e| e.split(", ").map(str::to_string).collect())
-            .unwrap_or_default();
-        let mut finding = ctx.finding(&rule_id, self.map_span(located.span), path, params);
-        finding.object = Some(object.clone());
-        finding.value_set = self.value_set.clone();
-        finding.related = self.related_values(node, &segments);
-        if finding.related.len() > 1 && !entries.is_empty() {
-            self.keep_values_of_entries(node, &segments, &entries, &mut finding.related);
-        }
-        finding.related.extend(self.application.clone());
-        finding
-    }
-
-    /// When several values keys fed one scalar (an embedded configuration file) and the rule
-    /// named the entries at fault (`entry` param: `db.password`), keeps the values keys printed
-    /// on those entries' lines; keeps everything when none can be told apart.
-    fn keep_values_of_entries(
-        &self,
-        root: &Node,
-        path: &[yaml::PathSegment],
-        entries: &[String],
-        related: &mut Vec<RelatedLocation>,
-    ) {
-        let mut node = root;
-        for segment in path {
-            let next = match (segment, &node.value) {
-                (yaml::PathSegment::Key(k), Value::Map(items)) => {
-                    items.iter().find(|e| &e.key == k).map(|e| &e.value)
-                }
-                (yaml::PathSegment::Index(i), Value::Seq(items)) => items.get(*i),
-                _ => None,
-            };
-            let Some(next) = next else { return };
-            node = next;
-        }
-        let (start, end) = (self.offset(node.span.start), self.offset(node.span.end));
-        let text = self.provenance.text();
-        let Some(range) = text.get(start..end.min(text.len())) else {
-            return;
-        };
-        let mut printed: Vec<String> = Vec::new();
-        let mut line_start = start;
-        for line in range.split_inclusive('\n') {
-            let body = line.trim_start().trim_start_matches("- ").trim_start();
-            let body = body.strip_prefix("export ").unwrap_or(body);
-            let names_an_entry = entries.iter().any(|entry| {
-                let rest = body.trim_start_matches(['"', '\'']);
-                rest.strip_prefix(entry.as_str()).is_some_and(|after| {
-                    let after = after.trim_start_matches(['"', '\'']).trim_start();
-                    after.starts_with(':') || after.starts_with('=')
-                })
-            });
-            if names_an_entry {
-                for p in self
-                    .provenance
-                    .values_in(line_start, line_start + line.len())
-                {
-                    printed.push(p.join("."));
-                }
-            }
-            line_start += line.len();
-        }
-        let matches = |r: &RelatedLocation| {
-            printed.iter().any(|p| {
-                r.values_path == *p
-                    || r.values_path.starts_with(&format!("{p}."))
-                    || p.starts_with(&format!("{}.", r.values_path))
-            })
-        };
-        if related.iter().any(matches) {
-            related.retain(matches);
-        }
-    }
-
-    /// Whether the scalar at `path` was produced at render time by a function that generates a
-    /// value (`randAlphaNum 16`, `uuidv4`...), with no literal word of the template around it
-    /// and no values key holding something behind it: not a literal of the repository.
-    pub(crate) fn generated_at_render(&self, node: &Node, path: &[serde_json::Value]) -> bool {
-        let mut value = node;
-        for segment in path_segments(path) {
-            let next = match (&segment, &value.value) {
-                (yaml::PathSegment::Key(k), Value::Map(entries)) => {
-                    entries.iter().find(|e| &e.key == k).map(|e| &e.value)
-                }
-                (yaml::PathSegment::Index(i), Value::Seq(items)) => items.get(*i),
-                _ => None,
-            };
-            let Some(next) = next else { return false };
-            value = next;
-        }
-        if matches!(value.value, Value::Map(_) | Value::Seq(_)) {
-            return false;
-        }
-        let start = self.offset(value.span.start);
-        let end = self.offset(value.span.end).max(start + 1);
-        let actions = self.provenance.actions_in(start, end);
-        !actions.is_empty()
-            && !self.provenance.literal_word_in(start, end)
-            && actions.iter().all(|a| calls_a_generator(a))
-            && self
-                .provenance
-                .values_in(start, end)
-                .iter()
-                .all(|p| !self.values_hold(p))
-    }
-
-    /// Whether some values file gives `path` a non-empty value.
-    fn values_hold(&self, path: &[String]) -> bool {
-        self.values.iter().any(|source| {
-            let mut node = &source.root;
-            for key in source.prefix.iter().chain(path) {
-                let next = match &node.value {
-                    Value::Map(entries) => entries.iter().find(|e| &e.key == key).map(|e| &e.value),
-                    _ => None,
-                };
-                match next {
-                    Some(n) => node = n,
-                    None => return false,
-                }
-            }
-            !matches!(&node.value, Value::Null) && node.as_str() != Some("")
-        })
-    }
-
-    /// Follows `path` as far as it exists and, when the deepest node was printed by actions
-    /// reading `.Values`, finds those keys in the values files.
-    fn related_values(&self, root: &Node, path: &[yaml::PathSegment]) -> Vec<RelatedLocation> {
-        let mut chain: Vec<&Node> = vec![root];
-        for segment in path {
-            let Some(last) = chain.last() else { break };
-            let next = match (segment, &last.value) {
-                (yaml::PathSegment::Key(k), Value::Map(entries)) => {
-                    entries.iter().find(|e| &e.key == k).map(|e| &e.value)
-                }
-                (yaml::PathSegment::Index(i), Value::Seq(items)) => items.get(*i),
-                _ => None,
-            };
-            match next {
-                Some(n) => chain.push(n),
-                None => break,
-            }
-        }
-        let Some(deepest) = chain.last() else {
-            return Vec::new();
-        };
-        let span_range = |n: &Node| (self.offset(n.span.start), self.offset(n.span.end));
-        let (start, mut end) = span_range(deepest);
-        if matches!(deepest.value, Value::Map(_) | Value::Seq(_)) {
-            // A collection counts only when an action printed it as a whole (its first line),
-            // not because some action printed a value somewhere inside it.
-            end = start + 1;
-        }
-        let mut out = Vec::new();
-        for values_path in self.provenance.values_in(start, end) {
-            // The first node on the path that the action printed stands for `values_path`;
-            // what follows it on the path continues inside those values.
-            let from = chain.iter().position(|n| {
-                let (s, _) = span_range(n);
-                self.provenance.values_in(s, s + 1).contains(&values_path)
-            });
-            let mut full = values_path.clone();
-            if let Some(from) = from {
-                full.extend(path.iter().skip(from).take(chain.len() - 1 - from).map(
-                    |seg| match seg {
-                        yaml::PathSegment::Key(k) => k.clone(),
-                        yaml::PathSegment::Index(i) => i.to_string(),
-                    },
-                ));
-            }
-            if let Some(found) = self.find_value(&values_path, &full) {
-                if !out.contains(&found) {
-                    out.push(found);
-                }
-            }
-        }
-        out
-    }
-
-    /// The values key of `full` (at least `required` must exist), in the first values file
-    /// that defines it.
-    fn find_value(&self, required: &[String], full: &[String]) -> Option<RelatedLocation> {
-        for source in self.values.iter() {
-            let with_prefix = |p: &[String]| -> Vec<String> {
-                source.prefix.iter().chain(p.iter()).cloned().collect()
-            };
-            let required = with_prefix(required);
-            let full = with_prefix(full);
-            let Some((span, depth)) = find_key(&source.root, &full) else {
-                continue;
-            };
-            if depth < required.len() {
-                continue;
-            }
-            return Some(RelatedLocation {
-                file: source.display.clone(),
-                span,
-                values_path: full[source.prefix.len()..depth].join("."),
-                source_line: source
-                    .lines
-                    .get(span.start.line as usize - 1)
-                    .map(|l| l.trim_end_matches('\r').to_string()),
-                application: None,
-            });
-        }
-        None
-    }
-}
-
-/// Sprig and Helm functions whose result is made at render time, not written by anyone.
-const GENERATORS: [&str; 12] = [
-    "randAlphaNum",
-    "randAlpha",
-    "randNumeric",
-    "randAscii",
-    "randBytes",
-    "randInt",
-    "uuidv4",
-    "genPrivateKey",
-    "genCA",
-    "genSelfSignedCert",
-    "genSignedCert",
-    "derivePassword",
-];
-
-/// Whether an action's text calls one of `GENERATORS` (as a whole word).
-fn calls_a_generator(action: &str) -> bool {
-    action
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|word| GENERATORS.contains(&word))
-}
-
-/// Walks `path` in a values tree: the span of the deepest key found and how many segments
-/// matched.
-fn find_key(root: &Node, path: &[String]) -> Option<(Span, usize)> {
-    let mut node = root;
-    let mut found = None;
-    for (depth, key) in path.iter().enumerate() {
-        let next = match &node.value {
-            Value::Map(entries) => entries.iter().find(|e| &e.key == key).map(|e| {
-                // The key and, when it is a scalar on the same line, its value.
-                let scalar = !matches!(e.value.value, Value::Map(_) | Value::Seq(_));
-                let end = e.value.span.end;
-                let span = if scalar && end.line == e.key_span.start.line && end > e.key_span.end {
-                    Span::new(e.key_span.start, end)
-                } else {
-                    e.key_span
-                };
-                (&e.value, span)
-            }),
-            Value::Seq(items) => key
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| items.get(i))
-                .map(|n| (n, n.span)),
-            _ => None,
-        };
-        let Some((child, span)) = next else { break };
-        node = child;
-        found = Some((span, depth + 1));
-    }
-    found
-}
-
-/// Byte offset in `text` of a 1-based line and character column (clamped to the text).
-fn offset_in(text: &str, line: u32, column: u32) -> usize {
-    let mut start = 0;
-    for _ in 1..line {
-        match text[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return text.len(),
-        }
-    }
-    let line_text = text[start..].split('\n').next().unwrap_or("");
-    start
-        + line_text
-            .char_indices()
-            .nth((column as usize).saturating_sub(1))
-            .map_or(line_text.len(), |(i, _)| i)
-}
 
 /// Helm's `SplitManifests` with positions: `(byte offset, text)` of each non-empty document.
 fn split_documents(text: &str) -> Vec<(usize, &str)> {
@@ -657,8 +189,8 @@ fn schema_findings(
             Err(e) => {
                 let detail = format!("{name}: invalid values.schema.json: {e}");
                 out.push(schema_ctx.finding(
-                    "LNT003",
-                    crate::scan::start_of_file(),
+                    Lint::HelmRenderFailed.id(),
+                    start_of_file(),
                     Vec::new(),
                     detail_of(detail),
                 ));
@@ -694,10 +226,15 @@ fn schema_findings(
                     display: &source.display,
                     lines: source.lines.iter().map(String::as_str).collect(),
                 }
-                .finding("LNT003", span, Vec::new(), detail_of(detail)),
+                .finding(
+                    Lint::HelmRenderFailed.id(),
+                    span,
+                    Vec::new(),
+                    detail_of(detail),
+                ),
                 None => schema_ctx.finding(
-                    "LNT003",
-                    crate::scan::start_of_file(),
+                    Lint::HelmRenderFailed.id(),
+                    start_of_file(),
                     Vec::new(),
                     detail_of(detail),
                 ),
@@ -884,7 +421,7 @@ fn helm_repository_cache() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-pub(crate) fn scan_chart(
+pub(crate) fn check(
     target: &Target,
     engine: &mut RuleEngine,
     catalog: &Catalog,
@@ -942,7 +479,7 @@ pub(crate) fn scan_chart(
             catalog,
             options,
             &chart_yaml.display,
-            "LNT010",
+            Lint::LibraryChartNotRendered.id(),
             BTreeMap::from([("chart".to_string(), chart_name.clone())]),
         ));
     } else {
@@ -1176,7 +713,6 @@ fn check_rendered(
     outcome.own_bundles.push((target.display.clone(), members));
 }
 
-#[allow(clippy::too_many_arguments)]
 fn check_document(
     doc: &Arc<RenderedDoc>,
     ctx: &FileContext<'_>,
@@ -1186,83 +722,31 @@ fn check_document(
     members: &mut Vec<BundleMember>,
     seen_derogations: &mut BTreeSet<(String, u32, u32)>,
 ) {
-    let stream = yaml::load(&doc.text, ctx.options.yaml_limits);
-    for error in &stream.errors {
-        let rule = match error.kind {
-            yaml::YamlErrorKind::Syntax => "LNT001",
-            yaml::YamlErrorKind::DuplicateKey => "LNT002",
-            yaml::YamlErrorKind::Limit => "LNT008",
-        };
-        let detail = format!("in the rendered output: {}", error.message);
-        let mut finding = ctx.lint(rule, doc.map_span(error.span), detail);
-        finding.value_set = doc.value_set.clone();
-        outcome.findings.push(finding);
-    }
-    for document in &stream.documents {
-        for (node, object) in objects(&document.root) {
-            if crate::scan::skip_test_hook(ctx.options, node) {
-                outcome.skipped_test_hooks += 1;
-                continue;
-            }
-            outcome.documents += 1;
-            let head = doc.map_span(yaml::locate(node, &[]).span);
-            outcome.objects.push(ObjectSeen {
+    let mut collect_images = |node: &Node| {
+        for image in container_images(node) {
+            let start = doc.offset(image.span.start);
+            let end = doc.offset(image.span.end);
+            images.push(RenderedImage {
                 file: doc.file.clone(),
-                line: head.start.line,
-                object: object.clone(),
+                span: doc.map_span(image.span),
+                image: image.as_str().unwrap_or_default().to_string(),
+                templated: doc.provenance.has_action_in(start, end),
+                lines_of: doc.provenance.clone(),
             });
-            for mut d in annotation_derogations(&doc.file, node, &object) {
-                d.span = doc.map_span(d.span);
-                if seen_derogations.insert((d.file.clone(), d.span.start.line, d.span.start.column))
-                {
-                    outcome.inline_derogations.push(d);
-                }
-            }
-            for image in container_images(node) {
-                let start = doc.offset(image.span.start);
-                let end = doc.offset(image.span.end);
-                images.push(RenderedImage {
-                    file: doc.file.clone(),
-                    span: doc.map_span(image.span),
-                    image: image.as_str().unwrap_or_default().to_string(),
-                    templated: doc.provenance.has_action_in(start, end),
-                    lines_of: doc.provenance.clone(),
-                });
-            }
-            let value = node.to_rego();
-            if ctx.options.bundles {
-                members.push(BundleMember {
-                    file: doc.file.clone(),
-                    node: node.clone(),
-                    value: value.clone(),
-                    object: object.clone(),
-                    rendered: Some(doc.clone()),
-                });
-            }
-            match engine.evaluate(&Family::Kubernetes, &object.kind, value) {
-                Ok(raw) => {
-                    for r in raw {
-                        let skips_generated = ctx
-                            .catalog
-                            .rule(&r.rule_id)
-                            .is_some_and(|m| m.skips_generated_values);
-                        if skips_generated && doc.generated_at_render(node, &r.path) {
-                            continue;
-                        }
-                        outcome
-                            .findings
-                            .push(doc.finding(ctx, node, &object, r.rule_id, r.path, r.params));
-                    }
-                }
-                Err(e) => {
-                    let mut finding = ctx.lint("LNT011", head, e.to_string());
-                    finding.object = Some(object.clone());
-                    finding.value_set = doc.value_set.clone();
-                    outcome.findings.push(finding);
-                }
-            }
         }
-    }
+    };
+    check_objects(
+        &doc.text,
+        ctx,
+        &Locator::Rendered(doc.clone()),
+        engine,
+        outcome,
+        ObjectSinks {
+            members,
+            seen_derogations: Some(seen_derogations),
+            on_object: &mut collect_images,
+        },
+    );
 }
 
 /// A chart that does not render without its missing dependencies is rendered again with the
@@ -1387,11 +871,11 @@ fn missing_dependency_findings(
             ("version".to_string(), version),
         ]);
         let rule = match other {
-            None => "LNT017",
+            None => Lint::HelmDependencyMissing.id(),
             Some(r) => {
                 params.insert("used".to_string(), r.version.clone());
                 params.insert("path".to_string(), display_in_chart(target, &r.path));
-                "LNT019"
+                Lint::HelmDependencyOtherVersion.id()
             }
         };
         let mut finding = ctx.finding(rule, span, Vec::new(), params);
@@ -1470,7 +954,7 @@ fn render_failure(
     if let Some(variant) = crate::helm_errors::variant(&error.message) {
         params.insert("variant".to_string(), variant.to_string());
     }
-    let mut finding = ctx.finding("LNT003", span, Vec::new(), params);
+    let mut finding = ctx.finding(Lint::HelmRenderFailed.id(), span, Vec::new(), params);
     finding.value_set = set_name;
     finding
 }
@@ -1607,7 +1091,11 @@ fn check_chart_sources(
                 display: &chart_yaml.display,
                 lines: chart_yaml.text.split('\n').collect(),
             };
-            return vec![ctx.lint("LNT011", crate::scan::start_of_file(), e.to_string())];
+            return vec![ctx.lint(
+                Lint::RuleEvaluationFailed.id(),
+                start_of_file(),
+                e.to_string(),
+            )];
         }
     };
     let mut out = Vec::new();
@@ -1665,12 +1153,5 @@ mod tests {
         let docs = split_documents(text);
         assert_eq!(docs, vec![(7, "a: 1"), (21, "b: 2")]);
         assert_eq!(&text[7..11], "a: 1");
-    }
-
-    #[test]
-    fn offsets_count_characters() {
-        assert_eq!(offset_in("é: x\nab", 1, 3), 3);
-        assert_eq!(offset_in("é: x\nab", 2, 2), 7);
-        assert_eq!(offset_in("a", 5, 1), 1);
     }
 }

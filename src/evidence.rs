@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::catalog::{Lang, Text};
 use crate::discover::display_path;
-use crate::scan::ObjectSeen;
+use crate::finding::ObjectSeen;
 
 /// A walk deeper than this is not an application repository any more (vendored trees,
 /// node_modules that escaped .gitignore); evidence sits near the top.
