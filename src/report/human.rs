@@ -46,6 +46,9 @@ struct Words {
     object: &'static str,
     stage: &'static str,
     value_set: &'static str,
+    /// A Kustomize root is no value set: the object comes from its build.
+    kustomize_root: &'static str,
+    kustomize_roots: &'static str,
     value_sets: &'static str,
     /// French typography puts a space before the colon.
     colon: &'static str,
@@ -61,6 +64,8 @@ fn words(lang: Lang) -> Words {
             stage: "étape",
             value_set: "jeu de valeurs",
             value_sets: "jeux de valeurs",
+            kustomize_root: "construit par la kustomization",
+            kustomize_roots: "construit par les kustomizations",
             colon: " :",
         },
         Lang::En => Words {
@@ -71,6 +76,8 @@ fn words(lang: Lang) -> Words {
             stage: "stage",
             value_set: "value set",
             value_sets: "value sets",
+            kustomize_root: "built by kustomization",
+            kustomize_roots: "built by kustomizations",
             colon: ":",
         },
     }
@@ -204,10 +211,20 @@ fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &W
     if let Some(s) = &f.stage {
         context.push(format!("{} `{s}`", w.stage));
     }
+    // A related location without a values path nor an Application is the root kustomization.
+    let kustomize = f
+        .related
+        .iter()
+        .any(|r| r.values_path.is_empty() && r.application.is_none());
+    let (one, many) = if kustomize {
+        (w.kustomize_root, w.kustomize_roots)
+    } else {
+        (w.value_set, w.value_sets)
+    };
     if f.value_sets.len() > 1 {
-        context.push(format!("{} {}", w.value_sets, f.value_sets.join(", ")));
+        context.push(format!("{many} {}", f.value_sets.join(", ")));
     } else if let Some(set) = &f.value_set {
-        context.push(format!("{} `{set}`", w.value_set));
+        context.push(format!("{one} `{set}`"));
     }
     let main = Excerpt {
         arrow: "-->",

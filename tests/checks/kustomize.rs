@@ -642,3 +642,25 @@ fn a_field_a_json_patch_removes_is_reported_on_the_remove_path_line() {
             .unwrap_or_default()
             .ends_with("base/d.yaml")));
 }
+
+/// A finding reached through a root kustomization names that root as what built the object,
+/// never as a Helm "value set" (the chart example's snapshot keeps "value set" for charts).
+#[test]
+fn human_output_names_the_root_kustomization_not_a_value_set() {
+    for (lang, built_by) in [
+        ("en", "built by kustomization `"),
+        ("fr", "construit par la kustomization `"),
+    ] {
+        let out = crate::bin()
+            .args(["check", "fixtures/repos/kustomize-app/overlays/prod"])
+            .args(["--fail-on", "never", "--lang", lang])
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(built_by), "{lang}: {text}");
+        assert!(
+            !text.contains("value set `") && !text.contains("jeu de valeurs `"),
+            "{lang}: {text}"
+        );
+    }
+}
