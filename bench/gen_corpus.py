@@ -183,22 +183,33 @@ def dense_other(rng, i):
             "stringData:", f"  password: \"s3cr3t-{i}\"", f"  token: \"tok-{i}\""]
 
 
-def dense(out, count):
-    rng = random.Random(7)
+def write_corpus(out, count, seed, make, folder, stem):
+    """Writes `count` documents made by make(rng, i), five per file, 100 files per folder."""
+    rng = random.Random(seed)
     os.makedirs(out, exist_ok=True)
     per_file = 5
     total_lines = 0
     for f in range(0, count, per_file):
         docs = []
         for i in range(f, min(f + per_file, count)):
-            doc = dense_workload(rng, i) if rng.random() < 0.7 else dense_other(rng, i)
+            doc = make(rng, i)
             total_lines += len(doc)
             docs.append("\n".join(doc))
-        d = os.path.join(out, f"team{f // 500:03d}")
+        d = os.path.join(out, f"{folder}{f // 500:03d}")
         os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, f"legacy-{f:05d}.yaml"), "w") as fh:
+        with open(os.path.join(d, f"{stem}-{f:05d}.yaml"), "w") as fh:
             fh.write("\n---\n".join(docs) + "\n")
-    print(f"{count} documents (dense), {total_lines} lines, in {out}")
+    return total_lines
+
+
+def realistic_document(rng, i):
+    if rng.random() < 0.45:
+        return workload(rng, i, rng.choice(["Deployment", "StatefulSet"]))
+    return simple(rng, i)
+
+
+def dense_document(rng, i):
+    return dense_workload(rng, i) if rng.random() < 0.7 else dense_other(rng, i)
 
 
 def main():
@@ -206,27 +217,11 @@ def main():
     out = args[0]
     count = int(args[1]) if len(args) > 1 else 10000
     if "--dense" in sys.argv:
-        dense(out, count)
-        return
-    rng = random.Random(42)
-    os.makedirs(out, exist_ok=True)
-    per_file = 5
-    total_lines = 0
-    for f in range(0, count, per_file):
-        docs = []
-        for i in range(f, min(f + per_file, count)):
-            r = rng.random()
-            if r < 0.45:
-                doc = workload(rng, i, rng.choice(["Deployment", "StatefulSet"]))
-            else:
-                doc = simple(rng, i)
-            total_lines += len(doc)
-            docs.append("\n".join(doc))
-        d = os.path.join(out, f"ns{f // 500:03d}")
-        os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, f"objects-{f:05d}.yaml"), "w") as fh:
-            fh.write("\n---\n".join(docs) + "\n")
-    print(f"{count} documents, {total_lines} lines, in {out}")
+        lines = write_corpus(out, count, 7, dense_document, "team", "legacy")
+        print(f"{count} documents (dense), {lines} lines, in {out}")
+    else:
+        lines = write_corpus(out, count, 42, realistic_document, "ns", "objects")
+        print(f"{count} documents, {lines} lines, in {out}")
 
 
 if __name__ == "__main__":
