@@ -1583,6 +1583,13 @@ fn pre_commit_hook_refuses_a_violating_commit_and_accepts_the_fix() {
 
 // GitHub Action --------------------------------------------------------------
 
+/// Writes `text` to `root/rel`, creating the folders on the way.
+fn write_file(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, text).expect("write");
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     for file in files_below(from) {
         let rel = file.strip_prefix(from).expect("below");

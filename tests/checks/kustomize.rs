@@ -248,11 +248,7 @@ fn render_prints_a_kustomization_like_kubectl() {
 #[test]
 fn inline_derogations_work_in_bases_patches_and_kustomizations() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let write = |rel: &str, text: &str| {
-        let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    };
+    let write = |rel: &str, text: &str| crate::write_file(dir.path(), rel, text);
     write(
         "base/kustomization.yaml",
         "resources:\n  - deployment.yaml\n",
@@ -607,11 +603,7 @@ fn kustomize_diagnostics_are_worded_in_french_too() {
 #[test]
 fn a_field_a_json_patch_removes_is_reported_on_the_remove_path_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let write = |rel: &str, text: &str| {
-        let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(p, text).expect("write");
-    };
+    let write = |rel: &str, text: &str| crate::write_file(dir.path(), rel, text);
     write(
         "base/d.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: harbor.io/x/web:1.0.0\n          livenessProbe: {httpGet: {path: /, port: 8080}}\n          readinessProbe: {httpGet: {path: /, port: 8080}}\n",

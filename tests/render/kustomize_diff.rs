@@ -130,18 +130,26 @@ fn kubectl_build(dir: &Path, helm: Option<&Path>) -> Result<Vec<String>, String>
     Ok(objects)
 }
 
+/// True (the test says it is skipped) when kubectl is not on PATH; fails when `CI` is set.
+fn skipped_without_kubectl() -> bool {
+    if kubectl_available() {
+        return false;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but kubectl is not on PATH: the Kustomize differential test cannot run"
+    );
+    println!("SKIPPED: kubectl not on PATH (kubectl v1.32 gives `kubectl kustomize`)");
+    true
+}
+
 /// What it proves: for every fixture kustomization (overlays with components, strategic-merge
 /// and JSON patches inline and by path, images, prefixes and suffixes with reference fix-ups,
 /// namespaces, labels, generators with hashes and behaviors, a broken overlay), our build is
 /// data-equal to Kustomize's or both refuse it.
 #[test]
 fn fixture_kustomizations_build_like_kubectl() {
-    if !kubectl_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but kubectl is not on PATH: the Kustomize differential test cannot run"
-        );
-        println!("SKIPPED: kubectl not on PATH (kubectl v1.32 gives `kubectl kustomize`)");
+    if skipped_without_kubectl() {
         return;
     }
     let mut dirs = Vec::new();
@@ -227,12 +235,7 @@ fn fixture_kustomizations_build_like_kubectl() {
 /// here by hand beside a copy of the base.
 #[test]
 fn an_argo_cd_kustomize_block_builds_like_the_edited_kustomization() {
-    if !kubectl_available() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but kubectl is not on PATH"
-        );
-        println!("SKIPPED: kubectl not on PATH");
+    if skipped_without_kubectl() {
         return;
     }
     let features = manifest().join("fixtures/repos/kustomize-features");
