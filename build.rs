@@ -80,11 +80,22 @@ fn main() {
     }
     let rules = read_rules(&root.join("rules"), &root);
     writeln!(generated, "pub static METADATA_JSON: &[(&str, &str)] = &[").expect("write to String");
-    for (file, json) in rules
-        .iter()
-        .filter_map(|r| Some((&r.file, r.metadata.as_ref()?)))
-    {
-        writeln!(generated, "    ({file:?}, {:?}),", json.to_string()).expect("write to String");
+    for r in &rules {
+        let Some(metadata) = &r.metadata else {
+            continue;
+        };
+        // A rule's in the catalogue's shape; one that has not that shape is left to the binary,
+        // which reports it.
+        let json = if rule_text::is_rule_file(&r.file) {
+            match rule_text::rule_meta_json(metadata) {
+                Ok(json) => json,
+                Err(_) => continue,
+            }
+        } else {
+            metadata.clone()
+        };
+        writeln!(generated, "    ({:?}, {:?}),", r.file, json.to_string())
+            .expect("write to String");
     }
     writeln!(generated, "];").expect("write to String");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));

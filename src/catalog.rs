@@ -7,15 +7,16 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::parse::yaml;
-use crate::rule_text::package_of;
 pub use crate::rule_text::{is_rule_file, metadata_block};
+use crate::rule_text::{package_of, rule_meta_json};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
-/// The embedded rules' METADATA blocks and `lint-rules.yaml`, read as JSON by build.rs with the
-/// same YAML loader, so that start-up parses JSON instead of YAML (`(file, json)`).
+/// The embedded rules' METADATA blocks (in `RuleMeta`'s shape, `rule_text::rule_meta_json`) and
+/// `lint-rules.yaml`, read as JSON by build.rs with the same YAML loader, so that start-up
+/// deserializes JSON instead of parsing YAML (`(file, json)`).
 use embedded::METADATA_JSON;
 pub use embedded::{CATALOG_FILES, FIXTURE_FILES, RULE_FILES};
 
@@ -160,52 +161,30 @@ pub fn parse_rule(file: &str, source: &str) -> Result<RuleMeta, CatalogError> {
     rule_from_metadata(file, source, json)
 }
 
-/// The METADATA of an embedded file as build.rs read it, else by reading its YAML now.
-fn embedded_json(
-    file: &str,
-    yaml_text: impl FnOnce() -> Option<String>,
-) -> Result<serde_json::Value, CatalogError> {
-    match METADATA_JSON.iter().find(|(f, _)| *f == file) {
-        Some((_, json)) => serde_json::from_str(json).map_err(|e| invalid(file, e.to_string())),
-        None => {
-            let text = yaml_text().ok_or_else(|| invalid(file, "no METADATA block"))?;
-            load_yaml_json(file, &text)
-        }
-    }
-}
-
 /// A rule's metadata from its METADATA block read as JSON, and its Rego source.
 fn rule_from_metadata(
     file: &str,
     source: &str,
     json: serde_json::Value,
 ) -> Result<RuleMeta, CatalogError> {
-    let title_en = json
-        .get("title")
-        .and_then(|t| t.as_str())
-        .unwrap_or_default()
-        .to_string();
-    let mut custom = json
-        .get("custom")
-        .cloned()
-        .ok_or_else(|| invalid(file, "METADATA has no `custom:` section"))?;
-    let title_fr = custom
-        .get("title_fr")
-        .and_then(|t| t.as_str())
-        .unwrap_or_default()
-        .to_string();
-    if let Some(obj) = custom.as_object_mut() {
-        obj.remove("title_fr");
-        obj.insert(
-            "title".into(),
-            serde_json::json!({"en": title_en, "fr": title_fr}),
-        );
-    }
-    let mut meta: RuleMeta =
-        serde_json::from_value(custom).map_err(|e| invalid(file, e.to_string()))?;
+    let custom = rule_meta_json(&json).map_err(|e| invalid(file, e))?;
+    let meta = serde_json::from_value(custom).map_err(|e| invalid(file, e.to_string()))?;
+    with_origin(file, source, meta)
+}
+
+/// `meta` with the package and registry path of the rule file it comes from.
+fn with_origin(file: &str, source: &str, mut meta: RuleMeta) -> Result<RuleMeta, CatalogError> {
     meta.package = package_of(source).ok_or_else(|| invalid(file, "no package line"))?;
     meta.source = file.to_string();
     Ok(meta)
+}
+
+/// What build.rs stored for an embedded file, if it could read its METADATA.
+fn embedded_json(file: &str) -> Option<&'static str> {
+    METADATA_JSON
+        .iter()
+        .find(|(f, _)| *f == file)
+        .map(|(_, json)| *json)
 }
 
 /// The whole catalogue, sorted by id.
@@ -287,15 +266,24 @@ impl Catalog {
             if !is_rule_file(file) {
                 continue;
             }
-            let json = embedded_json(file, || metadata_block(source))?;
-            let meta = rule_from_metadata(file, source, json)?;
+            let meta = match embedded_json(file) {
+                Some(json) => with_origin(
+                    file,
+                    source,
+                    serde_json::from_str(json).map_err(|e| invalid(file, e.to_string()))?,
+                )?,
+                // build.rs could not read it: read it now, to report why.
+                None => parse_rule(file, source)?,
+            };
             rules.insert(meta.id.clone(), meta);
         }
         for (file, source) in RULE_FILES {
             if file.ends_with("lint-rules.yaml") {
-                let json = embedded_json(file, || Some(source.to_string()))?;
-                let lint: Vec<RuleMeta> =
-                    serde_json::from_value(json).map_err(|e| invalid(file, e.to_string()))?;
+                let lint: Vec<RuleMeta> = match embedded_json(file) {
+                    Some(json) => serde_json::from_str(json),
+                    None => serde_json::from_value(load_yaml_json(file, source)?),
+                }
+                .map_err(|e| invalid(file, e.to_string()))?;
                 for mut meta in lint {
                     meta.source = file.to_string();
                     rules.insert(meta.id.clone(), meta);
