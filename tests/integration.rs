@@ -1,4 +1,5 @@
-//! End-to-end tests of the real `cct-lint` binary: rule fixtures fire exactly on their marked
+//! End-to-end tests of `cct-lint` (the pipeline in-process through `check::run`, the binary for
+//! exit codes, CLI parsing, report formats and pre-commit): rule fixtures fire exactly on their marked
 //! lines, Rego unit tests pass, the catalogue is consistent, reports are valid (SARIF schema),
 //! output is deterministic, bad input becomes located LNT findings, generated docs do not drift,
 //! and report snapshots match. Tests never write inside fixtures/.
@@ -56,6 +57,34 @@ pub(crate) fn json_findings(args: &[&str]) -> Vec<serde_json::Value> {
 
 fn catalog() -> Catalog {
     Catalog::embedded().expect("embedded catalogue loads")
+}
+
+// ---------------------------------------------------------------- in-process check
+// `check::run` called directly: no process, no report; the tests compare whole `Finding`s.
+// The binary stays for what only it does: exit codes, CLI parsing, report formats,
+// pre-commit, a closed pipe.
+
+/// The outcome of `check` on `request` (the gate off unless the request sets it).
+pub(crate) fn check_request(request: &cct_lint::check::Request) -> cct_lint::check::Outcome {
+    cct_lint::check::run(request, catalog()).expect("the check runs")
+}
+
+/// A request for `check PATHS` with the defaults of the command line, the gate off.
+pub(crate) fn request(paths: &[&str]) -> cct_lint::check::Request {
+    cct_lint::check::Request {
+        paths: paths.iter().map(PathBuf::from).collect(),
+        ..Default::default()
+    }
+}
+
+/// The findings of `check PATHS`, in report order.
+pub(crate) fn findings(paths: &[&str]) -> Vec<cct_lint::finding::Finding> {
+    check_request(&request(paths)).findings
+}
+
+/// A finding's English message, as the reports write it.
+pub(crate) fn message(f: &cct_lint::finding::Finding) -> String {
+    f.message(&catalog(), catalog::Lang::En)
 }
 
 // ---------------------------------------------------------------- rule fixtures
@@ -151,14 +180,12 @@ fn column_problem(file: &str, line: u32, column: usize) -> Option<String> {
 
 #[test]
 fn rule_fixtures_fire_exactly_on_marked_lines() {
-    let findings = json_findings(&["fixtures/rules"]);
     let mut actual: BTreeMap<(String, String), Vec<u32>> = BTreeMap::new();
     let mut problems = Vec::new();
-    for f in &findings {
-        let file = f["file"].as_str().unwrap_or_default().to_string();
-        let rule = f["rule_id"].as_str().unwrap_or_default().to_string();
-        let line = f["line"].as_u64().unwrap_or(0) as u32;
-        let column = f["column"].as_u64().unwrap_or(0) as usize;
+    for f in findings(&["fixtures/rules"]) {
+        let (file, rule) = (f.file, f.rule_id);
+        let line = f.span.start.line;
+        let column = f.span.start.column as usize;
         if let Some(problem) = column_problem(&file, line, column) {
             problems.push(format!("{file}:{line}:{column}: {rule} {problem}"));
         }
@@ -408,42 +435,40 @@ fn sarif_validates_against_the_official_schema() {
 
 #[test]
 fn output_is_byte_identical_whatever_the_thread_count() {
+    // The check itself: the same findings, whole, with one thread, the default and four.
+    let with_threads = |threads: usize| {
+        let outcome = check_request(&cct_lint::check::Request {
+            threads,
+            ..request(&["fixtures"])
+        });
+        (
+            outcome.findings,
+            outcome.objects,
+            outcome.targets,
+            outcome.documents,
+        )
+    };
+    let one = with_threads(1);
+    assert!(!one.0.is_empty());
+    assert_eq!(one, with_threads(0), "--threads 1 vs default");
+    assert_eq!(one, with_threads(4), "--threads 1 vs 4");
+    // The reports rendered from it (the binary's whole path), one thread against four.
     for format in ["human", "json", "sarif"] {
-        let one = run(&[
-            "check",
-            "fixtures",
-            "--format",
-            format,
-            "--threads",
-            "1",
-            "--fail-on",
-            "never",
-            "--color",
-            "never",
-        ]);
-        let many = run(&[
-            "check",
-            "fixtures",
-            "--format",
-            format,
-            "--fail-on",
-            "never",
-            "--color",
-            "never",
-        ]);
-        let four = run(&[
-            "check",
-            "fixtures",
-            "--format",
-            format,
-            "--threads",
-            "4",
-            "--fail-on",
-            "never",
-            "--color",
-            "never",
-        ]);
-        assert_eq!(one.stdout, many.stdout, "{format}: --threads 1 vs default");
+        let with = |threads: &str| {
+            run(&[
+                "check",
+                "fixtures",
+                "--format",
+                format,
+                "--threads",
+                threads,
+                "--fail-on",
+                "never",
+                "--color",
+                "never",
+            ])
+        };
+        let (one, four) = (with("1"), with("4"));
         assert_eq!(one.stdout, four.stdout, "{format}: --threads 1 vs 4");
         assert!(!one.stdout.is_empty());
     }
@@ -830,12 +855,12 @@ fn junit_report_is_well_formed_and_counts_only_errors_as_failures() {
         let xml = example_report("junit", lang);
         let names = check_well_formed_xml(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
         assert_eq!(names.first().map(String::as_str), Some("testsuites"));
-        let findings = json_findings(&["fixtures/repos/registre-associations"]);
-        let errors = findings.iter().filter(|f| f["severity"] == "error").count();
-        let rules: BTreeSet<&str> = findings
+        let findings = findings(&["fixtures/repos/registre-associations"]);
+        let errors = findings
             .iter()
-            .filter_map(|f| f["rule_id"].as_str())
-            .collect();
+            .filter(|f| f.severity == catalog::Severity::Error)
+            .count();
+        let rules: BTreeSet<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
         let count = |n: &str| names.iter().filter(|x| *x == n).count();
         assert_eq!(count("failure"), errors);
         // The `cct-lint` suite with its `scan` case, then one suite per rule with findings.
@@ -1266,21 +1291,18 @@ fn baseline_findings_survive_line_shifts_and_do_not_fail_the_gate() {
 
 #[test]
 fn custom_policies_run_beside_the_built_in_rules() {
-    let findings = json_findings(&[
-        "fixtures/rules/K8S001/fail-latest-and-untagged",
-        "--policy",
-        "fixtures/policies/team",
-    ]);
-    let team: Vec<&serde_json::Value> = findings
-        .iter()
-        .filter(|f| f["rule_id"] == "TEAM001")
-        .collect();
+    let request = cct_lint::check::Request {
+        policies: vec![PathBuf::from("fixtures/policies/team")],
+        ..request(&["fixtures/rules/K8S001/fail-latest-and-untagged"])
+    };
+    let findings = check_request(&request).findings;
+    let team: Vec<_> = findings.iter().filter(|f| f.rule_id == "TEAM001").collect();
     assert!(!team.is_empty(), "the custom rule fired");
     assert!(team
         .iter()
-        .all(|f| f["severity"] == "warning" && f["line"].as_u64().unwrap_or(0) >= 1));
+        .all(|f| f.severity == catalog::Severity::Warning && f.span.start.line >= 1));
     assert!(
-        findings.iter().any(|f| f["rule_id"] == "K8S001"),
+        findings.iter().any(|f| f.rule_id == "K8S001"),
         "built-in rules still run"
     );
     let tests = run(&["test", "fixtures/policies/team"]);
@@ -2006,7 +2028,7 @@ fn dockerfile_builds_a_distroless_nonroot_image_that_passes_cct_lint() {
         "cct-lint's own Dockerfile: {}{}",
         r.stdout, r.stderr
     );
-    let findings = json_findings(&["Dockerfile"]);
+    let findings = findings(&["Dockerfile"]);
     assert!(findings.is_empty(), "{findings:?}");
 
     let text = std::fs::read_to_string("Dockerfile").expect("Dockerfile");

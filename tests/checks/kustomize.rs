@@ -3,6 +3,7 @@
 //! `images` entry, generator literal, line inside an inline patch) with the root as related
 //! location and value set; bases and components are checked through their roots only; a broken
 //! overlay and a remote resource are reported and the rest is still checked.
+//! Most tests run `check::run` in-process; those about a report's wording run the binary.
 //! Must not: write inside fixtures/.
 
 use crate::json_findings;
@@ -15,19 +16,16 @@ const APP: &str = "fixtures/repos/kustomize-app";
 fn findings(paths: &[&str]) -> Vec<(String, String, u64, String)> {
     let strip = |s: &str| s.strip_prefix(&format!("{APP}/")).unwrap_or(s).to_string();
     let mut out = Vec::new();
-    for f in json_findings(paths) {
-        let mut roots: Vec<String> = f["value_sets"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str()).map(strip).collect())
-            .unwrap_or_default();
+    for f in crate::findings(paths) {
+        let mut roots: Vec<String> = f.value_sets.iter().map(|v| strip(v)).collect();
         if roots.is_empty() {
-            roots.push(strip(f["value_set"].as_str().unwrap_or_default()));
+            roots.push(strip(f.value_set.as_deref().unwrap_or_default()));
         }
         for root in roots {
             out.push((
-                f["rule_id"].as_str().unwrap_or_default().to_string(),
-                strip(f["file"].as_str().unwrap_or_default()),
-                f["line"].as_u64().unwrap_or_default(),
+                f.rule_id.clone(),
+                strip(&f.file),
+                u64::from(f.span.start.line),
                 root,
             ));
         }
@@ -195,17 +193,17 @@ fn a_broken_overlay_and_a_remote_resource_are_reported_and_the_rest_is_checked()
 
 #[test]
 fn the_root_kustomization_is_a_related_location() {
-    let raw = json_findings(&[&format!("{APP}/overlays/dev"), &format!("{APP}/base")]);
-    let f = raw
+    let all = crate::findings(&[&format!("{APP}/overlays/dev"), &format!("{APP}/base")]);
+    let f = all
         .iter()
-        .find(|f| f["rule_id"] == "K8S004")
+        .find(|f| f.rule_id == "K8S004")
         .expect("K8S004 in dev");
-    let related = f["related"].as_array().expect("related");
     assert!(
-        related.iter().any(|r| r["file"]
-            .as_str()
-            .is_some_and(|p| p.ends_with("overlays/dev/kustomization.yaml"))),
-        "{related:?}"
+        f.related
+            .iter()
+            .any(|r| r.file.ends_with("overlays/dev/kustomization.yaml")),
+        "{:?}",
+        f.related
     );
 }
 
@@ -266,29 +264,42 @@ fn inline_derogations_work_in_bases_patches_and_kustomizations() {
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext:\n            # cct-lint-derogation K8S004: debugger attach in dev; reference=DEC-3\n            allowPrivilegeEscalation: true\n",
     );
     let root = dir.path().to_string_lossy().to_string();
-    let all = json_findings(&[&root]);
+    let derogated = crate::findings(&[&root]);
     for rule in ["K8S023", "K8S001", "K8S004"] {
-        let f = all
+        let f = derogated
             .iter()
-            .find(|f| f["rule_id"] == rule)
-            .unwrap_or_else(|| panic!("{rule} reported: {all:?}"));
-        assert!(!f["suppression"].is_null(), "{rule} derogated: {f}");
+            .find(|f| f.rule_id == rule)
+            .unwrap_or_else(|| panic!("{rule} reported: {derogated:?}"));
+        assert!(f.suppression.is_some(), "{rule} derogated: {f:?}");
     }
     assert!(
-        !all.iter().any(|f| f["rule_id"] == "LNT014"),
-        "every derogation is used: {all:?}"
+        !derogated.iter().any(|f| f.rule_id == "LNT014"),
+        "every derogation is used: {derogated:?}"
     );
     // Without the derogations the same findings count.
     write(
         "overlay/patch.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext:\n            allowPrivilegeEscalation: true\n",
     );
-    let all = json_findings(&[&root]);
-    let f = all
+    let all = crate::findings(&[&root]);
+    let f = all.iter().find(|f| f.rule_id == "K8S004").expect("K8S004");
+    assert!(f.suppression.is_none(), "{f:?}");
+    // The rest is the same finding: only the derogation went (the comment line moved it by
+    // one line up, so compare the rest of it).
+    let before = derogated
         .iter()
-        .find(|f| f["rule_id"] == "K8S004")
+        .find(|f| f.rule_id == "K8S004")
         .expect("K8S004");
-    assert!(f["suppression"].is_null(), "{f}");
+    assert_eq!(
+        (&f.file, &f.object, &f.path, &f.params, &f.value_set),
+        (
+            &before.file,
+            &before.object,
+            &before.path,
+            &before.params,
+            &before.value_set
+        )
+    );
 }
 
 /// A component (`kind: Component`) that no kustomization uses is not a root: Kustomize builds
@@ -320,12 +331,10 @@ fn an_unused_component_is_a_note_and_a_used_one_is_checked_through_its_overlay()
         "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  ports: [{port: 8080}]\n",
     );
     let path = root.to_string_lossy().to_string();
-    let rules = |all: &[serde_json::Value]| -> Vec<String> {
-        all.iter()
-            .map(|f| f["rule_id"].as_str().unwrap_or_default().to_string())
-            .collect()
+    let rules = |all: &[cct_lint::finding::Finding]| -> Vec<String> {
+        all.iter().map(|f| f.rule_id.clone()).collect()
     };
-    let unused = json_findings(&[&path]);
+    let unused = crate::findings(&[&path]);
     assert!(
         !rules(&unused).contains(&"LNT020".to_string()),
         "{unused:?}"
@@ -339,7 +348,7 @@ fn an_unused_component_is_a_note_and_a_used_one_is_checked_through_its_overlay()
         "overlays/prod/kustomization.yaml",
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../base]\ncomponents: [../../components/nodeport]\n",
     );
-    let used = json_findings(&[&path]);
+    let used = crate::findings(&[&path]);
     assert!(rules(&used).contains(&"K8S018".to_string()), "{used:?}");
     assert!(!rules(&used).contains(&"LNT021".to_string()), "{used:?}");
 }
@@ -614,25 +623,17 @@ fn a_field_a_json_patch_removes_is_reported_on_the_remove_path_line() {
         "resources: [../base]\npatches:\n  - target: {kind: Deployment}\n    patch: |-\n      - op: remove\n        path: /spec/template/spec/containers/0/livenessProbe\n",
     );
     let ov = dir.path().join("ov");
-    let all = json_findings(&[ov.to_str().expect("utf-8")]);
+    let all = crate::findings(&[ov.to_str().expect("utf-8")]);
     let f = all
         .iter()
-        .find(|f| f["rule_id"] == "K8S008")
+        .find(|f| f.rule_id == "K8S008")
         .unwrap_or_else(|| panic!("{all:#?}"));
-    assert!(
-        f["file"]
-            .as_str()
-            .unwrap_or_default()
-            .ends_with("ov/kustomization.yaml"),
-        "{f:#?}"
-    );
-    assert_eq!(f["line"], 6, "the remove operation's `path:` line");
+    assert!(f.file.ends_with("ov/kustomization.yaml"), "{f:#?}");
+    assert_eq!(f.span.start.line, 6, "the remove operation's `path:` line");
     // Findings about fields nobody removed stay on the base.
-    assert!(all.iter().any(|f| f["rule_id"] == "K8S009"
-        && f["file"]
-            .as_str()
-            .unwrap_or_default()
-            .ends_with("base/d.yaml")));
+    assert!(all
+        .iter()
+        .any(|f| f.rule_id == "K8S009" && f.file.ends_with("base/d.yaml")));
 }
 
 /// A finding reached through a root kustomization names that root as what built the object,
