@@ -592,37 +592,118 @@ fn bad_input_becomes_located_lnt_findings_and_the_scan_goes_on() {
 
 // ---------------------------------------------------------------- docs and snapshots
 
-/// Compares `actual` with the committed file; `UPDATE_SNAPSHOTS=1` rewrites it instead.
-fn assert_snapshot(path: &str, actual: &str) {
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        if let Some(parent) = Path::new(path).parent() {
+/// Snapshot testing without a dependency: `actual` must equal `tests/snapshots/NAME`.
+/// `UPDATE_SNAPSHOTS=1` rewrites the file; a missing one fails when `CI` is set (nobody
+/// reviewed it) and is written otherwise (review it, then commit it).
+pub(crate) fn assert_snapshot(name: &str, actual: &str) {
+    assert_matches_file(&format!("tests/snapshots/{name}"), actual);
+}
+
+/// [`assert_snapshot`] for a committed file anywhere in the repository (generated docs).
+pub(crate) fn assert_matches_file(path: &str, actual: &str) {
+    let mode = SnapshotMode {
+        update: std::env::var_os("UPDATE_SNAPSHOTS").is_some(),
+        ci: std::env::var_os("CI").is_some(),
+    };
+    if let Err(problem) = compare_snapshot(Path::new(path), actual, mode) {
+        panic!("{problem}");
+    }
+}
+
+#[derive(Clone, Copy)]
+struct SnapshotMode {
+    update: bool,
+    ci: bool,
+}
+
+/// The snapshot decision, apart from the environment so that it can be tested both ways.
+fn compare_snapshot(path: &Path, actual: &str, mode: SnapshotMode) -> Result<(), String> {
+    let write = || {
+        if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("mkdir");
         }
         std::fs::write(path, actual).expect("write snapshot");
-        return;
+    };
+    if mode.update {
+        write();
+        return Ok(());
     }
-    let expected = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        expected == actual,
-        "{path} differs from the output (run with UPDATE_SNAPSHOTS=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}"
+    let Ok(expected) = std::fs::read_to_string(path) else {
+        if mode.ci {
+            return Err(format!(
+                "{}: no such snapshot (CI is set: write it locally with UPDATE_SNAPSHOTS=1, review and commit it)",
+                path.display()
+            ));
+        }
+        write();
+        return Ok(());
+    };
+    if expected == actual {
+        return Ok(());
+    }
+    let first = expected
+        .lines()
+        .zip(actual.lines())
+        .position(|(e, a)| e != a)
+        .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+    Err(format!(
+        "{} differs from the output from line {} (run with UPDATE_SNAPSHOTS=1 to accept):\n--- expected\n{expected}\n--- actual\n{actual}",
+        path.display(),
+        first + 1
+    ))
+}
+
+#[test]
+fn the_snapshot_helper_fails_on_a_difference_and_on_a_missing_snapshot_in_ci() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("s/out.txt");
+    let (local, ci, update) = (
+        SnapshotMode {
+            update: false,
+            ci: false,
+        },
+        SnapshotMode {
+            update: false,
+            ci: true,
+        },
+        SnapshotMode {
+            update: true,
+            ci: true,
+        },
     );
+    // Missing: an error in CI (nothing written), written otherwise.
+    let err = compare_snapshot(&path, "a\nb\n", ci).unwrap_err();
+    assert!(err.contains("no such snapshot"), "{err}");
+    assert!(!path.exists());
+    compare_snapshot(&path, "a\nb\n", local).expect("written");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "a\nb\n");
+    // Equal: passes, in CI too; different: fails, locally too, naming the first line that
+    // differs, and leaves the snapshot alone.
+    compare_snapshot(&path, "a\nb\n", ci).expect("equal");
+    let err = compare_snapshot(&path, "a\nc\n", local).unwrap_err();
+    assert!(err.contains("differs from the output from line 2"), "{err}");
+    assert!(compare_snapshot(&path, "a\nb\nextra\n", ci).is_err());
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "a\nb\n");
+    // UPDATE_SNAPSHOTS rewrites it.
+    compare_snapshot(&path, "a\nc\n", update).expect("rewritten");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "a\nc\n");
 }
 
 #[test]
 fn generated_rule_docs_do_not_drift() {
     let cat = catalog();
     for (path, content) in cct_lint::docs::generated_pages(&cat) {
-        assert_snapshot(&path, &content);
+        assert_matches_file(&path, &content);
     }
 }
 
 #[test]
 fn report_snapshots_on_the_example_repository() {
     for (format, lang, file) in [
-        ("human", "fr", "tests/snapshots/example.human.fr.txt"),
-        ("human", "en", "tests/snapshots/example.human.en.txt"),
-        ("json", "en", "tests/snapshots/example.json"),
-        ("sarif", "fr", "tests/snapshots/example.sarif"),
+        ("human", "fr", "example.human.fr.txt"),
+        ("human", "en", "example.human.en.txt"),
+        ("json", "en", "example.json"),
+        ("sarif", "fr", "example.sarif"),
     ] {
         assert_snapshot(file, &example_report(format, lang));
     }
@@ -656,14 +737,8 @@ fn example_report(format: &str, lang: &str) -> String {
 
 #[test]
 fn ci_report_snapshots_on_the_example_repository() {
-    assert_snapshot(
-        "tests/snapshots/example.gitlab.json",
-        &example_report("gitlab", "en"),
-    );
-    assert_snapshot(
-        "tests/snapshots/example.junit.xml",
-        &example_report("junit", "fr"),
-    );
+    assert_snapshot("example.gitlab.json", &example_report("gitlab", "en"));
+    assert_snapshot("example.junit.xml", &example_report("junit", "fr"));
 }
 
 #[test]
@@ -1112,7 +1187,7 @@ fn sarif_carries_suppressions_and_human_output_shows_them_on_request() {
         .output()
         .expect("run");
     let text = String::from_utf8_lossy(&human.stdout).to_string();
-    assert_snapshot("tests/snapshots/derogations.human.en.txt", &text);
+    assert_snapshot("derogations.human.en.txt", &text);
 }
 
 #[test]
@@ -2116,20 +2191,9 @@ fn render_prints_the_chart_like_helm_template_and_fails_with_a_location() {
         "image.tag=2.0.0",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    // Helm's install order: the NetworkPolicy before the PodDisruptionBudget and the Deployment.
-    assert!(
-        r.stdout
-            .starts_with("---\n# Source: registre/templates/networkpolicy.yaml\n"),
-        "{}",
-        r.stdout
-    );
-    assert!(r
-        .stdout
-        .contains("# Source: registre/templates/deployment.yaml\n"));
-    assert!(r.stdout.contains("name: release-name-registre"));
-    assert!(r
-        .stdout
-        .contains("image: \"harbor.io/registre/worker:2.0.0\""));
+    // Helm's install order (the NetworkPolicy before the PodDisruptionBudget and the
+    // Deployment), release name, `--set` applied: the whole output.
+    assert_snapshot("registre-chart.render.yaml", &r.stdout);
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
     std::fs::write(
@@ -2217,8 +2281,8 @@ fn audit_reports_list_every_requirement_and_the_html_is_self_contained() {
 #[test]
 fn audit_report_never_certifies_what_was_not_checked() {
     for (lang, file) in [
-        ("fr", "tests/snapshots/audit-unrendered.audit.fr.md"),
-        ("en", "tests/snapshots/audit-unrendered.audit.en.md"),
+        ("fr", "audit-unrendered.audit.fr.md"),
+        ("en", "audit-unrendered.audit.en.md"),
     ] {
         let out = bin()
             .args([
@@ -2258,9 +2322,9 @@ fn audit_report_never_certifies_what_was_not_checked() {
 #[test]
 fn audit_report_snapshots_with_evidence_from_the_example_repository() {
     for (format, lang, file) in [
-        ("audit-md", "fr", "tests/snapshots/example.audit.fr.md"),
-        ("audit-md", "en", "tests/snapshots/example.audit.en.md"),
-        ("audit-html", "fr", "tests/snapshots/example.audit.fr.html"),
+        ("audit-md", "fr", "example.audit.fr.md"),
+        ("audit-md", "en", "example.audit.en.md"),
+        ("audit-html", "fr", "example.audit.fr.html"),
     ] {
         let out = bin()
             .args([

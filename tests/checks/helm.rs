@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use cct_lint::finding::Finding;
 
-use crate::{findings, message, run};
+use crate::{assert_snapshot, findings, message, run};
 
 fn summary(f: &Finding) -> (String, String, u32) {
     (f.rule_id.clone(), f.file.clone(), f.span.start.line)
@@ -128,14 +128,8 @@ fn sarif_and_human_reports_show_the_values_line() {
         "--fail-on",
         "never",
     ]);
-    assert!(
-        human
-            .stdout
-            .contains("value `.Values.database.password` set here"),
-        "{}",
-        human.stdout
-    );
-    assert!(human.stdout.contains("  password: registre"));
+    // `value `.Values.database.password` set here` under the values line `  password: registre`.
+    assert_snapshot("registre-chart.human.en.txt", &human.stdout);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! Most tests run `check::run` in-process; those about a report's wording run the binary.
 //! Must not: write inside fixtures/.
 
-use crate::json_findings;
+use crate::{assert_snapshot, json_findings};
 
 const APP: &str = "fixtures/repos/kustomize-app";
 
@@ -650,6 +650,7 @@ fn human_output_names_the_root_kustomization_not_a_value_set() {
             .output()
             .expect("run");
         let text = String::from_utf8_lossy(&out.stdout);
+        assert_snapshot(&format!("kustomize-app-prod.human.{lang}.txt"), &text);
         assert!(text.contains(built_by), "{lang}: {text}");
         assert!(
             !text.contains("value set `") && !text.contains("jeu de valeurs `"),
