@@ -31,30 +31,6 @@ pub(crate) fn run(args: &[&str]) -> Run {
     }
 }
 
-/// The JSON report of `check ARGS` in English, the gate off (exit code 0 asserted).
-pub(crate) fn json_report(args: &[&str]) -> serde_json::Value {
-    let mut all = vec![
-        "check",
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-        "--lang",
-        "en",
-    ];
-    all.extend_from_slice(args);
-    let r = run(&all);
-    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
-    serde_json::from_str(&r.stdout).expect("JSON report")
-}
-
-pub(crate) fn json_findings(args: &[&str]) -> Vec<serde_json::Value> {
-    json_report(args)["findings"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
 fn catalog() -> Catalog {
     Catalog::embedded().expect("embedded catalogue loads")
 }

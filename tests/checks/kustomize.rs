@@ -6,7 +6,7 @@
 //! Most tests run `check::run` in-process; those about a report's wording run the binary.
 //! Must not: write inside fixtures/.
 
-use crate::{assert_snapshot, json_findings};
+use crate::assert_snapshot;
 
 const APP: &str = "fixtures/repos/kustomize-app";
 
@@ -356,9 +356,9 @@ fn an_unused_component_is_a_note_and_a_used_one_is_checked_through_its_overlay()
 #[test]
 fn transformer_directories_are_not_roots_and_files_outside_a_folder_are_refused() {
     const FEATURES: &str = "fixtures/repos/kustomize-features";
-    let all = json_findings(&[FEATURES]);
+    let all = crate::findings(&[FEATURES]);
     let roots: std::collections::BTreeSet<&str> =
-        all.iter().filter_map(|f| f["value_set"].as_str()).collect();
+        all.iter().filter_map(|f| f.value_set.as_deref()).collect();
     // `transformers/environment` is loaded by `staging`: checked through it only.
     assert!(
         !roots.iter().any(|r| r.contains("transformers")),
@@ -376,22 +376,21 @@ fn transformer_directories_are_not_roots_and_files_outside_a_folder_are_refused(
             "{root}: {roots:?}"
         );
     }
-    let empty = all
-        .iter()
-        .find(|f| f["rule_id"] == "LNT020" && f["value_set"] == format!("{FEATURES}/empty"))
-        .expect("the empty kustomization is refused");
-    assert!(empty["message"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("kustomization.yaml is empty"));
+    let refused = |root: &str| {
+        all.iter()
+            .find(|f| {
+                f.rule_id == "LNT020"
+                    && f.value_set.as_deref() == Some(&format!("{FEATURES}/{root}"))
+            })
+            .unwrap_or_else(|| panic!("no LNT020 for {root}: {all:#?}"))
+    };
+    let empty = crate::message(refused("empty"));
+    assert!(empty.contains("kustomization.yaml is empty"));
     for (root, line) in [("outside-file", 2), ("outside-patch", 4)] {
-        let f = all
-            .iter()
-            .find(|f| f["rule_id"] == "LNT020" && f["value_set"] == format!("{FEATURES}/{root}"))
-            .unwrap_or_else(|| panic!("no LNT020 for {root}: {all:#?}"));
-        assert_eq!(f["file"], format!("{FEATURES}/{root}/kustomization.yaml"));
-        assert_eq!(f["line"], line);
-        let message = f["message"].as_str().unwrap_or_default();
+        let f = refused(root);
+        assert_eq!(f.file, format!("{FEATURES}/{root}/kustomization.yaml"));
+        assert_eq!(f.span.start.line, line);
+        let message = crate::message(f);
         assert!(
             message.contains(&format!("is not in or below '{FEATURES}/{root}'")),
             "{message}"
@@ -399,24 +398,18 @@ fn transformer_directories_are_not_roots_and_files_outside_a_folder_are_refused(
     }
     // The staging build is checked: its Deployment's findings are reached through it (with
     // the other roots that build the same base, listed together).
-    let staging = serde_json::json!(format!("{FEATURES}/staging"));
-    assert!(all.iter().any(|f| f["rule_id"] == "K8S009"
-        && f["file"] == format!("{FEATURES}/base/deployment.yaml")
-        && (f["value_set"] == staging
-            || f["value_sets"]
-                .as_array()
-                .is_some_and(|a| a.contains(&staging)))));
+    let staging = format!("{FEATURES}/staging");
+    assert!(all.iter().any(|f| f.rule_id == "K8S009"
+        && f.file == format!("{FEATURES}/base/deployment.yaml")
+        && (f.value_set.as_ref() == Some(&staging) || f.value_sets.contains(&staging))));
     // The common causes are told in the reader's language, Kustomize's text kept.
-    assert!(empty["message"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("it asks for nothing"));
+    assert!(empty.contains("it asks for nothing"));
 }
 
 #[test]
 fn helm_charts_are_inflated_and_checked_through_the_kustomization_only() {
     const FEATURES: &str = "fixtures/repos/kustomize-features";
-    let all = json_findings(&[
+    let all = crate::findings(&[
         &format!("{FEATURES}/helm"),
         &format!("{FEATURES}/helm-remote"),
     ]);
@@ -425,79 +418,66 @@ fn helm_charts_are_inflated_and_checked_through_the_kustomization_only() {
     // checked, located at its template lines, reached through the kustomization.
     let limits = all
         .iter()
-        .find(|f| f["rule_id"] == "K8S009")
+        .find(|f| f.rule_id == "K8S009")
         .unwrap_or_else(|| panic!("{all:#?}"));
-    assert_eq!(limits["file"], format!("{chart}/templates/deployment.yaml"));
-    assert_eq!(limits["line"], 24, "the template's `resources:` line");
-    assert_eq!(limits["value_set"], format!("{FEATURES}/helm"));
-    let message = limits["message"].as_str().unwrap_or_default();
+    assert_eq!(limits.file, format!("{chart}/templates/deployment.yaml"));
+    assert_eq!(
+        limits.span.start.line, 24,
+        "the template's `resources:` line"
+    );
+    assert_eq!(limits.value_set, Some(format!("{FEATURES}/helm")));
+    let message = crate::message(limits);
     assert!(!message.contains("limits.memory"), "{message}");
     // includeCRDs: the chart's CRD is an object of the build, at its own file.
     assert!(all
         .iter()
-        .any(|f| f["file"] == format!("{chart}/crds/backups.yaml")));
+        .any(|f| f.file == format!("{chart}/crds/backups.yaml")));
     // The chart is not checked a second time on its own (release-name, default values).
     assert!(
-        all.iter().all(|f| f["value_set"].is_string()
-            && !f["message"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("release-name")),
+        all.iter()
+            .all(|f| f.value_set.is_some() && !crate::message(f).contains("release-name")),
         "{all:#?}"
     );
     // A chart that needs a pull is a note at its entry, not an error.
     let remote = all
         .iter()
-        .find(|f| f["value_set"] == format!("{FEATURES}/helm-remote"))
+        .find(|f| f.value_set == Some(format!("{FEATURES}/helm-remote")))
         .expect("the remote chart is reported");
-    assert_eq!(remote["rule_id"], "LNT021");
-    assert_eq!(remote["line"], 2);
-    assert!(remote["message"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("not checked here"));
+    assert_eq!(remote.rule_id, "LNT021");
+    assert_eq!(remote.span.start.line, 2);
+    assert!(crate::message(remote).contains("not checked here"));
 }
 
 #[test]
 fn an_argo_cd_application_with_a_kustomize_source_is_one_more_root() {
     const FEATURES: &str = "fixtures/repos/kustomize-features";
     let app = format!("{FEATURES}/argo/application.yaml");
-    let all = json_findings(&[&format!("{FEATURES}/argo"), &format!("{FEATURES}/base")]);
-    let of_app: Vec<&serde_json::Value> = all
-        .iter()
-        .filter(|f| f["value_set"] == "registre-prod")
-        .collect();
+    let all = crate::findings(&[&format!("{FEATURES}/argo"), &format!("{FEATURES}/base")]);
+    let set = |f: &cct_lint::finding::Finding| f.value_set.clone().unwrap_or_default();
+    let of_app: Vec<_> = all.iter().filter(|f| set(f) == "registre-prod").collect();
     // The block's `images` entry (tag `latest`) and its inline patch (privileged) are found on
     // the Application's lines; the Application's `path:` and the kustomization are related.
     for (rule, line) in [("K8S001", 16), ("K8S004", 31)] {
         let f = of_app
             .iter()
-            .find(|f| f["rule_id"] == rule)
+            .find(|f| f.rule_id == rule)
             .unwrap_or_else(|| panic!("{rule}: {of_app:#?}"));
+        assert_eq!((f.file.as_str(), f.span.start.line), (app.as_str(), line));
+        assert_eq!(f.related[0].file, app);
+        assert_eq!(f.related[0].span.start.line, 11);
+        assert_eq!(f.related[0].application.as_deref(), Some("registre-prod"));
         assert_eq!(
-            (f["file"].as_str(), f["line"].as_u64()),
-            (Some(app.as_str()), Some(line))
-        );
-        assert_eq!(f["related"][0]["file"], app);
-        assert_eq!(f["related"][0]["line"], 11);
-        assert_eq!(f["related"][0]["application"], "registre-prod");
-        assert_eq!(
-            f["related"][1]["file"],
+            f.related[1].file,
             format!("{FEATURES}/base/kustomization.yaml")
         );
     }
     // `commonLabels: {env: prod}` of the block fixes half of what the plain base lacks.
-    assert!(all.iter().any(|f| f["rule_id"] == "K8S010"
-        && f["value_set"] == "registre-prod"
-        && f["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("lacks the labels `tier` required")));
+    assert!(all.iter().any(|f| f.rule_id == "K8S010"
+        && set(f) == "registre-prod"
+        && crate::message(f).contains("lacks the labels `tier` required")));
     // The plain base, a root here too, has neither finding.
-    assert!(!all
-        .iter()
-        .any(|f| f["value_set"] == format!("{FEATURES}/base")
-            && (f["rule_id"] == "K8S001" || f["rule_id"] == "K8S004")));
+    assert!(!all.iter().any(|f| set(f) == format!("{FEATURES}/base")
+        && (f.rule_id == "K8S001" || f.rule_id == "K8S004")));
 }
 
 #[test]
