@@ -1435,10 +1435,11 @@ fn str_of<'a>(v: &'a serde_json::Value, what: &str) -> &'a str {
 
 // pre-commit ----------------------------------------------------------------
 
-/// A `pre-commit` executable: `CCT_LINT_PRE_COMMIT` (set by `.ci/run`, which pre-installs it
-/// in target/pre-commit-venv), else a fresh venv in `dir`. `None` only when pip cannot reach
-/// a package registry (the reason is printed).
-fn pre_commit_executable(dir: &Path) -> Option<PathBuf> {
+/// A `pre-commit` executable: `CCT_LINT_PRE_COMMIT` (set by `.ci/run`), else the one in
+/// target/pre-commit-venv (where `.ci/run` installs it), installed there by the first test that
+/// needs it and reused by the others and by later runs: an install from the registry took ~13 s
+/// per test. `None` only when pip cannot reach a package registry (the reason is printed).
+pub(crate) fn pre_commit_executable() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CCT_LINT_PRE_COMMIT") {
         let p = PathBuf::from(p);
         assert!(
@@ -1448,7 +1449,20 @@ fn pre_commit_executable(dir: &Path) -> Option<PathBuf> {
         );
         return Some(p);
     }
-    let venv = dir.join("venv");
+    // The tests needing it run in parallel: one installs, the others wait for it.
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pre-commit-venv");
+    let exe = venv.join("bin/pre-commit");
+    let works = Command::new(&exe)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if works {
+        return Some(exe);
+    }
+    // Half-made by an interrupted run: start again.
+    let _ = std::fs::remove_dir_all(&venv);
     let made = Command::new("python3")
         .args(["-m", "venv"])
         .arg(&venv)
@@ -1492,7 +1506,7 @@ fn pre_commit_executable(dir: &Path) -> Option<PathBuf> {
         println!("SKIPPED: pre-commit cannot be installed, no package registry reachable: {err}");
         return None;
     }
-    Some(venv.join("bin/pre-commit"))
+    Some(exe)
 }
 
 fn git(repo: &Path, args: &[&str]) -> Run {
@@ -1563,7 +1577,7 @@ fn pre_commit_hook_refuses_a_violating_commit_and_accepts_the_fix() {
     }
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let Some(pre_commit) = pre_commit_executable(dir.path()) else {
+    let Some(pre_commit) = pre_commit_executable() else {
         return;
     };
     let validate = Command::new(&pre_commit)
