@@ -994,44 +994,25 @@ mod render_probe;
 
 // ---------------------------------------------------------------- configuration and derogations
 
-fn derogation_run(extra: &[&str]) -> Vec<(String, String, u64, bool)> {
-    let mut args = vec![
-        "check",
-        "fixtures/repos/derogations",
-        "--format",
-        "json",
-        "--fail-on",
-        "never",
-        "--lang",
-        "en",
-    ];
-    args.extend_from_slice(extra);
-    let out = bin()
-        .env("CCT_LINT_TODAY", "2026-11-22")
-        .args(&args)
-        .output()
-        .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let mut got: Vec<(String, String, u64, bool)> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
+/// `check fixtures/repos/derogations` in-process on a fixed day: (file below it, rule, line,
+/// suppressed) of every finding but the bundle (APP) rules', sorted.
+fn derogation_run(today: &str, no_inline_derogations: bool) -> Vec<(String, String, u32, bool)> {
+    let outcome = check_request(&cct_lint::check::Request {
+        today: cct_lint::config::parse_date(today),
+        no_inline_derogations,
+        ..request(&["fixtures/repos/derogations"])
+    });
+    let mut got: Vec<(String, String, u32, bool)> = outcome
+        .findings
+        .into_iter()
         .map(|f| {
             (
-                f["file"]
-                    .as_str()
-                    .unwrap_or_default()
+                f.file
                     .trim_start_matches("fixtures/repos/derogations/")
                     .to_string(),
-                f["rule_id"].as_str().unwrap_or_default().to_string(),
-                f["line"].as_u64().unwrap_or(0),
-                !f["suppression"].is_null(),
+                f.rule_id,
+                f.span.start.line,
+                f.suppression.is_some(),
             )
         })
         .collect();
@@ -1043,8 +1024,8 @@ fn derogation_run(extra: &[&str]) -> Vec<(String, String, u64, bool)> {
 
 #[test]
 fn derogations_suppress_expire_and_are_reported_when_unused_or_unjustified() {
-    let got = derogation_run(&[]);
-    let expected: Vec<(String, String, u64, bool)> = [
+    let got = derogation_run("2026-11-22", false);
+    let expected: Vec<(String, String, u32, bool)> = [
         (".cct-lint.yaml", "LNT012", 27, false),  // no justification
         (".cct-lint.yaml", "LNT013", 17, false),  // expired
         (".cct-lint.yaml", "LNT014", 23, false),  // unused
@@ -1070,31 +1051,23 @@ fn derogations_suppress_expire_and_are_reported_when_unused_or_unjustified() {
         .expect("run");
     assert_eq!(gate.status.code(), Some(1));
     // Before the expiry date, the EXI-ARCH-27 derogation still holds.
-    let earlier = bin()
-        .env("CCT_LINT_TODAY", "2025-01-31")
-        .args([
-            "check",
-            "fixtures/repos/derogations",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ])
-        .output()
-        .expect("run");
-    let report: serde_json::Value = serde_json::from_slice(&earlier.stdout).expect("json");
-    let k8s001 = report["findings"]
-        .as_array()
-        .expect("findings")
+    let earlier = check_request(&cct_lint::check::Request {
+        today: cct_lint::config::parse_date("2025-01-31"),
+        ..request(&["fixtures/repos/derogations"])
+    });
+    let k8s001 = earlier
+        .findings
         .iter()
-        .find(|f| f["rule_id"] == "K8S001")
+        .find(|f| f.rule_id == "K8S001")
         .expect("K8S001");
-    assert_eq!(k8s001["suppression"]["reference"], "DEC-2025-002");
+    let suppression = k8s001.suppression.as_ref().expect("still derogated");
+    assert_eq!(suppression.reference.as_deref(), Some("DEC-2025-002"));
+    assert_eq!(suppression.expires.as_deref(), Some("2025-01-31"));
 }
 
 #[test]
 fn inline_derogations_can_be_refused() {
-    let got = derogation_run(&["--no-inline-derogations"]);
+    let got = derogation_run("2026-11-22", true);
     assert!(got.contains(&(
         "deploy/app.yaml".to_string(),
         "K8S016".to_string(),
