@@ -39,7 +39,7 @@ LAYERS = [
     ["kustomize"],
     ["render"],
     ["parse"],
-    ["span"],
+    ["span", "paths"],
 ]
 
 

@@ -46,6 +46,9 @@ pub struct Request {
     /// and ask git whether tracked files differ from the commit (a process: as long as the rest
     /// of a one-file check).
     pub audit_evidence: bool,
+    /// The day derogations expire against, in days since 1970-01-01 (`config::parse_date`);
+    /// `None`: today (which `CCT_LINT_TODAY` overrides).
+    pub today: Option<i64>,
 }
 
 /// A problem with the request itself (flags, configuration, policies): exit code 2.
@@ -401,7 +404,7 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
         &mut result.findings,
         &derogations,
         &catalog,
-        crate::config::today(),
+        request.today.unwrap_or_else(crate::config::today),
         &config_relative,
     );
     extra.extend(applied.diagnostics);

@@ -215,6 +215,7 @@ impl CheckArgs {
                 .formats
                 .iter()
                 .any(|f| matches!(f, Format::AuditMd | Format::AuditHtml)),
+            today: None,
         }
     }
 }

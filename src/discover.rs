@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
+pub use crate::paths::display_path;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TargetKind {
     Dockerfile,
@@ -106,21 +108,6 @@ fn glob_set(patterns: &[String]) -> Result<GlobSet, globset::Error> {
     builder.build()
 }
 
-/// `/`-separated path relative to the working directory when it lies below it.
-pub fn display_path(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
-    let text = relative.to_string_lossy().replace('\\', "/");
-    let trimmed = text.strip_prefix("./").unwrap_or(&text);
-    if trimmed.is_empty() {
-        ".".to_string()
-    } else {
-        trimmed.to_string()
-    }
-}
-
 fn is_json(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
@@ -197,7 +184,7 @@ pub fn discover(paths: &[PathBuf], options: &DiscoverOptions) -> Result<Discover
                         files.extend(yaml_siblings(root));
                     }
                     // A file of a kustomization brings in the roots that build it.
-                    files.extend(crate::kustomize_scan::roots_reaching(root));
+                    files.extend(crate::kustomize::graph::roots_reaching(root));
                     files.insert(root.clone());
                 }
             }

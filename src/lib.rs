@@ -22,6 +22,7 @@ pub mod load;
 pub mod locate;
 pub mod not_manifest;
 pub mod parse;
+pub mod paths;
 pub mod policy;
 pub mod registry_survey;
 pub mod regotest;

@@ -12,7 +12,7 @@ use crate::config::ScanOptions;
 use crate::evaluate::RawFinding;
 use crate::finding::{Finding, NodePath, ObjectRef, RelatedLocation};
 use crate::parse::yaml::{self, Node, PathSegment, Value};
-use crate::render::Provenance;
+use crate::render::{Provenance, ValuesFile};
 use crate::span::{Position, Span};
 
 /// Builds findings for one file, with the catalogue's severity and the file's lines at hand.
@@ -189,8 +189,8 @@ pub(crate) struct RenderedDoc {
 
 pub(crate) struct ValuesSource {
     pub(crate) display: String,
-    pub(crate) root: Node,
-    pub(crate) lines: Vec<String>,
+    /// The file as the render parsed it.
+    pub(crate) file: Arc<ValuesFile>,
     pub(crate) prefix: Vec<String>,
 }
 
@@ -350,7 +350,7 @@ impl RenderedDoc {
     /// Whether some values file gives `path` a non-empty value.
     fn values_hold(&self, path: &[String]) -> bool {
         self.values.iter().any(|source| {
-            let mut node = &source.root;
+            let mut node = &source.file.root;
             for key in source.prefix.iter().chain(path) {
                 let next = match &node.value {
                     Value::Map(entries) => entries.iter().find(|e| &e.key == key).map(|e| &e.value),
@@ -428,7 +428,7 @@ impl RenderedDoc {
             };
             let required = with_prefix(required);
             let full = with_prefix(full);
-            let Some((span, depth)) = find_key(&source.root, &full) else {
+            let Some((span, depth)) = find_key(&source.file.root, &full) else {
                 continue;
             };
             if depth < required.len() {
@@ -439,8 +439,10 @@ impl RenderedDoc {
                 span,
                 values_path: full[source.prefix.len()..depth].join("."),
                 source_line: source
-                    .lines
-                    .get(span.start.line as usize - 1)
+                    .file
+                    .text
+                    .split('\n')
+                    .nth(span.start.line as usize - 1)
                     .map(|l| l.trim_end_matches('\r').to_string()),
                 application: None,
             });

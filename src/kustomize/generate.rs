@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::build::{normalize, BuildError, Builder, Kust, Note, Resource};
+use super::model::{normalize, BuildError, Builder, Kust, Note, Resource};
 use super::tree::{KEntry, KNode, KValue, Origin};
 use crate::render::funcs::codec::{b64_encode, sha256_hex};
 

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::build::{normalize, BuildError, Builder, Kust, Note, Resource};
+use super::model::{normalize, BuildError, Builder, Kust, Note, Resource};
 use super::tree::{KNode, KValue, Origin};
 use crate::parse::yaml;
 use crate::render::chart::DependencySearch;
@@ -77,7 +77,7 @@ fn inflate_one(
                 at,
                 format!(
                     "no repo specified for pull, no chart found at '{}'",
-                    crate::discover::display_path(&chart_dir)
+                    crate::paths::display_path(&chart_dir)
                 ),
             ));
         }
@@ -85,7 +85,7 @@ fn inflate_one(
             origin: at,
             message: format!(
                 "Helm chart `{name}` from `{repo}` is not in `{}` (it needs a pull): not checked here",
-                crate::discover::display_path(&chart_home)
+                crate::paths::display_path(&chart_home)
             ),
         });
         return Ok(());
@@ -177,7 +177,7 @@ fn values(
     let read = |builder: &mut Builder, path: &Path, at: Origin| {
         let file = builder.read_in(kust, path).map_err(|m| kust.error(at, m))?;
         Ok::<_, BuildError>((
-            crate::discover::display_path(path),
+            crate::paths::display_path(path),
             builder.text(file).to_string(),
         ))
     };

@@ -5,12 +5,15 @@
 pub mod argo_overlay;
 pub mod build;
 pub mod generate;
+pub mod graph;
 mod helm;
 pub mod json6902;
 pub mod merge;
+pub mod model;
 pub mod openapi;
 pub mod output;
 mod replace;
+mod select;
 pub mod transform;
 pub mod tree;
 mod vars;

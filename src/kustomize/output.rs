@@ -3,7 +3,7 @@
 //! as a JSON array. Strings that YAML 1.1 would read as something else are quoted, so the
 //! printed text reads back to the same data. Pure functions: no I/O.
 
-use super::build::Resource;
+use super::model::Resource;
 use super::tree::{KNode, KValue};
 use crate::parse::yaml;
 

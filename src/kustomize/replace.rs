@@ -5,8 +5,8 @@
 //! value is located at the `fieldPaths` entry that asked for it. Must not: write a field that
 //! does not exist unless `create` asks for it (Kustomize refuses the build then).
 
-use super::build::{BuildError, Builder, Kust, Resource};
-use super::transform::select;
+use super::model::{BuildError, Builder, Kust, Resource};
+use super::select::select;
 use super::tree::{stamp, KNode, KValue, Origin, Shift};
 
 /// Runs the `replacements` of a kustomization (inline, or by `path`).
@@ -23,7 +23,7 @@ pub(super) fn run(
     {
         let list: Vec<KNode> = match entry.get("path").and_then(KNode::as_str) {
             Some(rel) => {
-                let path = super::build::normalize(&kust.dir.join(rel));
+                let path = super::model::normalize(&kust.dir.join(rel));
                 let file = builder
                     .read_in(kust, &path)
                     .map_err(|m| kust.error(entry.origin, m))?;

@@ -8,8 +8,11 @@
 
 use regex::Regex;
 
-use super::build::{normalize, BuildError, Builder, Kust, Resource};
 use super::merge;
+use super::model::{
+    cluster_scoped, normalize, BuildError, Builder, Configs, Kust, OwnedSpec, Resource,
+};
+use super::select::select;
 use super::tree::{KEntry, KNode, KValue, Origin, Shift};
 
 /// Runs the transformers of one kustomization over its resources.
@@ -147,8 +150,8 @@ fn configured(
         KValue::Map(_) => vec![entry.clone()],
         KValue::Str(s) if s.contains('\n') => inline_docs(builder, kust, entry)?,
         KValue::Str(s) => {
-            if super::build::is_remote(s) {
-                builder.notes.push(super::build::Note {
+            if super::model::is_remote(s) {
+                builder.notes.push(super::model::Note {
                     origin: entry.origin,
                     message: format!("remote transformers `{s}` not checked here"),
                 });
@@ -227,7 +230,7 @@ fn configured(
                 }
             }
             "ValueAddTransformer" => value_add(kust, resources, &config)?,
-            other => builder.notes.push(super::build::Note {
+            other => builder.notes.push(super::model::Note {
                 origin: config.origin,
                 message: format!("transformer `{other}` is not applied here"),
             }),
@@ -376,45 +379,6 @@ fn insert_path_part(path: &str, pos: usize, part: &str) -> String {
     }
 }
 
-/// A field spec read from a transformer configuration.
-#[derive(Debug, Clone)]
-pub(super) struct OwnedSpec {
-    kind: Option<String>,
-    group: Option<String>,
-    pub(super) path: String,
-    create: bool,
-}
-
-impl OwnedSpec {
-    fn read(f: &KNode) -> Self {
-        OwnedSpec {
-            kind: f.str_at(&["kind"]).map(str::to_string),
-            group: f.str_at(&["group"]).map(str::to_string),
-            path: f.str_at(&["path"]).unwrap_or("").to_string(),
-            create: matches!(f.get("create").map(|c| &c.value), Some(KValue::Bool(true))),
-        }
-    }
-
-    pub(super) fn selects(&self, r: &Resource) -> bool {
-        !self.path.is_empty()
-            && self.kind.as_deref().is_none_or(|k| k == r.kind())
-            && self.group.as_deref().is_none_or(|g| g == r.group())
-    }
-}
-
-/// Field specs of `configurations:` files (Kustomize's transformer configurations), added to
-/// the built-in ones for the rest of the build: where `images`, `commonLabels` and
-/// `commonAnnotations` write, which fields name which kinds, where `$(VAR)` are replaced.
-#[derive(Debug, Default, Clone)]
-pub(super) struct Configs {
-    pub(super) images: Vec<OwnedSpec>,
-    pub(super) common_labels: Vec<OwnedSpec>,
-    pub(super) common_annotations: Vec<OwnedSpec>,
-    /// (kind referred to, field that names it).
-    pub(super) name_reference: Vec<(String, OwnedSpec)>,
-    pub(super) var_reference: Vec<OwnedSpec>,
-}
-
 /// Reads the kustomization's `configurations:` files into the build's configurations; what
 /// they hold beyond those five lists is noted as not applied.
 pub(super) fn read_configurations(builder: &mut Builder, kust: &Kust) -> Result<(), BuildError> {
@@ -444,7 +408,7 @@ pub(super) fn read_configurations(builder: &mut Builder, kust: &Kust) -> Result<
                             }
                         }
                     }
-                    other => builder.notes.push(super::build::Note {
+                    other => builder.notes.push(super::model::Note {
                         origin: e.key_origin,
                         message: format!("transformer configuration `{other}` is not applied here"),
                     }),
@@ -635,162 +599,6 @@ fn apply_smp(
         resources.remove(i);
     }
     Ok(())
-}
-
-/// Indices of the resources a patch `target` selects (regex names, label/annotation selectors).
-pub(super) fn select(
-    kust: &Kust,
-    resources: &[Resource],
-    target: &KNode,
-) -> Result<Vec<usize>, BuildError> {
-    let field = |k: &str| target.get(k).and_then(KNode::scalar_text);
-    let pattern = |k: &str| -> Result<Option<Regex>, BuildError> {
-        match field(k) {
-            None => Ok(None),
-            Some(p) if p.is_empty() => Ok(None),
-            Some(p) => Regex::new(&format!("^(?:{p})$"))
-                .map(Some)
-                .map_err(|e| kust.error(target.origin, format!("target {k}: {e}"))),
-        }
-    };
-    let (group, version, kind, name, namespace) = (
-        pattern("group")?,
-        pattern("version")?,
-        pattern("kind")?,
-        pattern("name")?,
-        pattern("namespace")?,
-    );
-    let labels = field("labelSelector")
-        .map(|s| parse_selector(&s).map_err(|m| kust.error(target.origin, m)))
-        .transpose()?;
-    let annotations = field("annotationSelector")
-        .map(|s| parse_selector(&s).map_err(|m| kust.error(target.origin, m)))
-        .transpose()?;
-    let ok = |re: &Option<Regex>, v: &str| re.as_ref().is_none_or(|re| re.is_match(v));
-    Ok(resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            ok(&group, r.group())
-                && ok(&version, r.version())
-                && ok(&kind, r.kind())
-                && (ok(&name, r.name()) || r.prev_names.iter().any(|(n, _)| ok(&name, n)))
-                && (ok(&namespace, r.namespace())
-                    || r.prev_names.iter().any(|(_, ns)| ok(&namespace, ns)))
-                && labels.as_ref().is_none_or(|s| {
-                    matches_selector(s, r.node.get("metadata").and_then(|m| m.get("labels")))
-                })
-                && annotations.as_ref().is_none_or(|s| {
-                    matches_selector(s, r.node.get("metadata").and_then(|m| m.get("annotations")))
-                })
-        })
-        .map(|(i, _)| i)
-        .collect())
-}
-
-enum Requirement {
-    Eq(String, String),
-    NotEq(String, String),
-    In(String, Vec<String>),
-    NotIn(String, Vec<String>),
-    Exists(String),
-    NotExists(String),
-}
-
-/// A Kubernetes label selector: `a=b,c!=d,e in (x,y),f notin (z),g,!h`.
-fn parse_selector(text: &str) -> Result<Vec<Requirement>, String> {
-    let mut out = Vec::new();
-    let mut parts = Vec::new();
-    let mut depth = 0;
-    let mut current = String::new();
-    for c in text.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(std::mem::take(&mut current));
-                continue;
-            }
-            _ => {}
-        }
-        current.push(c);
-    }
-    parts.push(current);
-    for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        let set = |rest: &str| -> Vec<String> {
-            rest.trim()
-                .trim_start_matches('(')
-                .trim_end_matches(')')
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        };
-        if let Some((k, v)) = part.split_once("!=") {
-            out.push(Requirement::NotEq(k.trim().into(), v.trim().into()));
-        } else if let Some((k, v)) = part.split_once("==") {
-            out.push(Requirement::Eq(k.trim().into(), v.trim().into()));
-        } else if let Some((k, v)) = part.split_once('=') {
-            out.push(Requirement::Eq(k.trim().into(), v.trim().into()));
-        } else if let Some((k, v)) = part.split_once(" notin ") {
-            out.push(Requirement::NotIn(k.trim().into(), set(v)));
-        } else if let Some((k, v)) = part.split_once(" in ") {
-            out.push(Requirement::In(k.trim().into(), set(v)));
-        } else if let Some(k) = part.strip_prefix('!') {
-            out.push(Requirement::NotExists(k.trim().into()));
-        } else if part.contains(' ') || part.contains('(') {
-            return Err(format!("invalid selector `{text}`"));
-        } else {
-            out.push(Requirement::Exists(part.into()));
-        }
-    }
-    Ok(out)
-}
-
-fn matches_selector(reqs: &[Requirement], map: Option<&KNode>) -> bool {
-    let get = |k: &str| map.and_then(|m| m.get(k)).and_then(KNode::scalar_text);
-    reqs.iter().all(|r| match r {
-        Requirement::Eq(k, v) => get(k).as_deref() == Some(v.as_str()),
-        Requirement::NotEq(k, v) => get(k).as_deref() != Some(v.as_str()),
-        Requirement::In(k, vs) => get(k).is_some_and(|x| vs.contains(&x)),
-        Requirement::NotIn(k, vs) => get(k).is_none_or(|x| !vs.contains(&x)),
-        Requirement::Exists(k) => get(k).is_some(),
-        Requirement::NotExists(k) => get(k).is_none(),
-    })
-}
-
-/// Kinds without a namespace: `namespace:` leaves them alone.
-pub fn cluster_scoped(kind: &str) -> bool {
-    matches!(
-        kind,
-        "Namespace"
-            | "ClusterRole"
-            | "ClusterRoleBinding"
-            | "CustomResourceDefinition"
-            | "PersistentVolume"
-            | "StorageClass"
-            | "PriorityClass"
-            | "ValidatingWebhookConfiguration"
-            | "MutatingWebhookConfiguration"
-            | "ValidatingAdmissionPolicy"
-            | "ValidatingAdmissionPolicyBinding"
-            | "APIService"
-            | "IngressClass"
-            | "RuntimeClass"
-            | "CSIDriver"
-            | "CSINode"
-            | "VolumeAttachment"
-            | "Node"
-            | "ComponentStatus"
-            | "CertificateSigningRequest"
-            | "ClusterIssuer"
-            | "PodSecurityPolicy"
-            | "TokenReview"
-            | "SelfSubjectAccessReview"
-            | "SubjectAccessReview"
-            | "FlowSchema"
-            | "PriorityLevelConfiguration"
-    )
 }
 
 /// Sets the namespace; `builtin_specs`: also in the places Kustomize's default namespace

@@ -4,18 +4,8 @@
 //! values, mount paths, Ingress hosts, Service ports, labels and annotations...) is replaced by
 //! that field's final value. Must not: expand anywhere else (Kustomize does not).
 
-use super::build::{BuildError, Kust, Resource};
-use super::tree::{KNode, KValue, Origin};
-
-#[derive(Debug, Clone)]
-pub(super) struct Var {
-    name: String,
-    kind: String,
-    object: String,
-    api_version: Option<String>,
-    field_path: String,
-    origin: Origin,
-}
+use super::model::{BuildError, Kust, Resource, Var};
+use super::tree::{KNode, KValue};
 
 /// Adds the `vars` of a kustomization; a name defined twice is refused, as Kustomize does.
 pub(super) fn collect(kust: &Kust, vars: &mut Vec<Var>) -> Result<(), BuildError> {
@@ -138,7 +128,7 @@ fn visit(node: &mut KNode, path: &[&str], f: &mut dyn FnMut(&mut KNode)) {
 /// Replaces `$(NAME)` by the vars' values in the fields Kustomize expands.
 pub(super) fn resolve(
     vars: &[Var],
-    custom: &[super::transform::OwnedSpec],
+    custom: &[super::model::OwnedSpec],
     resources: &mut [Resource],
 ) -> Result<(), BuildError> {
     if vars.is_empty() {

@@ -22,7 +22,7 @@ use crate::locate::{
     ValuesSource,
 };
 use crate::parse::yaml::{self, Node, Value};
-use crate::render::{self, Provenance, RenderOptions};
+use crate::render::{self, Provenance, RenderOptions, RenderedChart};
 use crate::span::{Position, Span};
 
 /// Helm's `SplitManifests` with positions: `(byte offset, text)` of each non-empty document.
@@ -67,32 +67,39 @@ fn display_in_chart(target: &Target, file: &Path) -> String {
 }
 
 /// Where the `.Values` of a (sub)chart come from, in the order a value is looked for:
-/// value-set files (they win), the top chart's values.yaml, then a subchart's own.
+/// value-set files (they win), the top chart's values.yaml, then a subchart's own; as the
+/// render parsed them (no file is read again).
 fn values_sources(
     target: &Target,
+    rendered: &RenderedChart,
     set: Option<&ValueSet>,
     chart_dir: &Path,
     prefix: &[String],
 ) -> Vec<ValuesSource> {
+    // A subchart packaged in an archive has no values file on disk to point at.
+    let source = |path: &Path, display: String, prefix: Vec<String>| {
+        let file = rendered.values_file(path).filter(|_| path.is_file())?;
+        Some(ValuesSource {
+            display,
+            file: file.clone(),
+            prefix,
+        })
+    };
     let mut list: Vec<ValuesSource> = set
         .map(|s| s.files.as_slice())
         .unwrap_or_default()
         .iter()
-        .filter_map(|f| load_values_source(f, display_path(f), prefix.to_vec()))
+        .filter_map(|f| source(f, display_path(f), prefix.to_vec()))
         .collect();
     let top = target.path.join("values.yaml");
-    list.extend(load_values_source(
+    list.extend(source(
         &top,
         display_in_chart(target, &top),
         prefix.to_vec(),
     ));
     if !prefix.is_empty() {
         let own = chart_dir.join("values.yaml");
-        list.extend(load_values_source(
-            &own,
-            display_in_chart(target, &own),
-            Vec::new(),
-        ));
+        list.extend(source(&own, display_in_chart(target, &own), Vec::new()));
     }
     list
 }
@@ -106,10 +113,11 @@ fn schema_findings(
     chart_yaml: &ChartYaml,
     chart_name: &str,
     set: Option<&ValueSet>,
-    values: &serde_json::Value,
+    rendered: &RenderedChart,
     catalog: &Catalog,
     options: &ScanOptions,
 ) -> Vec<Finding> {
+    let values = &rendered.values;
     let mut schemas: Vec<(String, PathBuf, Vec<String>)> =
         vec![(chart_name.to_string(), target.path.clone(), Vec::new())];
     let aliases: BTreeMap<String, String> = chart_yaml
@@ -202,7 +210,7 @@ fn schema_findings(
             .try_fold(values, |v, k| v.get(k))
             .cloned()
             .unwrap_or(serde_json::Value::Object(Default::default()));
-        let sources = values_sources(target, set, &dir, &prefix);
+        let sources = values_sources(target, rendered, set, &dir, &prefix);
         for error in validator.iter_errors(&instance) {
             let pointer = error.instance_path.to_string();
             let detail = format!(
@@ -216,7 +224,7 @@ fn schema_findings(
                 .collect();
             let located = sources.iter().find_map(|source| {
                 let full: Vec<String> = source.prefix.iter().chain(path.iter()).cloned().collect();
-                let (span, _) = find_key(&source.root, &full)?;
+                let (span, _) = find_key(&source.file.root, &full)?;
                 Some((source, span))
             });
             let mut finding = match located {
@@ -224,7 +232,7 @@ fn schema_findings(
                     catalog,
                     options,
                     display: &source.display,
-                    lines: source.lines.iter().map(String::as_str).collect(),
+                    lines: source.file.text.split('\n').collect(),
                 }
                 .finding(
                     Lint::HelmRenderFailed.id(),
@@ -278,18 +286,6 @@ fn normalise_dialect(schema: &mut serde_json::Value) {
             map.remove("$schema");
         }
     }
-}
-
-fn load_values_source(path: &Path, display: String, prefix: Vec<String>) -> Option<ValuesSource> {
-    let text = std::fs::read_to_string(path).ok()?;
-    let stream = yaml::load(&text, yaml::Limits::default());
-    let root = stream.documents.into_iter().next()?.root;
-    Some(ValuesSource {
-        display,
-        root,
-        lines: text.split('\n').map(str::to_string).collect(),
-        prefix,
-    })
 }
 
 /// Chart.yaml read with positions (for HELM003 and located dependency errors).
@@ -530,7 +526,7 @@ pub(crate) fn check(
                         &chart_yaml,
                         &chart_name,
                         set,
-                        &rendered.values,
+                        &rendered,
                         catalog,
                         options,
                     ));
@@ -663,6 +659,7 @@ fn check_rendered(
             .or_insert_with(|| {
                 Arc::new(values_sources(
                     target,
+                    rendered,
                     set,
                     &template.chart_dir,
                     &template.values_prefix,

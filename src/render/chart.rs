@@ -157,13 +157,34 @@ pub struct RenderedTemplate {
 }
 
 /// Every rendered template of a chart, sorted by name. NOTES.txt and partials are left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RenderedChart {
     pub templates: Vec<RenderedTemplate>,
     /// The values the templates saw (defaults coalesced with the user's), for schema checks.
     pub values: serde_json::Value,
     /// The dependencies of every rendered (sub)chart, enabled ones only, in chart order.
     pub dependencies: Vec<DependencyReport>,
+    /// The values files the render parsed: the user's files in order, then the `values.yaml`
+    /// of the chart and of every loaded subchart (see [`RenderedChart::values_file`]).
+    pub values_files: Vec<Arc<ValuesFile>>,
+}
+
+impl RenderedChart {
+    /// The values file the render read at `path` (a user file as given, or a chart
+    /// directory joined with `values.yaml`), so that locating a value reads and parses no file
+    /// again.
+    pub fn values_file(&self, path: &Path) -> Option<&Arc<ValuesFile>> {
+        self.values_files.iter().find(|f| f.path == path)
+    }
+}
+
+/// A values file as the render parsed it (first document), with its text, for locations.
+/// An empty file has none: it gives no value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValuesFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub root: Node,
 }
 
 /// A chart that could not be loaded or rendered; `file` is a path on disk or a template name,
@@ -290,9 +311,9 @@ pub struct LoadedChart {
     pub chart_type: String,
     pub kube_version: String,
     pub dependencies: Vec<Dependency>,
-    /// Default values (values.yaml) and its YAML tree, kept for provenance.
+    /// Default values (values.yaml) and the file parsed, kept for locations.
     pub values: Value,
-    pub values_node: Option<Node>,
+    pub values_file: Option<Arc<ValuesFile>>,
     /// `templates/...` paths (relative to the chart) and sources.
     pub templates: Vec<(String, String)>,
     pub files: BTreeMap<String, Vec<u8>>,
@@ -579,10 +600,10 @@ fn load_files_within(
             "Chart.yaml" | "Chart.lock" | "values.schema.json" => {}
             "values.yaml" => {
                 let path = origin.join("values.yaml");
-                let (v, node) = parse_values(&String::from_utf8_lossy(&data))
-                    .map_err(|e| yaml_error(&path, &e))?;
+                let text = String::from_utf8_lossy(&data).into_owned();
+                let (v, node) = parse_values(&text).map_err(|e| yaml_error(&path, &e))?;
                 chart.values = v;
-                chart.values_node = node;
+                chart.values_file = node.map(|root| Arc::new(ValuesFile { path, text, root }));
             }
             "requirements.yaml" | "requirements.lock" => {
                 if name == "requirements.yaml" && chart.api_version == "v1" {
@@ -815,7 +836,7 @@ fn chart_from_metadata(
         api_version,
         dependencies,
         values: Value::empty_map(),
-        values_node: None,
+        values_file: None,
         templates: Vec::new(),
         files: BTreeMap::new(),
         subcharts: Vec::new(),
@@ -1339,9 +1360,10 @@ fn strict_table(root: &Value, path: &str) -> Option<Value> {
     crate::render::values::table_at(root, path.split('.'))
 }
 
-/// The user's values: files merged in order, then `--set` applied.
-fn user_values(options: &RenderOptions) -> Result<Value, ChartError> {
+/// The user's values: files merged in order, then `--set` applied; with the files parsed.
+fn user_values(options: &RenderOptions) -> Result<(Value, Vec<Arc<ValuesFile>>), ChartError> {
     let mut vals = Value::empty_map();
+    let mut files = Vec::new();
     for f in &options.values_files {
         // Helm: `open FILE: no such file or directory`.
         let text = std::fs::read_to_string(f).map_err(|e| {
@@ -1352,8 +1374,15 @@ fn user_values(options: &RenderOptions) -> Result<Value, ChartError> {
                 0,
             )
         })?;
-        let (v, _) = parse_values(&text).map_err(|e| yaml_error(f, &e))?;
+        let (v, node) = parse_values(&text).map_err(|e| yaml_error(f, &e))?;
         vals = merge_maps(&vals, &v);
+        if let Some(root) = node {
+            files.push(Arc::new(ValuesFile {
+                path: f.clone(),
+                text,
+                root,
+            }));
+        }
     }
     for (name, text) in &options.inline_values {
         let (v, _) = parse_values(text).map_err(|e| yaml_error(Path::new(name), &e))?;
@@ -1368,7 +1397,15 @@ fn user_values(options: &RenderOptions) -> Result<Value, ChartError> {
             ChartError::new(format!("failed parsing --set-string data: {}", e), "", 0, 0)
         })?;
     }
-    Ok(vals)
+    Ok((vals, files))
+}
+
+/// The `values.yaml` files of a chart and of all its loaded subcharts, chart first.
+fn chart_values_files(chart: &LoadedChart, out: &mut Vec<Arc<ValuesFile>>) {
+    out.extend(chart.values_file.clone());
+    for sub in &chart.subcharts {
+        chart_values_files(sub, out);
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1537,7 +1574,9 @@ pub fn render_loaded(
             ));
         }
     }
-    let user = user_values(options)?;
+    let (user, mut values_files) = user_values(options)?;
+    // Before disabled subcharts are dropped: a schema check may still locate in their files.
+    chart_values_files(&chart, &mut values_files);
     process_enabled(&mut chart, &user, "")?;
     let mut dependencies = Vec::new();
     dependency_reports(&chart, &chart.name, &mut dependencies);
@@ -1619,6 +1658,7 @@ pub fn render_loaded(
         templates: out,
         values: values_json,
         dependencies,
+        values_files,
     })
 }
 
@@ -1779,6 +1819,10 @@ mod tests {
         let out = render_loaded(c, &RenderOptions::default()).unwrap();
         assert_eq!(out.templates[0].name, "c/charts/sub/templates/a.yaml");
         assert_eq!(out.templates[0].text, "x: 1\n");
+        let sub_values = out
+            .values_file(Path::new("c/charts/sub-1.0.0.tgz/values.yaml"))
+            .unwrap();
+        assert_eq!(sub_values.text, "x: 1\n");
 
         let mut budget = ArchiveBudget::default();
         let p = Path::new("x.tgz");
@@ -1824,6 +1868,41 @@ mod tests {
         let mut cut = tgz(&[("c/Chart.yaml", CHART)]);
         cut.truncate(cut.len() / 2);
         assert!(read_archive(&cut, p, &mut budget).is_err());
+    }
+
+    #[test]
+    fn hands_back_the_values_files_it_parsed() {
+        let dir = std::env::temp_dir().join(format!("cct-values-files-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let user = dir.join("prod.yaml");
+        std::fs::write(&user, "x: 2\n").unwrap();
+        let files = vec![
+            ("Chart.yaml".to_string(), CHART.to_vec()),
+            ("values.yaml".to_string(), b"x: 1\nlist: [a]\n".to_vec()),
+            (
+                "templates/a.yaml".to_string(),
+                b"x: {{ .Values.x }}\n".to_vec(),
+            ),
+        ];
+        let c = load_files(files, Path::new("c")).unwrap();
+        let options = RenderOptions {
+            values_files: vec![user.clone()],
+            ..RenderOptions::default()
+        };
+        let out = render_loaded(c, &options).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(out.templates[0].text, "x: 2\n");
+        let paths: Vec<&Path> = out.values_files.iter().map(|f| f.path.as_path()).collect();
+        assert_eq!(paths, [user.as_path(), Path::new("c/values.yaml")]);
+        let chart = out.values_file(Path::new("c/values.yaml")).unwrap();
+        assert_eq!(chart.text, "x: 1\nlist: [a]\n");
+        assert_eq!(
+            chart.root.get("list").map(|n| n.span.start.line),
+            Some(2),
+            "{:?}",
+            chart.root
+        );
+        assert_eq!(out.values_file(&user).unwrap().text, "x: 2\n");
     }
 
     #[test]

@@ -41,7 +41,9 @@ pub mod values;
 pub mod yaml;
 pub mod yaml_read;
 
-pub use chart::{render_chart, ChartError, RenderOptions, RenderedChart, RenderedTemplate};
+pub use chart::{
+    render_chart, ChartError, RenderOptions, RenderedChart, RenderedTemplate, ValuesFile,
+};
 pub use error::{ErrorKind, TemplateError};
 pub use exec::{OutputMark, Templates};
 pub use funcs::Funcs;

@@ -2,16 +2,15 @@
 //! components), and its patches are not checked as objects.
 //! Must not: write inside fixtures/.
 
-use crate::json_findings;
+use crate::findings;
 
 #[test]
 fn a_kustomization_bundles_its_bases_and_components() {
-    let findings = json_findings(&["fixtures/repos/kustomize"]);
+    let all = findings(&["fixtures/repos/kustomize"]);
     let rules = |file: &str| -> Vec<String> {
-        findings
-            .iter()
-            .filter(|f| f["file"].as_str().is_some_and(|p| p.ends_with(file)))
-            .filter_map(|f| f["rule_id"].as_str().map(str::to_string))
+        all.iter()
+            .filter(|f| f.file.ends_with(file))
+            .map(|f| f.rule_id.clone())
             .collect()
     };
     // The PodDisruptionBudget and NetworkPolicy of components/ cover the base Deployment.
@@ -24,10 +23,10 @@ fn a_kustomization_bundles_its_bases_and_components() {
     // The patch is a partial object: no K8S finding on it.
     assert!(rules("overlays/prod/replicas.yaml").is_empty());
     // Checked alone, the base folder lacks both.
-    let base = json_findings(&["fixtures/repos/kustomize/base"]);
+    let base = findings(&["fixtures/repos/kustomize/base"]);
     for rule in ["APP002", "APP003"] {
         assert!(
-            base.iter().any(|f| f["rule_id"] == rule),
+            base.iter().any(|f| f.rule_id == rule),
             "{rule} when base is alone"
         );
     }

@@ -280,7 +280,7 @@ fn the_github_action_and_the_gitlab_job_follow_the_gate_both_ways() {
 #[test]
 fn the_pre_commit_hook_lets_a_derogated_finding_through_and_refuses_an_expired_one() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let Some(pre_commit) = crate::pre_commit_executable(dir.path()) else {
+    let Some(pre_commit) = crate::pre_commit_executable() else {
         return;
     };
     for (config, expected_ok) in [(DEROGATION, true), (EXPIRED, false)] {
@@ -327,4 +327,52 @@ fn the_pre_commit_hook_lets_a_derogated_finding_through_and_refuses_an_expired_o
             r.stderr
         );
     }
+}
+
+/// The gate of `check::run` itself, in both directions and without the binary: the error fails
+/// the outcome; a derogation releases it and changes nothing else of the finding; an expired
+/// derogation does not release it.
+#[test]
+fn the_outcome_fails_exactly_on_findings_neither_derogated_nor_expired_in_process() {
+    use cct_lint::catalog::Severity;
+    use cct_lint::check::Outcome;
+    use cct_lint::finding::Finding;
+
+    // A configuration from the start: fingerprints are relative to its folder.
+    let (_dir, ws) = workspace(Some("# no derogation yet\n"));
+    let request = cct_lint::check::Request {
+        fail_on: Some(Severity::Error),
+        ..crate::request(&[ws.to_str().expect("utf-8")])
+    };
+    let k8s018 = |o: &Outcome| -> Finding {
+        let found: Vec<&Finding> = o
+            .findings
+            .iter()
+            .filter(|f| f.rule_id == "K8S018")
+            .collect();
+        assert_eq!(found.len(), 1, "{:#?}", o.findings);
+        found[0].clone()
+    };
+    let plain = crate::check_request(&request);
+    assert!(plain.failed());
+    assert!(plain.fails(&k8s018(&plain)));
+
+    std::fs::write(ws.join(".cct-lint.yaml"), DEROGATION).expect("write config");
+    let derogated = crate::check_request(&request);
+    assert!(!derogated.failed(), "{:#?}", derogated.findings);
+    let f = k8s018(&derogated);
+    assert!(f.suppression.is_some());
+    assert!(!derogated.fails(&f));
+    assert_eq!(
+        Finding {
+            suppression: None,
+            ..f
+        },
+        k8s018(&plain)
+    );
+
+    std::fs::write(ws.join(".cct-lint.yaml"), EXPIRED).expect("write config");
+    let expired = crate::check_request(&request);
+    assert!(expired.failed());
+    assert_eq!(k8s018(&expired), k8s018(&plain));
 }

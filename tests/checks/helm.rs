@@ -1,40 +1,34 @@
 //! End-to-end tests of Helm charts in `check`: findings located on template lines with the
 //! values line as related location, value sets from the config and from `--values`, charts
 //! that fail to render reported as LNT003 at Helm's position while the rest is still checked.
+//! The findings come from `check::run` in-process; the binary is run for exit codes, usage
+//! errors and the reports' wording.
 //! Must not: write inside fixtures/ (temporary copies only).
 
 use std::collections::BTreeSet;
 
-use crate::{json_findings, run};
+use cct_lint::finding::Finding;
 
-fn summary(f: &serde_json::Value) -> (String, String, u64) {
-    (
-        f["rule_id"].as_str().unwrap_or_default().to_string(),
-        f["file"].as_str().unwrap_or_default().to_string(),
-        f["line"].as_u64().unwrap_or(0),
-    )
+use crate::{assert_snapshot, findings, message, run};
+
+fn summary(f: &Finding) -> (String, String, u32) {
+    (f.rule_id.clone(), f.file.clone(), f.span.start.line)
 }
 
 #[test]
 fn chart_findings_point_at_the_template_and_at_the_values_line() {
-    let findings = json_findings(&["fixtures/repos/registre-associations"]);
+    let findings = findings(&["fixtures/repos/registre-associations"]);
     let chart = "fixtures/repos/registre-associations/chart";
-    let password: Vec<&serde_json::Value> = findings
+    let password: Vec<&Finding> = findings
         .iter()
-        .filter(|f| f["rule_id"] == "K8S016")
-        .filter(|f| f["file"].as_str().is_some_and(|p| p.starts_with(chart)))
+        .filter(|f| f.rule_id == "K8S016" && f.file.starts_with(chart))
         .collect();
     // Identical under both value sets (dev and prod): one finding on the template line that
     // prints the value, listing both sets.
     assert_eq!(password.len(), 1, "{password:#?}");
-    let sets: BTreeSet<&str> = password[0]["value_sets"]
-        .as_array()
-        .expect("value_sets")
-        .iter()
-        .filter_map(|s| s.as_str())
-        .collect();
+    let sets: BTreeSet<&str> = password[0].value_sets.iter().map(String::as_str).collect();
     assert_eq!(sets, BTreeSet::from(["dev", "prod"]));
-    assert_eq!(password[0]["value_set"], "dev");
+    assert_eq!(password[0].value_set.as_deref(), Some("dev"));
     for f in &password {
         assert_eq!(
             summary(f),
@@ -44,28 +38,25 @@ fn chart_findings_point_at_the_template_and_at_the_values_line() {
                 49
             )
         );
-        let related = &f["related"][0];
-        assert_eq!(related["file"], format!("{chart}/values.yaml"));
-        assert_eq!(related["line"], 33);
-        assert_eq!(related["column"], 3);
-        assert_eq!(related["values_path"], "database.password");
+        let related = &f.related[0];
+        assert_eq!(related.file, format!("{chart}/values.yaml"));
+        assert_eq!(
+            (related.span.start.line, related.span.start.column),
+            (33, 3)
+        );
+        assert_eq!(related.values_path, "database.password");
+        assert_eq!(related.source_line.as_deref(), Some("  password: registre"));
     }
     // The prod value set overrides the tag: the related location is in values-prod.yaml.
-    let latest: Vec<&serde_json::Value> = findings
+    let latest: Vec<&Finding> = findings
         .iter()
-        .filter(|f| f["rule_id"] == "K8S001" && f["value_set"] == "prod")
+        .filter(|f| f.rule_id == "K8S001" && f.value_set.as_deref() == Some("prod"))
         .collect();
     assert_eq!(latest.len(), 1, "{latest:#?}");
-    let places: Vec<(String, u64)> = latest[0]["related"]
-        .as_array()
-        .expect("related")
+    let places: Vec<(String, u32)> = latest[0]
+        .related
         .iter()
-        .map(|r| {
-            (
-                r["file"].as_str().unwrap_or_default().to_string(),
-                r["line"].as_u64().unwrap_or(0),
-            )
-        })
+        .map(|r| (r.file.clone(), r.span.start.line))
         .collect();
     assert_eq!(
         places,
@@ -77,11 +68,11 @@ fn chart_findings_point_at_the_template_and_at_the_values_line() {
     // The dev set keeps the pinned default tag.
     assert!(!findings
         .iter()
-        .any(|f| f["rule_id"] == "K8S001" && f["value_set"] == "dev"));
+        .any(|f| f.rule_id == "K8S001" && f.value_set.as_deref() == Some("dev")));
     // Chart-source rules run once per chart, not per value set.
-    let helm: Vec<(String, String, u64)> = findings
+    let helm: Vec<(String, String, u32)> = findings
         .iter()
-        .filter(|f| f["rule_id"].as_str().is_some_and(|r| r.starts_with("HELM")))
+        .filter(|f| f.rule_id.starts_with("HELM"))
         .map(summary)
         .collect();
     assert_eq!(
@@ -137,23 +128,17 @@ fn sarif_and_human_reports_show_the_values_line() {
         "--fail-on",
         "never",
     ]);
-    assert!(
-        human
-            .stdout
-            .contains("value `.Values.database.password` set here"),
-        "{}",
-        human.stdout
-    );
-    assert!(human.stdout.contains("  password: registre"));
+    // `value `.Values.database.password` set here` under the values line `  password: registre`.
+    assert_snapshot("registre-chart.human.en.txt", &human.stdout);
 }
 
 #[test]
 fn charts_that_do_not_render_are_errors_at_helms_position() {
-    let findings = json_findings(&["fixtures/repos/helm-failures"]);
+    let findings = findings(&["fixtures/repos/helm-failures"]);
     let root = "fixtures/repos/helm-failures";
-    let failures: Vec<(String, String, u64)> = findings
+    let failures: Vec<(String, String, u32)> = findings
         .iter()
-        .filter(|f| f["rule_id"] == "LNT003")
+        .filter(|f| f.rule_id == "LNT003")
         .map(summary)
         .collect();
     assert_eq!(
@@ -182,19 +167,19 @@ fn charts_that_do_not_render_are_errors_at_helms_position() {
             ),
         ]
     );
-    let messages: Vec<&str> = findings
+    let messages: Vec<String> = findings
         .iter()
-        .filter(|f| f["rule_id"] == "LNT003")
-        .filter_map(|f| f["message"].as_str())
+        .filter(|f| f.rule_id == "LNT003")
+        .map(message)
         .collect();
     assert!(
         messages[0].contains("dependency `postgresql` found nowhere offline"),
         "{}",
         messages[0]
     );
-    let missing: Vec<(String, String, u64)> = findings
+    let missing: Vec<(String, String, u32)> = findings
         .iter()
-        .filter(|f| f["rule_id"] == "LNT017")
+        .filter(|f| f.rule_id == "LNT017")
         .map(summary)
         .collect();
     assert_eq!(
@@ -227,20 +212,35 @@ fn values_given_on_the_command_line_form_one_value_set() {
     std::fs::write(&values, "ingress:\n  host: registre.example\n").expect("write");
     let chart = "fixtures/repos/helm-failures/required-value";
     let arg = format!("{chart}={}", values.display());
-    let findings = json_findings(&[chart, "--values", &arg]);
+    let request = cct_lint::check::Request {
+        values: vec![arg],
+        ..crate::request(&[chart])
+    };
+    let findings = crate::check_request(&request).findings;
     assert!(
-        !findings.iter().any(|f| f["rule_id"] == "LNT003"),
+        !findings.iter().any(|f| f.rule_id == "LNT003"),
         "{findings:#?}"
     );
     let set = findings
         .iter()
-        .find_map(|f| f["value_set"].as_str())
+        .find_map(|f| f.value_set.as_deref())
         .expect("findings name their value set");
     assert!(set.ends_with("ci.yaml"), "{set}");
     // `--set` works the same way, and a bad argument is a usage error.
-    let set_arg = format!("{chart}=ingress.host=x.example");
-    let findings = json_findings(&[chart, "--set", &set_arg]);
-    assert!(!findings.iter().any(|f| f["rule_id"] == "LNT003"));
+    let request = cct_lint::check::Request {
+        set: vec![format!("{chart}=ingress.host=x.example")],
+        ..crate::request(&[chart])
+    };
+    let findings = crate::check_request(&request).findings;
+    assert!(!findings.iter().any(|f| f.rule_id == "LNT003"));
+    let request = cct_lint::check::Request {
+        values: vec!["no-equals-sign".into()],
+        ..crate::request(&[chart])
+    };
+    let error = cct_lint::check::run(&request, cct_lint::catalog::Catalog::embedded().unwrap())
+        .err()
+        .expect("a usage error");
+    assert!(error.0.contains("CHART_DIR=FILE"), "{error}");
     let r = run(&["check", chart, "--values", "no-equals-sign"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("CHART_DIR=FILE"), "{}", r.stderr);
@@ -291,36 +291,27 @@ fn inline_derogations_in_templates_suppress_chart_findings() {
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    cct-lint/derogation.K8S009: \"sized by the platform team; reference=DEC-7\"\nspec:\n  containers:\n    - name: app\n      # cct-lint-derogation K8S001: pinned by the release pipeline\n      image: harbor.io/a/app:{{ .Values.tag }}\n",
     )
     .expect("write");
-    let findings = json_findings(&[&dir.path().display().to_string()]);
+    let findings = findings(&[&dir.path().display().to_string()]);
     for rule in ["K8S001", "K8S009"] {
         let f = findings
             .iter()
-            .find(|f| f["rule_id"] == rule)
+            .find(|f| f.rule_id == rule)
             .unwrap_or_else(|| panic!("{rule} in {findings:#?}"));
-        assert!(f["suppression"].is_object(), "{rule} not suppressed: {f:#}");
+        assert!(f.suppression.is_some(), "{rule} not suppressed: {f:#?}");
     }
-    assert!(!findings.iter().any(|f| f["rule_id"] == "LNT014"));
+    assert!(!findings.iter().any(|f| f.rule_id == "LNT014"));
 }
 
 #[test]
 fn related_values_line_is_the_key_that_produced_the_credential() {
     let chart = "fixtures/rules/K8S015/fail-chart-config-file/chart";
-    let findings = json_findings(&[chart]);
-    let k8s015: Vec<&serde_json::Value> = findings
-        .iter()
-        .filter(|f| f["rule_id"] == "K8S015")
-        .collect();
+    let findings = findings(&[chart]);
+    let k8s015: Vec<&Finding> = findings.iter().filter(|f| f.rule_id == "K8S015").collect();
     assert_eq!(k8s015.len(), 1, "{findings:#?}");
-    let related: Vec<(String, u64)> = k8s015[0]["related"]
-        .as_array()
-        .expect("related")
+    let related: Vec<(String, u32)> = k8s015[0]
+        .related
         .iter()
-        .map(|r| {
-            (
-                r["values_path"].as_str().unwrap_or_default().to_string(),
-                r["line"].as_u64().unwrap_or(0),
-            )
-        })
+        .map(|r| (r.values_path.clone(), r.span.start.line))
         .collect();
     // Four keys feed the file; only database.password wrote the credential.
     assert_eq!(related, vec![("database.password".to_string(), 4)]);
@@ -328,17 +319,11 @@ fn related_values_line_is_the_key_that_produced_the_credential() {
 
 #[test]
 fn generated_chart_values_are_not_literal_credentials() {
-    let findings = json_findings(&["fixtures/rules/K8S016"]);
-    let lines: Vec<(String, u64)> = findings
+    let findings = findings(&["fixtures/rules/K8S016"]);
+    let lines: Vec<(String, u32)> = findings
         .iter()
-        .filter(|f| f["rule_id"] == "K8S016")
-        .filter(|f| f["file"].as_str().is_some_and(|p| p.contains("/chart/")))
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap_or_default().to_string(),
-                f["line"].as_u64().unwrap_or(0),
-            )
-        })
+        .filter(|f| f.rule_id == "K8S016" && f.file.contains("/chart/"))
+        .map(|f| (f.file.clone(), f.span.start.line))
         .collect();
     let file =
         "fixtures/rules/K8S016/fail-chart-values-behind-generator/chart/templates/deployment.yaml";

@@ -3,9 +3,10 @@
 //! `images` entry, generator literal, line inside an inline patch) with the root as related
 //! location and value set; bases and components are checked through their roots only; a broken
 //! overlay and a remote resource are reported and the rest is still checked.
+//! Most tests run `check::run` in-process; those about a report's wording run the binary.
 //! Must not: write inside fixtures/.
 
-use crate::json_findings;
+use crate::assert_snapshot;
 
 const APP: &str = "fixtures/repos/kustomize-app";
 
@@ -15,19 +16,16 @@ const APP: &str = "fixtures/repos/kustomize-app";
 fn findings(paths: &[&str]) -> Vec<(String, String, u64, String)> {
     let strip = |s: &str| s.strip_prefix(&format!("{APP}/")).unwrap_or(s).to_string();
     let mut out = Vec::new();
-    for f in json_findings(paths) {
-        let mut roots: Vec<String> = f["value_sets"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str()).map(strip).collect())
-            .unwrap_or_default();
+    for f in crate::findings(paths) {
+        let mut roots: Vec<String> = f.value_sets.iter().map(|v| strip(v)).collect();
         if roots.is_empty() {
-            roots.push(strip(f["value_set"].as_str().unwrap_or_default()));
+            roots.push(strip(f.value_set.as_deref().unwrap_or_default()));
         }
         for root in roots {
             out.push((
-                f["rule_id"].as_str().unwrap_or_default().to_string(),
-                strip(f["file"].as_str().unwrap_or_default()),
-                f["line"].as_u64().unwrap_or_default(),
+                f.rule_id.clone(),
+                strip(&f.file),
+                u64::from(f.span.start.line),
                 root,
             ));
         }
@@ -195,17 +193,17 @@ fn a_broken_overlay_and_a_remote_resource_are_reported_and_the_rest_is_checked()
 
 #[test]
 fn the_root_kustomization_is_a_related_location() {
-    let raw = json_findings(&[&format!("{APP}/overlays/dev"), &format!("{APP}/base")]);
-    let f = raw
+    let all = crate::findings(&[&format!("{APP}/overlays/dev"), &format!("{APP}/base")]);
+    let f = all
         .iter()
-        .find(|f| f["rule_id"] == "K8S004")
+        .find(|f| f.rule_id == "K8S004")
         .expect("K8S004 in dev");
-    let related = f["related"].as_array().expect("related");
     assert!(
-        related.iter().any(|r| r["file"]
-            .as_str()
-            .is_some_and(|p| p.ends_with("overlays/dev/kustomization.yaml"))),
-        "{related:?}"
+        f.related
+            .iter()
+            .any(|r| r.file.ends_with("overlays/dev/kustomization.yaml")),
+        "{:?}",
+        f.related
     );
 }
 
@@ -266,29 +264,42 @@ fn inline_derogations_work_in_bases_patches_and_kustomizations() {
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext:\n            # cct-lint-derogation K8S004: debugger attach in dev; reference=DEC-3\n            allowPrivilegeEscalation: true\n",
     );
     let root = dir.path().to_string_lossy().to_string();
-    let all = json_findings(&[&root]);
+    let derogated = crate::findings(&[&root]);
     for rule in ["K8S023", "K8S001", "K8S004"] {
-        let f = all
+        let f = derogated
             .iter()
-            .find(|f| f["rule_id"] == rule)
-            .unwrap_or_else(|| panic!("{rule} reported: {all:?}"));
-        assert!(!f["suppression"].is_null(), "{rule} derogated: {f}");
+            .find(|f| f.rule_id == rule)
+            .unwrap_or_else(|| panic!("{rule} reported: {derogated:?}"));
+        assert!(f.suppression.is_some(), "{rule} derogated: {f:?}");
     }
     assert!(
-        !all.iter().any(|f| f["rule_id"] == "LNT014"),
-        "every derogation is used: {all:?}"
+        !derogated.iter().any(|f| f.rule_id == "LNT014"),
+        "every derogation is used: {derogated:?}"
     );
     // Without the derogations the same findings count.
     write(
         "overlay/patch.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext:\n            allowPrivilegeEscalation: true\n",
     );
-    let all = json_findings(&[&root]);
-    let f = all
+    let all = crate::findings(&[&root]);
+    let f = all.iter().find(|f| f.rule_id == "K8S004").expect("K8S004");
+    assert!(f.suppression.is_none(), "{f:?}");
+    // The rest is the same finding: only the derogation went (the comment line moved it by
+    // one line up, so compare the rest of it).
+    let before = derogated
         .iter()
-        .find(|f| f["rule_id"] == "K8S004")
+        .find(|f| f.rule_id == "K8S004")
         .expect("K8S004");
-    assert!(f["suppression"].is_null(), "{f}");
+    assert_eq!(
+        (&f.file, &f.object, &f.path, &f.params, &f.value_set),
+        (
+            &before.file,
+            &before.object,
+            &before.path,
+            &before.params,
+            &before.value_set
+        )
+    );
 }
 
 /// A component (`kind: Component`) that no kustomization uses is not a root: Kustomize builds
@@ -320,12 +331,10 @@ fn an_unused_component_is_a_note_and_a_used_one_is_checked_through_its_overlay()
         "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n  ports: [{port: 8080}]\n",
     );
     let path = root.to_string_lossy().to_string();
-    let rules = |all: &[serde_json::Value]| -> Vec<String> {
-        all.iter()
-            .map(|f| f["rule_id"].as_str().unwrap_or_default().to_string())
-            .collect()
+    let rules = |all: &[cct_lint::finding::Finding]| -> Vec<String> {
+        all.iter().map(|f| f.rule_id.clone()).collect()
     };
-    let unused = json_findings(&[&path]);
+    let unused = crate::findings(&[&path]);
     assert!(
         !rules(&unused).contains(&"LNT020".to_string()),
         "{unused:?}"
@@ -339,7 +348,7 @@ fn an_unused_component_is_a_note_and_a_used_one_is_checked_through_its_overlay()
         "overlays/prod/kustomization.yaml",
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../base]\ncomponents: [../../components/nodeport]\n",
     );
-    let used = json_findings(&[&path]);
+    let used = crate::findings(&[&path]);
     assert!(rules(&used).contains(&"K8S018".to_string()), "{used:?}");
     assert!(!rules(&used).contains(&"LNT021".to_string()), "{used:?}");
 }
@@ -347,9 +356,9 @@ fn an_unused_component_is_a_note_and_a_used_one_is_checked_through_its_overlay()
 #[test]
 fn transformer_directories_are_not_roots_and_files_outside_a_folder_are_refused() {
     const FEATURES: &str = "fixtures/repos/kustomize-features";
-    let all = json_findings(&[FEATURES]);
+    let all = crate::findings(&[FEATURES]);
     let roots: std::collections::BTreeSet<&str> =
-        all.iter().filter_map(|f| f["value_set"].as_str()).collect();
+        all.iter().filter_map(|f| f.value_set.as_deref()).collect();
     // `transformers/environment` is loaded by `staging`: checked through it only.
     assert!(
         !roots.iter().any(|r| r.contains("transformers")),
@@ -367,22 +376,21 @@ fn transformer_directories_are_not_roots_and_files_outside_a_folder_are_refused(
             "{root}: {roots:?}"
         );
     }
-    let empty = all
-        .iter()
-        .find(|f| f["rule_id"] == "LNT020" && f["value_set"] == format!("{FEATURES}/empty"))
-        .expect("the empty kustomization is refused");
-    assert!(empty["message"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("kustomization.yaml is empty"));
+    let refused = |root: &str| {
+        all.iter()
+            .find(|f| {
+                f.rule_id == "LNT020"
+                    && f.value_set.as_deref() == Some(&format!("{FEATURES}/{root}"))
+            })
+            .unwrap_or_else(|| panic!("no LNT020 for {root}: {all:#?}"))
+    };
+    let empty = crate::message(refused("empty"));
+    assert!(empty.contains("kustomization.yaml is empty"));
     for (root, line) in [("outside-file", 2), ("outside-patch", 4)] {
-        let f = all
-            .iter()
-            .find(|f| f["rule_id"] == "LNT020" && f["value_set"] == format!("{FEATURES}/{root}"))
-            .unwrap_or_else(|| panic!("no LNT020 for {root}: {all:#?}"));
-        assert_eq!(f["file"], format!("{FEATURES}/{root}/kustomization.yaml"));
-        assert_eq!(f["line"], line);
-        let message = f["message"].as_str().unwrap_or_default();
+        let f = refused(root);
+        assert_eq!(f.file, format!("{FEATURES}/{root}/kustomization.yaml"));
+        assert_eq!(f.span.start.line, line);
+        let message = crate::message(f);
         assert!(
             message.contains(&format!("is not in or below '{FEATURES}/{root}'")),
             "{message}"
@@ -390,24 +398,18 @@ fn transformer_directories_are_not_roots_and_files_outside_a_folder_are_refused(
     }
     // The staging build is checked: its Deployment's findings are reached through it (with
     // the other roots that build the same base, listed together).
-    let staging = serde_json::json!(format!("{FEATURES}/staging"));
-    assert!(all.iter().any(|f| f["rule_id"] == "K8S009"
-        && f["file"] == format!("{FEATURES}/base/deployment.yaml")
-        && (f["value_set"] == staging
-            || f["value_sets"]
-                .as_array()
-                .is_some_and(|a| a.contains(&staging)))));
+    let staging = format!("{FEATURES}/staging");
+    assert!(all.iter().any(|f| f.rule_id == "K8S009"
+        && f.file == format!("{FEATURES}/base/deployment.yaml")
+        && (f.value_set.as_ref() == Some(&staging) || f.value_sets.contains(&staging))));
     // The common causes are told in the reader's language, Kustomize's text kept.
-    assert!(empty["message"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("it asks for nothing"));
+    assert!(empty.contains("it asks for nothing"));
 }
 
 #[test]
 fn helm_charts_are_inflated_and_checked_through_the_kustomization_only() {
     const FEATURES: &str = "fixtures/repos/kustomize-features";
-    let all = json_findings(&[
+    let all = crate::findings(&[
         &format!("{FEATURES}/helm"),
         &format!("{FEATURES}/helm-remote"),
     ]);
@@ -416,79 +418,66 @@ fn helm_charts_are_inflated_and_checked_through_the_kustomization_only() {
     // checked, located at its template lines, reached through the kustomization.
     let limits = all
         .iter()
-        .find(|f| f["rule_id"] == "K8S009")
+        .find(|f| f.rule_id == "K8S009")
         .unwrap_or_else(|| panic!("{all:#?}"));
-    assert_eq!(limits["file"], format!("{chart}/templates/deployment.yaml"));
-    assert_eq!(limits["line"], 24, "the template's `resources:` line");
-    assert_eq!(limits["value_set"], format!("{FEATURES}/helm"));
-    let message = limits["message"].as_str().unwrap_or_default();
+    assert_eq!(limits.file, format!("{chart}/templates/deployment.yaml"));
+    assert_eq!(
+        limits.span.start.line, 24,
+        "the template's `resources:` line"
+    );
+    assert_eq!(limits.value_set, Some(format!("{FEATURES}/helm")));
+    let message = crate::message(limits);
     assert!(!message.contains("limits.memory"), "{message}");
     // includeCRDs: the chart's CRD is an object of the build, at its own file.
     assert!(all
         .iter()
-        .any(|f| f["file"] == format!("{chart}/crds/backups.yaml")));
+        .any(|f| f.file == format!("{chart}/crds/backups.yaml")));
     // The chart is not checked a second time on its own (release-name, default values).
     assert!(
-        all.iter().all(|f| f["value_set"].is_string()
-            && !f["message"]
-                .as_str()
-                .unwrap_or_default()
-                .contains("release-name")),
+        all.iter()
+            .all(|f| f.value_set.is_some() && !crate::message(f).contains("release-name")),
         "{all:#?}"
     );
     // A chart that needs a pull is a note at its entry, not an error.
     let remote = all
         .iter()
-        .find(|f| f["value_set"] == format!("{FEATURES}/helm-remote"))
+        .find(|f| f.value_set == Some(format!("{FEATURES}/helm-remote")))
         .expect("the remote chart is reported");
-    assert_eq!(remote["rule_id"], "LNT021");
-    assert_eq!(remote["line"], 2);
-    assert!(remote["message"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("not checked here"));
+    assert_eq!(remote.rule_id, "LNT021");
+    assert_eq!(remote.span.start.line, 2);
+    assert!(crate::message(remote).contains("not checked here"));
 }
 
 #[test]
 fn an_argo_cd_application_with_a_kustomize_source_is_one_more_root() {
     const FEATURES: &str = "fixtures/repos/kustomize-features";
     let app = format!("{FEATURES}/argo/application.yaml");
-    let all = json_findings(&[&format!("{FEATURES}/argo"), &format!("{FEATURES}/base")]);
-    let of_app: Vec<&serde_json::Value> = all
-        .iter()
-        .filter(|f| f["value_set"] == "registre-prod")
-        .collect();
+    let all = crate::findings(&[&format!("{FEATURES}/argo"), &format!("{FEATURES}/base")]);
+    let set = |f: &cct_lint::finding::Finding| f.value_set.clone().unwrap_or_default();
+    let of_app: Vec<_> = all.iter().filter(|f| set(f) == "registre-prod").collect();
     // The block's `images` entry (tag `latest`) and its inline patch (privileged) are found on
     // the Application's lines; the Application's `path:` and the kustomization are related.
     for (rule, line) in [("K8S001", 16), ("K8S004", 31)] {
         let f = of_app
             .iter()
-            .find(|f| f["rule_id"] == rule)
+            .find(|f| f.rule_id == rule)
             .unwrap_or_else(|| panic!("{rule}: {of_app:#?}"));
+        assert_eq!((f.file.as_str(), f.span.start.line), (app.as_str(), line));
+        assert_eq!(f.related[0].file, app);
+        assert_eq!(f.related[0].span.start.line, 11);
+        assert_eq!(f.related[0].application.as_deref(), Some("registre-prod"));
         assert_eq!(
-            (f["file"].as_str(), f["line"].as_u64()),
-            (Some(app.as_str()), Some(line))
-        );
-        assert_eq!(f["related"][0]["file"], app);
-        assert_eq!(f["related"][0]["line"], 11);
-        assert_eq!(f["related"][0]["application"], "registre-prod");
-        assert_eq!(
-            f["related"][1]["file"],
+            f.related[1].file,
             format!("{FEATURES}/base/kustomization.yaml")
         );
     }
     // `commonLabels: {env: prod}` of the block fixes half of what the plain base lacks.
-    assert!(all.iter().any(|f| f["rule_id"] == "K8S010"
-        && f["value_set"] == "registre-prod"
-        && f["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("lacks the labels `tier` required")));
+    assert!(all.iter().any(|f| f.rule_id == "K8S010"
+        && set(f) == "registre-prod"
+        && crate::message(f).contains("lacks the labels `tier` required")));
     // The plain base, a root here too, has neither finding.
-    assert!(!all
-        .iter()
-        .any(|f| f["value_set"] == format!("{FEATURES}/base")
-            && (f["rule_id"] == "K8S001" || f["rule_id"] == "K8S004")));
+    assert!(!all.iter().any(|f| set(f) == format!("{FEATURES}/base")
+        && (f.rule_id == "K8S001" || f.rule_id == "K8S004")));
 }
 
 #[test]
@@ -614,25 +603,17 @@ fn a_field_a_json_patch_removes_is_reported_on_the_remove_path_line() {
         "resources: [../base]\npatches:\n  - target: {kind: Deployment}\n    patch: |-\n      - op: remove\n        path: /spec/template/spec/containers/0/livenessProbe\n",
     );
     let ov = dir.path().join("ov");
-    let all = json_findings(&[ov.to_str().expect("utf-8")]);
+    let all = crate::findings(&[ov.to_str().expect("utf-8")]);
     let f = all
         .iter()
-        .find(|f| f["rule_id"] == "K8S008")
+        .find(|f| f.rule_id == "K8S008")
         .unwrap_or_else(|| panic!("{all:#?}"));
-    assert!(
-        f["file"]
-            .as_str()
-            .unwrap_or_default()
-            .ends_with("ov/kustomization.yaml"),
-        "{f:#?}"
-    );
-    assert_eq!(f["line"], 6, "the remove operation's `path:` line");
+    assert!(f.file.ends_with("ov/kustomization.yaml"), "{f:#?}");
+    assert_eq!(f.span.start.line, 6, "the remove operation's `path:` line");
     // Findings about fields nobody removed stay on the base.
-    assert!(all.iter().any(|f| f["rule_id"] == "K8S009"
-        && f["file"]
-            .as_str()
-            .unwrap_or_default()
-            .ends_with("base/d.yaml")));
+    assert!(all
+        .iter()
+        .any(|f| f.rule_id == "K8S009" && f.file.ends_with("base/d.yaml")));
 }
 
 /// A finding reached through a root kustomization names that root as what built the object,
@@ -649,6 +630,7 @@ fn human_output_names_the_root_kustomization_not_a_value_set() {
             .output()
             .expect("run");
         let text = String::from_utf8_lossy(&out.stdout);
+        assert_snapshot(&format!("kustomize-app-prod.human.{lang}.txt"), &text);
         assert!(text.contains(built_by), "{lang}: {text}");
         assert!(
             !text.contains("value set `") && !text.contains("jeu de valeurs `"),

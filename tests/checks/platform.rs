@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use cct_lint::catalog::Severity;
+
 use crate::run;
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -18,21 +20,17 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn k8s003_lines(dir: &str) -> (Vec<(String, u64)>, serde_json::Value) {
-    let report = crate::json_report(&[dir]);
-    let found = report["findings"]
-        .as_array()
-        .expect("findings")
+/// (file, line) of the K8S003 findings of `check DIR` (in-process), and the Helm test objects
+/// left out.
+fn k8s003_lines(dir: &str) -> (Vec<(String, u32)>, usize) {
+    let outcome = crate::check_request(&crate::request(&[dir]));
+    let found = outcome
+        .findings
         .iter()
-        .filter(|f| f["rule_id"] == "K8S003")
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap_or_default().to_string(),
-                f["line"].as_u64().unwrap_or(0),
-            )
-        })
+        .filter(|f| f.rule_id == "K8S003")
+        .map(|f| (f.file.clone(), f.span.start.line))
         .collect();
-    (found, report["summary"].clone())
+    (found, outcome.skipped_test_hooks)
 }
 
 #[test]
@@ -43,9 +41,9 @@ fn helm_test_hooks_are_skipped_and_counted_unless_the_configuration_brings_them_
         dir.path(),
     );
     let root = dir.path().to_string_lossy().to_string();
-    let (found, summary) = k8s003_lines(&root);
+    let (found, skipped) = k8s003_lines(&root);
     assert!(found.is_empty(), "{found:?}");
-    assert_eq!(summary["skipped_test_hooks"], 1, "{summary}");
+    assert_eq!(skipped, 1);
     let human = run(&["check", &root, "--lang", "en", "--color", "never"]);
     assert!(
         human
@@ -60,11 +58,11 @@ fn helm_test_hooks_are_skipped_and_counted_unless_the_configuration_brings_them_
         "helm:\n  check_test_hooks: true\n",
     )
     .expect("write");
-    let (found, summary) = k8s003_lines(&root);
+    let (found, skipped) = k8s003_lines(&root);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].0.ends_with("templates/tests/test-connection.yaml"));
     assert_eq!(found[0].1, 10);
-    assert_eq!(summary["skipped_test_hooks"], 0, "{summary}");
+    assert_eq!(skipped, 0);
 
     std::fs::write(
         dir.path().join(".cct-lint.yaml"),
@@ -78,16 +76,12 @@ fn helm_test_hooks_are_skipped_and_counted_unless_the_configuration_brings_them_
         .contains("`check_test_hooks` must be true or false"));
 }
 
-fn rules_by_file(dir: &Path) -> std::collections::BTreeMap<String, Vec<(String, String)>> {
-    let report = crate::json_report(&[&dir.to_string_lossy()]);
-    let mut out: std::collections::BTreeMap<String, Vec<(String, String)>> = Default::default();
-    for f in report["findings"].as_array().expect("findings") {
-        let file = f["file"].as_str().unwrap_or_default();
-        let name = file.rsplit('/').next().unwrap_or_default().to_string();
-        out.entry(name).or_default().push((
-            f["rule_id"].as_str().unwrap_or_default().to_string(),
-            f["severity"].as_str().unwrap_or_default().to_string(),
-        ));
+/// File name → (rule, severity) of every finding of `check DIR` (in-process).
+fn rules_by_file(dir: &Path) -> std::collections::BTreeMap<String, Vec<(String, Severity)>> {
+    let mut out: std::collections::BTreeMap<String, Vec<(String, Severity)>> = Default::default();
+    for f in crate::findings(&[&dir.to_string_lossy()]) {
+        let name = f.file.rsplit('/').next().unwrap_or_default().to_string();
+        out.entry(name).or_default().push((f.rule_id, f.severity));
     }
     out
 }
@@ -117,8 +111,8 @@ fn unparsable_yaml_that_is_not_a_manifest_is_a_note_and_manifests_stay_errors() 
     .expect("write");
     std::fs::write(root.join("k/templated.yaml"), templated).expect("write");
     let got = rules_by_file(root);
-    let note = vec![("LNT016".to_string(), "note".to_string())];
-    let error = vec![("LNT001".to_string(), "error".to_string())];
+    let note = vec![("LNT016".to_string(), Severity::Note)];
+    let error = vec![("LNT001".to_string(), Severity::Error)];
     assert_eq!(got.get("helmfile.yaml"), Some(&note), "{got:?}");
     assert_eq!(got.get("ci.yml"), Some(&note), "{got:?}");
     assert_eq!(got.get("broken.yaml"), Some(&error), "{got:?}");
@@ -213,25 +207,27 @@ fn sh(dir: &Path, script: &str) -> std::process::Output {
 }
 
 /// A release folder as the release workflow publishes it: the archive of this build's binary
-/// for `target`, and SHA256SUMS.
+/// for `target`, and SHA256SUMS. The binary is stripped of its debug information when `strip`
+/// is there, as a release's is: compressing a ~190 MB debug build took most of these tests' time.
 fn release_folder(root: &Path, target: &str) -> std::path::PathBuf {
     let release = root.join("release");
     let name = format!("cct-lint-0.9.1-{target}");
     std::fs::create_dir_all(release.join(&name)).expect("mkdir");
-    std::fs::copy(
-        env!("CARGO_BIN_EXE_cct-lint"),
-        release.join(&name).join("cct-lint"),
-    )
-    .expect("copy");
-    // The test binary carries ~170 MB of debug information that a release has not: dropped
-    // (when binutils is there) and packed with fast compression, the archive takes a second
-    // instead of half a minute to make and unpack.
+    let built = env!("CARGO_BIN_EXE_cct-lint");
+    let copy = release.join(&name).join("cct-lint");
+    let stripped = std::process::Command::new("strip")
+        .arg("-o")
+        .arg(&copy)
+        .arg(built)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !stripped {
+        std::fs::copy(built, &copy).expect("copy");
+    }
     let pack = sh(
         &release,
         &format!(
-            "set -o pipefail; (strip --strip-debug {name}/cct-lint 2>/dev/null || true) && \
-             tar -cf - {name} | gzip -1 > {name}.tar.gz && rm -r {name} && \
-             sha256sum {name}.tar.gz > SHA256SUMS"
+            "tar -czf {name}.tar.gz {name} && rm -r {name} && sha256sum {name}.tar.gz > SHA256SUMS"
         ),
     );
     assert!(

@@ -2,49 +2,37 @@
 //! variants chosen by a finding, and what the rule fixtures alone cannot show.
 //! Must not: write inside fixtures/ (temporary copies only).
 
-use crate::json_findings;
+use crate::{findings, message};
 
 #[test]
 fn omitted_target_port_is_named_in_the_message_and_located_on_the_port_entry() {
-    let findings = json_findings(&["fixtures/rules/K8S006/fail-service-target-ports"]);
-    let omitted: Vec<&serde_json::Value> = findings
+    let all = findings(&["fixtures/rules/K8S006/fail-service-target-ports"]);
+    let omitted: Vec<_> = all
         .iter()
-        .filter(|f| f["rule_id"] == "K8S006")
-        .filter(|f| {
-            f["message"]
-                .as_str()
-                .is_some_and(|m| m.contains("has no `targetPort`"))
-        })
+        .filter(|f| f.rule_id == "K8S006")
+        .filter(|f| message(f).contains("has no `targetPort`"))
         .collect();
-    assert_eq!(omitted.len(), 1, "{findings:#?}");
+    assert_eq!(omitted.len(), 1, "{all:#?}");
     let f = omitted[0];
     assert_eq!(
-        f["message"],
+        message(f),
         "Service port `spec.ports[1]` has no `targetPort`, so the pods are reached on its `port` 80, a privileged port (1024 or below)"
     );
-    assert_eq!(
-        (f["line"].as_u64(), f["column"].as_u64()),
-        (Some(28), Some(7))
-    );
+    assert_eq!((f.span.start.line, f.span.start.column), (28, 7));
     // An explicit targetPort keeps the usual message.
-    assert!(findings.iter().any(|f| f["message"]
+    assert!(all.iter().any(|f| message(f)
         == "Port 80 at `spec.ports[0].targetPort` is a privileged port (1024 or below)"));
 }
 
 #[test]
 fn json_manifests_are_checked_at_exact_positions_and_other_json_is_left_alone() {
-    let report = crate::json_report(&["fixtures/json"]);
-    let findings = report["findings"].as_array().cloned().unwrap_or_default();
-    let at = |rule: &str, file: &str| -> Vec<(u64, u64)> {
-        let mut v: Vec<(u64, u64)> = findings
+    let outcome = crate::check_request(&crate::request(&["fixtures/json"]));
+    let all = &outcome.findings;
+    let at = |rule: &str, file: &str| -> Vec<(u32, u32)> {
+        let mut v: Vec<(u32, u32)> = all
             .iter()
-            .filter(|f| f["rule_id"] == rule && f["file"] == format!("fixtures/json/{file}"))
-            .map(|f| {
-                (
-                    f["line"].as_u64().unwrap_or(0),
-                    f["column"].as_u64().unwrap_or(0),
-                )
-            })
+            .filter(|f| f.rule_id == rule && f.file == format!("fixtures/json/{file}"))
+            .map(|f| (f.span.start.line, f.span.start.column))
             .collect();
         v.sort();
         v
@@ -57,15 +45,15 @@ fn json_manifests_are_checked_at_exact_positions_and_other_json_is_left_alone() 
     assert_eq!(at("K8S006", "app/list.json"), vec![(6, 54)]);
     // An unterminated manifest is reported; package.json, tsconfig.json and a schema that
     // merely mentions apiVersion and kind are no manifests and are never reported nor counted.
-    assert_eq!(at("LNT001", "broken/pod.json").len(), 1, "{findings:#?}");
+    assert_eq!(at("LNT001", "broken/pod.json").len(), 1, "{all:#?}");
     // JSON is read strictly, as kubectl reads a `.json` file: a trailing comma YAML would accept
     // is an error, located where JSON stops making sense, the `}` after the comma (columns
     // count characters: `é` before it is one).
     assert_eq!(at("LNT001", "broken/trailing-comma.json"), vec![(4, 52)]);
-    let messages: Vec<&str> = findings
+    let messages: Vec<String> = all
         .iter()
-        .filter(|f| f["rule_id"] == "LNT001")
-        .filter_map(|f| f["message"].as_str())
+        .filter(|f| f.rule_id == "LNT001")
+        .map(message)
         .collect();
     assert_eq!(
         messages,
@@ -73,15 +61,14 @@ fn json_manifests_are_checked_at_exact_positions_and_other_json_is_left_alone() 
             "Invalid JSON: EOF while parsing an object",
             "Invalid JSON: trailing comma before `}`"
         ],
-        "{findings:#?}"
+        "{all:#?}"
     );
     for other in ["app/package.json", "app/tsconfig.json", "app/schema.json"] {
         assert!(
-            findings
-                .iter()
-                .all(|f| f["file"] != format!("fixtures/json/{other}")),
-            "{other}: {findings:#?}"
+            all.iter()
+                .all(|f| f.file != format!("fixtures/json/{other}")),
+            "{other}: {all:#?}"
         );
     }
-    assert_eq!(report["summary"]["targets"], 4, "{:#}", report["summary"]);
+    assert_eq!(outcome.targets, 4);
 }
