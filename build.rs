@@ -84,12 +84,19 @@ fn main() {
         let Some(metadata) = &r.metadata else {
             continue;
         };
-        // A rule's in the catalogue's shape; one that has not that shape is left to the binary,
-        // which reports it.
+        // A rule's in the catalogue's shape, with its package (finding the package line is a
+        // scan of the whole source); one that has not that shape is left to the binary, which
+        // reports it.
         let json = if rule_text::is_rule_file(&r.file) {
-            match rule_text::rule_meta_json(metadata) {
-                Ok(json) => json,
-                Err(_) => continue,
+            match (
+                rule_text::rule_meta_json(metadata),
+                rule_text::package_of(&r.source),
+            ) {
+                (Ok(mut json), Some(package)) => {
+                    json["package"] = package.into();
+                    json
+                }
+                _ => continue,
             }
         } else {
             metadata.clone()

@@ -267,11 +267,11 @@ impl Catalog {
                 continue;
             }
             let meta = match embedded_json(file) {
-                Some(json) => with_origin(
-                    file,
-                    source,
-                    serde_json::from_str(json).map_err(|e| invalid(file, e.to_string()))?,
-                )?,
+                // build.rs wrote the package too.
+                Some(json) => RuleMeta {
+                    source: file.to_string(),
+                    ..serde_json::from_str(json).map_err(|e| invalid(file, e.to_string()))?
+                },
                 // build.rs could not read it: read it now, to report why.
                 None => parse_rule(file, source)?,
             };
