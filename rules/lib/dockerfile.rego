@@ -88,10 +88,10 @@ final_base_image := final_base.image if {
 
 # Shell commands of RUN/CMD/ENTRYPOINT: the instruction text (arguments, then heredoc bodies),
 # with backslash-newline continuations joined.
-shell_text(inst) := regex.replace(concat("\n", array.concat(
+shell_text(inst) := replace(replace(concat("\n", array.concat(
 	[concat(" ", inst.expanded)],
 	[h.content | some h in object.get(inst, "heredocs", [])],
-)), "\\\\\r?\n", " ")
+)), "\\\r\n", " "), "\\\n", " ")
 
 # Simple commands, split at `&&`, `||`, `;`, `|`, newlines, parentheses, braces and backquotes;
 # comments and empty pieces dropped.
@@ -113,9 +113,11 @@ shell_segment_list(inst) := [seg |
 	not startswith(seg, "#")
 ]
 
-# Words of a command, quotes trimmed.
+# Words of a command, quotes trimmed. (String built-ins rather than regexes here and in
+# `shell_text`: regorus compiles each pattern once per process, and for a one-file check the
+# compilation costs more than the evaluation.)
 shell_tokens(seg) := [w |
-	some t in regex.split("[ \t]+", seg)
+	some t in split(replace(seg, "\t", " "), " ")
 	w := trim(t, "\"'")
 	w != ""
 ]

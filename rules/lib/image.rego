@@ -73,17 +73,31 @@ _official("docker.io", repo) := repo if contains(repo, "/")
 
 # True when the reference names an explicit version: a tag other than `latest`, or a digest.
 # Same answer as `parse(ref).digest != ""` or a `parse(ref).tag` other than "" and "latest", with
-# one or two regex calls instead of a dozen function calls: the digest is what follows the first
-# `@`; the tag follows the last `:` of the name (before the `@`) when no `/` comes after it.
-pinned(ref) if regex.match(`^[^@]*@[^@]`, ref)
+# string built-ins instead of a dozen function calls (and instead of regexes, which regorus compiles
+# once per process, at a cost larger than a one-file check's evaluation): the digest is what
+# follows the first `@`; the tag follows the last `:` of the name (before the `@`) when no `/`
+# comes after it.
+pinned(ref) if split(ref, "@")[1] != ""
 
 pinned(ref) if {
-	regex.match(`^[^@]*:[^:/@]+(@|$)`, ref)
-	not regex.match(`^[^@]*:latest(@|$)`, ref)
+	t := _name_tag(ref)
+	t != "latest"
+}
+
+# What follows the last `:` of the name when it is a tag (not empty, no `/`).
+_name_tag(ref) := t if {
+	pieces := split(split(ref, "@")[0], ":")
+	count(pieces) > 1
+	t := pieces[count(pieces) - 1]
+	t != ""
+	not contains(t, "/")
 }
 
 # True when the tag is written as `latest` (and no digest pins the image): a tag, but not a version.
-latest(ref) if regex.match(`^[^@]*:latest$`, ref)
+latest(ref) if {
+	not contains(ref, "@")
+	endswith(ref, ":latest")
+}
 
 # `{"variant": "latest"}` for a `latest` tag, to choose the message that says so; `{}` otherwise.
 latest_variant(ref) := {"variant": "latest"} if latest(ref)
@@ -94,4 +108,8 @@ latest_variant(ref) := {} if not latest(ref)
 # tag and the digest can only follow the last `/`, so a variable before it (`${REGISTRY}/ubuntu`)
 # changes the registry or the path, never the version: such a reference is judged. A variable
 # (`$TAG`, `${TAG}`) or the end of one (`${IMAGE:-a/b}`) in the last component is unresolved.
-unresolved(ref) if regex.match(`[$}][^/]*$`, ref)
+unresolved(ref) if _unresolved_mark(_last_component(ref))
+
+_unresolved_mark(last) if contains(last, "$")
+
+_unresolved_mark(last) if contains(last, "}")

@@ -57,3 +57,25 @@ test_unresolved_only_when_a_variable_can_hold_the_tag_or_digest if {
 	count([r | some r in unresolved; not data.lib.image.unresolved(r)]) == 0
 	count([r | some r in judged; data.lib.image.unresolved(r)]) == 0
 }
+
+# `latest` and `unresolved` are written with string built-ins; these regexes are their definitions.
+test_latest_and_unresolved_match_their_regex_definitions if {
+	refs := [
+		"nginx", "nginx:latest", "nginx:latest@sha256:abc", "host:5000/nginx:latest", "a:latest/b",
+		"x:latest\nfoo", "nginx:LATEST", ":latest", "latest", "nginx@x:latest", "$IMAGE", "${IMAGE}",
+		"nginx:$TAG", "reg/${NAME}", "${REGISTRY}/ubuntu", "x/${IMAGE:-a/b:1}", "a}/b", "a/b}", "a/$",
+		"a$/b\n", "/",
+	]
+	count([r | some r in refs; _latest(r) != regex.match(`^[^@]*:latest$`, r)]) == 0
+	count([r | some r in refs; _unresolved(r) != regex.match(`[$}][^/]*$`, r)]) == 0
+	count([r | some r in refs; data.lib.image.latest(r)]) > 2
+	count([r | some r in refs; data.lib.image.unresolved(r)]) > 5
+}
+
+_latest(r) := true if data.lib.image.latest(r)
+
+_latest(r) := false if not data.lib.image.latest(r)
+
+_unresolved(r) := true if data.lib.image.unresolved(r)
+
+_unresolved(r) := false if not data.lib.image.unresolved(r)

@@ -95,3 +95,22 @@ _stage(index, name, image, parent, final, rest) := {
 }
 
 _one(image, rest) := {"args": [], "stages": [_stage(0, null, image, null, true, rest)]}
+
+# `_tools` is written with string built-ins; this regex is its definition.
+test_tools_match_their_regex_definition if {
+	tokens := [
+		"sudo", "gosu", "su-exec", "/usr/bin/sudo", "bin/gosu", "sudo=1.9", "sudo<2", "sudo>1", "sudo~1",
+		"sudo-1.9.5", "sudo-rs", "sudoers", "pseudo", "xsudo", "a/xsudo", "/sudo/", "sudo/x", "sudo=",
+		"su-exec-0.2", "su-exec_1", "gosu1.1", "sudo gosu", "a b/sudo", "sudo\t1", "s/sudo-1/gosu",
+		"gosu-", "gosu-x", "", "/", "sudo\n", "a/sudo=1/b",
+	]
+	count([t |
+		some t in tokens
+		data.rules.dockerfile.DF008._tools(t) != {name |
+			some name in ["sudo", "su-exec", "gosu"]
+			regex.match(concat("", [`^([^ \t]*/)?`, name, `(([=<>~]|-[0-9])[^ \t]*)?$`]), t)
+		}
+	]) == 0
+	count([t | some t in tokens; count(data.rules.dockerfile.DF008._tools(t)) > 0]) > 10
+	data.rules.dockerfile.DF008._tools("s/sudo-1/gosu") == {"sudo", "gosu"}
+}
