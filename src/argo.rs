@@ -31,8 +31,52 @@ pub(crate) struct Applications {
     pub(crate) notes: Vec<Finding>,
 }
 
-/// Reads the Applications of the YAML targets.
+/// A YAML target holding Argo CD Applications: its text and, by document index, the
+/// Applications' roots. Read once per scan for both consumers (chart value sets and Kustomize
+/// roots): the cheap text test below also lets through the Application CRDs, which on a
+/// CRD-heavy tree are most of its bytes, and parsing them once per consumer was a third of the
+/// check's time on argo-cd's `manifests/`.
+pub(crate) struct ApplicationFile {
+    target: Target,
+    text: String,
+    documents: Vec<(usize, Node)>,
+}
+
+/// The YAML targets that hold Applications (at the root of a document, `argoproj.io/*`).
+pub(crate) fn application_files(targets: &[Target], options: &ScanOptions) -> Vec<ApplicationFile> {
+    let mut out = Vec::new();
+    for target in targets.iter().filter(|t| t.kind == TargetKind::Yaml) {
+        let Ok(text) = read_text(&target.path, options.max_file_size) else {
+            continue;
+        };
+        // Cheap test first: most YAML files are not Applications.
+        if !text.contains("argoproj.io") || !text.contains("Application") {
+            continue;
+        }
+        let documents: Vec<(usize, Node)> = yaml::load(&text, options.yaml_limits)
+            .documents
+            .into_iter()
+            .enumerate()
+            .filter(|(_, doc)| {
+                str_at(&doc.root, "apiVersion").is_some_and(|a| a.starts_with("argoproj.io/"))
+                    && str_at(&doc.root, "kind") == Some("Application")
+            })
+            .map(|(index, doc)| (index, doc.root))
+            .collect();
+        if !documents.is_empty() {
+            out.push(ApplicationFile {
+                target: target.clone(),
+                text,
+                documents,
+            });
+        }
+    }
+    out
+}
+
+/// What the Applications give to the charts of the scan.
 pub(crate) fn applications(
+    files: &[ApplicationFile],
     discovery: &Discovery,
     catalog: &Catalog,
     options: &ScanOptions,
@@ -43,35 +87,15 @@ pub(crate) fn applications(
         .filter(|t| t.kind == TargetKind::HelmChart)
         .collect();
     let mut out = Applications::default();
-    for target in discovery
-        .targets
-        .iter()
-        .filter(|t| t.kind == TargetKind::Yaml)
-    {
-        let Ok(text) = read_text(&target.path, options.max_file_size) else {
-            continue;
-        };
-        // Cheap test first: most YAML files are not Applications.
-        if !text.contains("argoproj.io") || !text.contains("Application") {
-            continue;
-        }
-        let stream = yaml::load(&text, options.yaml_limits);
+    for file in files {
         let ctx = FileContext {
             catalog,
             options,
-            display: &target.display,
-            lines: text.split('\n').collect(),
+            display: &file.target.display,
+            lines: file.text.split('\n').collect(),
         };
-        for doc in &stream.documents {
-            let root = &doc.root;
-            let is_application = root
-                .get("apiVersion")
-                .and_then(Node::as_str)
-                .is_some_and(|a| a.starts_with("argoproj.io/"))
-                && root.get("kind").and_then(Node::as_str) == Some("Application");
-            if is_application {
-                read_application(root, &ctx, &charts, &mut out);
-            }
+        for (_, root) in &file.documents {
+            read_application(root, &ctx, &charts, &mut out);
         }
     }
     out
@@ -311,25 +335,17 @@ pub(crate) struct KustomizeSource {
     pub(crate) related: RelatedLocation,
 }
 
-/// The Applications of the YAML targets whose sources are kustomization directories among
-/// `dirs` (matched as for charts: the source path is a suffix of the directory).
-pub(crate) fn kustomize_sources(targets: &[Target], dirs: &[PathBuf]) -> Vec<KustomizeSource> {
+/// The Applications whose sources are kustomization directories among `dirs` (matched as for
+/// charts: the source path is a suffix of the directory).
+pub(crate) fn kustomize_sources(
+    files: &[ApplicationFile],
+    dirs: &[PathBuf],
+) -> Vec<KustomizeSource> {
     let mut out = Vec::new();
-    for target in targets.iter().filter(|t| t.kind == TargetKind::Yaml) {
-        let Ok(text) = read_text(&target.path, crate::kustomize::build::MAX_FILE_SIZE) else {
-            continue;
-        };
-        if !text.contains("argoproj.io") || !text.contains("Application") {
-            continue;
-        }
-        let lines: Vec<&str> = text.split('\n').collect();
-        let stream = yaml::load(&text, yaml::Limits::default());
-        for (index, doc) in stream.documents.iter().enumerate() {
-            let root = &doc.root;
-            let is_application = str_at(root, "apiVersion")
-                .is_some_and(|a| a.starts_with("argoproj.io/"))
-                && str_at(root, "kind") == Some("Application");
-            let Some(spec) = root.get("spec").filter(|_| is_application) else {
+    for file in files {
+        let (target, lines) = (&file.target, file.text.split('\n').collect::<Vec<&str>>());
+        for (index, root) in &file.documents {
+            let Some(spec) = root.get("spec") else {
                 continue;
             };
             let name = root
@@ -365,7 +381,7 @@ pub(crate) fn kustomize_sources(targets: &[Target], dirs: &[PathBuf]) -> Vec<Kus
                     },
                     overlay: crate::kustomize::argo_overlay::Overlay {
                         file: target.path.clone(),
-                        document: index,
+                        document: *index,
                         source: steps,
                     },
                     related: RelatedLocation {

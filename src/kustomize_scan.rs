@@ -55,7 +55,7 @@ impl Root {
 }
 
 /// Finds the kustomizations among the targets and decides the roots.
-pub(crate) fn plan(targets: &[Target]) -> Plan {
+pub(crate) fn plan(targets: &[Target], application_files: &[crate::argo::ApplicationFile]) -> Plan {
     let mut dirs: BTreeMap<PathBuf, (PathBuf, PathBuf)> = BTreeMap::new();
     for t in targets.iter().filter(|t| t.kind == TargetKind::Yaml) {
         let is_kustomization = t
@@ -87,7 +87,7 @@ pub(crate) fn plan(targets: &[Target]) -> Plan {
     }
     let all: Vec<PathBuf> = dirs.values().map(|(dir, _)| dir.clone()).collect();
     roots.extend(
-        crate::argo::kustomize_sources(targets, &all)
+        crate::argo::kustomize_sources(application_files, &all)
             .into_iter()
             .map(|app| Root {
                 dir: app.dir.clone(),

@@ -47,11 +47,14 @@ pub fn scan(
 ) -> ScanResult {
     // Targets are grouped per folder: a folder's objects form one bundle, evaluated as soon as
     // its files are read, so memory holds one folder's objects at a time, not the whole tree's.
-    let (prepared, application_notes) = load::chart::prepare(discovery, catalog, options);
+    let application_files = crate::argo::application_files(&discovery.targets, options);
+    let (prepared, application_notes) =
+        load::chart::prepare(discovery, &application_files, catalog, options);
     let options = &prepared;
     // Root kustomizations are built first; the files their builds read, and every file of a
     // kustomization's folder, are checked through the roots: alone, only for their syntax.
-    let plan = crate::kustomize_scan::plan(&discovery.targets);
+    let plan = crate::kustomize_scan::plan(&discovery.targets, &application_files);
+    drop(application_files);
     let pool = (options.threads > 0)
         .then(|| {
             rayon::ThreadPoolBuilder::new()

@@ -8,7 +8,6 @@
 
 use std::path::{Component, Path, PathBuf};
 
-pub(crate) use super::model::MAX_FILE_SIZE;
 pub use super::model::{
     is_remote, kustomization_in, normalize, Build, BuildError, Note, Resource, SourceFile,
     KUSTOMIZATION_FILES,

@@ -301,6 +301,7 @@ struct ChartYaml {
 /// notes about Application sources not checked here.
 pub(crate) fn prepare(
     discovery: &crate::discover::Discovery,
+    application_files: &[crate::argo::ApplicationFile],
     catalog: &Catalog,
     options: &ScanOptions,
 ) -> (ScanOptions, Vec<Finding>) {
@@ -333,7 +334,7 @@ pub(crate) fn prepare(
         allow_missing: true,
         other_versions: false,
     });
-    let apps = crate::argo::applications(discovery, catalog, options);
+    let apps = crate::argo::applications(application_files, discovery, catalog, options);
     for (chart, set) in apps.sets {
         let configured = options
             .helm
