@@ -104,21 +104,28 @@ pub(crate) fn applications(
 /// The chart target whose directory is `path` relative to some ancestor (the repository
 /// root), and that root.
 fn chart_at<'t>(charts: &[&'t Target], path: &str) -> Option<(&'t Target, PathBuf)> {
+    let wanted = relative_components(path)?;
+    charts
+        .iter()
+        .find_map(|t| root_before(&t.path, &wanted).map(|root| (*t, root)))
+}
+
+/// A source `path` as plain components (`.` dropped); `None` when empty or leaving its root.
+fn relative_components(path: &str) -> Option<Vec<Component<'_>>> {
     let wanted: Vec<Component> = Path::new(path)
         .components()
         .filter(|c| !matches!(c, Component::CurDir))
         .collect();
-    if wanted.is_empty() || wanted.iter().any(|c| !matches!(c, Component::Normal(_))) {
-        return None;
-    }
-    charts.iter().find_map(|t| {
-        let have: Vec<Component> = t.path.components().collect();
-        let n = wanted.len();
-        (have.len() >= n && have[have.len() - n..] == wanted[..]).then(|| {
-            let root: PathBuf = have[..have.len() - n].iter().collect();
-            (*t, root)
-        })
-    })
+    let plain = !wanted.is_empty() && wanted.iter().all(|c| matches!(c, Component::Normal(_)));
+    plain.then_some(wanted)
+}
+
+/// What comes before `wanted` when `dir` ends with it.
+fn root_before(dir: &Path, wanted: &[Component]) -> Option<PathBuf> {
+    let have: Vec<Component> = dir.components().collect();
+    let n = wanted.len();
+    (have.len() >= n && have[have.len() - n..] == wanted[..])
+        .then(|| have[..have.len() - n].iter().collect())
 }
 
 fn str_at<'n>(node: &'n Node, key: &str) -> Option<&'n str> {
@@ -402,18 +409,9 @@ pub(crate) fn kustomize_sources(
 
 /// The directory of `dirs` that ends with the relative `path`.
 fn dir_at(dirs: &[PathBuf], path: &str) -> Option<PathBuf> {
-    let wanted: Vec<Component> = Path::new(path)
-        .components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .collect();
-    if wanted.is_empty() || wanted.iter().any(|c| !matches!(c, Component::Normal(_))) {
-        return None;
-    }
+    let wanted = relative_components(path)?;
     dirs.iter()
-        .find(|d| {
-            let have: Vec<Component> = d.components().collect();
-            have.len() >= wanted.len() && have[have.len() - wanted.len()..] == wanted[..]
-        })
+        .find(|d| root_before(d, &wanted).is_some())
         .cloned()
 }
 
