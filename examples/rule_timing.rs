@@ -1,6 +1,8 @@
 //! Measures evaluation time per rule over the YAML documents of a directory (profiling aid):
-//! `cargo run --release --example rule_timing -- DIR [rules]`. The embedded rules run on the VM;
-//! a rules directory read at run time runs on the interpreter (see src/evaluate.rs).
+//! `cargo run --release --example rule_timing -- DIR [rules]` (`ONLY=ID` or `ONLY=ALL` times one
+//! rule or the whole set alone). The embedded rules run on the VM;
+//! a rules directory read at run time runs on the interpreter, or on the VM with
+//! `CCT_LINT_REGO_ENGINE=vm-compile` (see src/evaluate.rs).
 use cct_lint::catalog::{Catalog, Family};
 use cct_lint::evaluate::RuleEngine;
 use cct_lint::parse::yaml;
@@ -36,17 +38,12 @@ fn main() {
             )
         })
         .collect();
-    let mut rows = Vec::new();
-    for rule in cat
-        .rego_rules()
-        .filter(|r| r.input.family == Family::Kubernetes)
-    {
-        let id = rule.id.clone();
+    let time = |wanted: &dyn Fn(&str) -> bool| {
         let mut eng = RuleEngine::from_sources(
             &sources,
             &cat,
             &serde_json::Map::new(),
-            &|r| r == id,
+            wanted,
             &[Family::Kubernetes],
             Duration::from_secs(10),
             false,
@@ -56,32 +53,27 @@ fn main() {
         for (k, v) in &inputs {
             let _ = eng.evaluate(&Family::Kubernetes, k, v.clone());
         }
-        rows.push((t.elapsed(), rule.id.clone()));
+        t.elapsed().as_secs_f64() * 1000.0 / inputs.len() as f64
+    };
+    // `ONLY=K8S004` times that rule alone, `ONLY=ALL` the whole set alone (to count
+    // instructions under callgrind).
+    let only = std::env::var("ONLY").ok();
+    let mut rows: Vec<(f64, String)> = cat
+        .rego_rules()
+        .filter(|r| {
+            r.input.family == Family::Kubernetes && only.as_ref().is_none_or(|o| *o == r.id)
+        })
+        .map(|rule| (time(&|r| r == rule.id), rule.id.clone()))
+        .collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (ms, id) in rows {
+        println!("{id}: {ms:.2} ms/doc");
     }
-    let mut eng = RuleEngine::from_sources(
-        &sources,
-        &cat,
-        &serde_json::Map::new(),
-        &|_| true,
-        &[Family::Kubernetes],
-        Duration::from_secs(10),
-        false,
-    )
-    .expect("engine");
-    let t = Instant::now();
-    for (k, v) in &inputs {
-        let _ = eng.evaluate(&Family::Kubernetes, k, v.clone());
-    }
-    rows.sort();
-    for (d, id) in rows {
+    if only.as_ref().is_none_or(|o| o == "ALL") {
         println!(
-            "{id}: {:.2} ms/doc",
-            d.as_secs_f64() * 1000.0 / inputs.len() as f64
+            "ALL: {:.2} ms/doc over {} docs",
+            time(&|_| true),
+            inputs.len()
         );
     }
-    println!(
-        "ALL: {:.2} ms/doc over {} docs",
-        t.elapsed().as_secs_f64() * 1000.0 / inputs.len() as f64,
-        inputs.len()
-    );
 }

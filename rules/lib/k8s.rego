@@ -11,26 +11,38 @@ is_workload if input.kind in workload_kinds
 
 # The helpers below read `input`; their `_of(obj)` forms read any object (bundle rules call them
 # on each object of a bundle: `with input as obj` would be slower and the RVM compiler refuses it).
-pod_spec_path := pod_spec_path_of(input)
+pod_spec_path := _pod_spec_paths[input.kind]
 
-pod_spec_path_of(obj) := ["spec"] if obj.kind == "Pod"
+# Table lookups rather than functions of several definitions: the VM pays per call and per
+# definition tried, on every document.
+pod_spec_path_of(obj) := _pod_spec_paths[obj.kind]
 
-pod_spec_path_of(obj) := ["spec", "jobTemplate", "spec", "template", "spec"] if obj.kind == "CronJob"
-
-pod_spec_path_of(obj) := ["spec", "template", "spec"] if {
-	obj.kind in workload_kinds
-	not obj.kind in {"Pod", "CronJob"}
+_pod_spec_paths := {
+	"Pod": ["spec"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
+	"Deployment": ["spec", "template", "spec"],
+	"StatefulSet": ["spec", "template", "spec"],
+	"DaemonSet": ["spec", "template", "spec"],
+	"ReplicaSet": ["spec", "template", "spec"],
+	"ReplicationController": ["spec", "template", "spec"],
+	"Job": ["spec", "template", "spec"],
+	"DeploymentConfig": ["spec", "template", "spec"],
 }
 
-pod_meta_path := pod_meta_path_of(input)
+pod_meta_path := _pod_meta_paths[input.kind]
 
-pod_meta_path_of(obj) := ["metadata"] if obj.kind == "Pod"
+pod_meta_path_of(obj) := _pod_meta_paths[obj.kind]
 
-pod_meta_path_of(obj) := ["spec", "jobTemplate", "spec", "template", "metadata"] if obj.kind == "CronJob"
-
-pod_meta_path_of(obj) := ["spec", "template", "metadata"] if {
-	obj.kind in workload_kinds
-	not obj.kind in {"Pod", "CronJob"}
+_pod_meta_paths := {
+	"Pod": ["metadata"],
+	"CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
+	"Deployment": ["spec", "template", "metadata"],
+	"StatefulSet": ["spec", "template", "metadata"],
+	"DaemonSet": ["spec", "template", "metadata"],
+	"ReplicaSet": ["spec", "template", "metadata"],
+	"ReplicationController": ["spec", "template", "metadata"],
+	"Job": ["spec", "template", "metadata"],
+	"DeploymentConfig": ["spec", "template", "metadata"],
 }
 
 # Helm output often leaves `spec:` or `containers:` empty (null): treat them as absent.
@@ -47,10 +59,16 @@ pod_security_context_path := array.concat(pod_spec_path, ["securityContext"])
 
 container_types := ["containers", "initContainers", "ephemeralContainers"]
 
-containers := containers_of(input)
-
 # Arrays, not sets, of objects: iterating a set makes the rule VM compare its elements in
 # full (every container object) at each step.
+containers := [{"container": c, "path": array.concat(pod_spec_path, [t, i]), "type": t} |
+	some t in container_types
+	list := object.get(pod_spec, t, [])
+	is_array(list)
+	some i, c in list
+	is_object(c)
+]
+
 containers_of(obj) := [{"container": c, "path": array.concat(spec_path, [t, i]), "type": t} |
 	spec_path := pod_spec_path_of(obj)
 	spec := pod_spec_of(obj)
@@ -67,3 +85,9 @@ container_name(c) := object.get(c, "name", "")
 _list(x) := x if is_array(x)
 
 _list(x) := [] if not is_array(x)
+
+# `spec.template.spec.containers[0].securityContext`, as the API server writes a field's path.
+# One comprehension of built-ins: a helper call per segment cost more than the rest of a rule.
+field_path(path) := trim_prefix(concat("", [sprintf(_segment_format[type_name(p)], [p]) | some p in path]), ".")
+
+_segment_format := {"string": ".%s", "number": "[%d]"}

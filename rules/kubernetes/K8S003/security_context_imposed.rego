@@ -97,7 +97,7 @@ _imposed(v) if {
 _finding(block, imposed) := {
 	"path": _location(block, imposed),
 	"params": {
-		"context": _field(block),
+		"context": data.lib.k8s.field_path(block),
 		"settings": concat(", ", [sprintf("`%s: %s`", [concat(".", pair[0]), _text(pair[1])]) | some pair in imposed]),
 	},
 }
@@ -105,18 +105,6 @@ _finding(block, imposed) := {
 _location(block, imposed) := array.concat(block, imposed[0][0]) if count(imposed) == 1
 
 _location(block, imposed) := block if count(imposed) > 1
-
-# `spec.template.spec.containers[0].securityContext`, as the API server writes it.
-_field(path) := concat("", [_segment(i, p) | some i, p in path])
-
-_segment(0, p) := p if is_string(p)
-
-_segment(i, p) := concat("", [".", p]) if {
-	i > 0
-	is_string(p)
-}
-
-_segment(_, p) := sprintf("[%d]", [p]) if is_number(p)
 
 _text(v) := v if is_string(v)
 

@@ -61,6 +61,9 @@
 #     dangerous_capabilities: [ALL, SYS_ADMIN, NET_ADMIN, SYS_PTRACE, NET_RAW, SYS_MODULE, DAC_READ_SEARCH, SYS_RAWIO, SYS_BOOT, SYS_TIME, SYS_RESOURCE, SYS_NICE, SYS_PACCT, SYS_TTY_CONFIG, SYSLOG, MAC_ADMIN, MAC_OVERRIDE, BPF, PERFMON, LINUX_IMMUTABLE, IPC_LOCK, IPC_OWNER, AUDIT_CONTROL, AUDIT_READ, BLOCK_SUSPEND, WAKE_ALARM, LEASE, CHECKPOINT_RESTORE]
 package rules.kubernetes.K8S004
 
+# Performance: the regorus VM pays mostly per call, so settings are formatted where they are
+# found and helpers with several definitions are avoided on the per-container path.
+
 _dangerous := {_cap(c) | some c in data.params.K8S004.dangerous_capabilities; is_string(c)}
 
 # `cap_sys_admin`, `CAP_SYS_ADMIN` and `SYS_ADMIN` name the same capability.
@@ -69,7 +72,10 @@ _cap(name) := trim_prefix(upper(trim_space(name)), "CAP_")
 # Host namespaces of the pod, one finding located on the first.
 deny contains f if {
 	base := data.lib.k8s.pod_spec_path
-	imposed := [[[key], "true"] | some key in ["hostNetwork", "hostPID", "hostIPC"]; data.lib.k8s.pod_spec[key] == true]
+	imposed := [[[key], concat("", ["`", key, ": true`"])] |
+		some key in ["hostNetwork", "hostPID", "hostIPC"]
+		data.lib.k8s.pod_spec[key] == true
+	]
 	count(imposed) > 0
 	f := _finding(base, array.concat(base, imposed[0][0]), imposed)
 }
@@ -79,9 +85,8 @@ deny contains f if {
 	base := data.lib.k8s.pod_security_context_path
 	sc := object.get(input, base, null)
 	is_object(sc)
-	imposed := [[[key], sprintf("%v", [value])] |
-		some key in ["runAsNonRoot", "runAsUser"]
-		value := _root_settings[key]
+	imposed := [[[key], sprintf("`%s: %v`", [key, value])] |
+		some [key, value] in [["runAsNonRoot", false], ["runAsUser", 0]]
 		sc[key] == value
 		not _overridden_by_every_container(key)
 	]
@@ -105,12 +110,15 @@ deny contains f if {
 	sc := c.container.securityContext
 	is_object(sc)
 	base := array.concat(c.path, ["securityContext"])
-	settings := [[[key], sprintf("%v", [value])] |
-		some key in ["privileged", "allowPrivilegeEscalation", "runAsNonRoot", "runAsUser"]
-		value := _container_settings[key]
+	settings := [[[key], sprintf("`%s: %v`", [key, value])] |
+		some [key, value] in [["privileged", true], ["allowPrivilegeEscalation", true], ["runAsNonRoot", false], ["runAsUser", 0]]
 		sc[key] == value
 	]
-	caps := [[["capabilities", "add", i], cap] | some i, cap in _added(sc); is_string(cap); _cap(cap) in _dangerous]
+	caps := [[["capabilities", "add", i], sprintf("capability `%s`", [cap])] |
+		some i, cap in _added(sc)
+		is_string(cap)
+		_cap(cap) in _dangerous
+	]
 	imposed := array.concat(settings, caps)
 	count(imposed) > 0
 	f := _finding(base, _location(base, imposed), imposed)
@@ -119,35 +127,12 @@ deny contains f if {
 _added(sc) := add if {
 	add := object.get(sc, ["capabilities", "add"], [])
 	is_array(add)
-}
+} else := []
 
-_added(sc) := [] if not is_array(object.get(sc, ["capabilities", "add"], []))
-
-_location(base, imposed) := array.concat(base, imposed[0][0]) if count(imposed) == 1
-
-_location(base, imposed) := base if count(imposed) > 1
+# Located on the block, or on the setting when it is the block's only one.
+_location(base, imposed) := array.concat(base, [segment | count(imposed) == 1; some segment in imposed[0][0]])
 
 _finding(base, path, imposed) := {"path": path, "params": {
-	"context": _field(base),
-	"settings": concat(", ", [_setting(pair) | some pair in imposed]),
+	"context": data.lib.k8s.field_path(base),
+	"settings": concat(", ", [pair[1] | some pair in imposed]),
 }}
-
-_setting(pair) := sprintf("capability `%s`", [pair[1]]) if pair[0][0] == "capabilities"
-
-_setting(pair) := sprintf("`%s: %s`", [pair[0][0], pair[1]]) if pair[0][0] != "capabilities"
-
-_root_settings := {"runAsNonRoot": false, "runAsUser": 0}
-
-_container_settings := object.union(_root_settings, {"privileged": true, "allowPrivilegeEscalation": true})
-
-# `spec.template.spec.containers[0].securityContext.privileged`, as the API server writes it.
-_field(path) := concat("", [_segment(i, p) | some i, p in path])
-
-_segment(0, p) := p if is_string(p)
-
-_segment(i, p) := concat("", [".", p]) if {
-	i > 0
-	is_string(p)
-}
-
-_segment(_, p) := sprintf("[%d]", [p]) if is_number(p)

@@ -108,16 +108,4 @@ _number(v) := to_number(trim_space(v)) if {
 	regex.match(`^\s*[0-9]+\s*$`, v)
 }
 
-_finding(path, n) := {"path": path, "params": {"port": n, "field": _field(path)}}
-
-# `spec.template.spec.containers[0].ports[0].containerPort`, as the API server writes it.
-_field(path) := concat("", [_segment(i, p) | some i, p in path])
-
-_segment(0, p) := p if is_string(p)
-
-_segment(i, p) := concat("", [".", p]) if {
-	i > 0
-	is_string(p)
-}
-
-_segment(_, p) := sprintf("[%d]", [p]) if is_number(p)
+_finding(path, n) := {"path": path, "params": {"port": n, "field": data.lib.k8s.field_path(path)}}

@@ -60,18 +60,13 @@
 package rules.kubernetes.K8S020
 
 # A prefix written without a trailing `/` names a whole registry or repository path.
-# Prefixes lower-cased, with a trailing `/`.
-_normalised := {q |
-	some p in data.params.K8S020.allowed_prefixes
-	is_string(p)
-	q := lower(trim_space(p))
-	endswith(q, "/")
-} | {concat("", [q, "/"]) |
+# Prefixes lower-cased, with a trailing `/` (one comprehension: this set is rebuilt on every
+# document).
+_normalised := {concat("", [trim_suffix(q, "/"), "/"]) |
 	some p in data.params.K8S020.allowed_prefixes
 	is_string(p)
 	q := lower(trim_space(p))
 	q != ""
-	not endswith(q, "/")
 }
 
 # Plain prefixes, compared with one builtin.
