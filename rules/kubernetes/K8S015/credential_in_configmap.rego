@@ -96,13 +96,16 @@ _key_is_credential(key, value) if {
 # `key=value` / `key: value` / `"key": "value"` / `export KEY=value` lines of an embedded file.
 _line_pattern := `(?m)^[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?["']?([A-Za-z0-9_.\-]+)["']?[ \t]*[:=][ \t]*(.*?)[ \t\r]*$`
 
+# Only values holding a `:` or a `=` can hold such a line: the others skip the pattern (a regex
+# built-in starts every call with a cold match cache, and this pattern is large).
 _embedded_entries(value) := {m[1] |
 	some m in regex.find_all_string_submatch_n(_line_pattern, value, -1)
 	_credential_name(m[1])
 	_literal(_clean(m[2]))
-} if is_string(value)
-
-_embedded_entries(value) := set() if not is_string(value)
+} if {
+	is_string(value)
+	contains(replace(value, "=", ":"), ":")
+} else := set()
 
 # `dbPassword` → `db_password`, then lower case; the name is the word or ends with `.word`, `_word`, `-word`.
 _credential_name(k) if {
