@@ -953,8 +953,26 @@ fn render_failure(
         params.insert("variant".to_string(), variant.to_string());
     }
     let mut finding = ctx.finding(Lint::HelmRenderFailed.id(), span, Vec::new(), params);
+    if blames_a_missing_dependency(error) {
+        // The failure is the dependency's absence, which never fails the default gate by
+        // itself: the severity of LNT017 (a warning, an error when dependencies are required).
+        finding.severity = if options.helm.require_dependencies {
+            crate::catalog::Severity::Error
+        } else {
+            crate::catalog::Severity::Warning
+        };
+    }
     finding.value_set = set_name;
     finding
+}
+
+/// Whether Helm's error names a helper of a dependency the chart was rendered without
+/// (`no template "common.names.fullname"`): helpers are named after their chart.
+fn blames_a_missing_dependency(error: &render::ChartError) -> bool {
+    error
+        .missing
+        .iter()
+        .any(|d| error.message.contains(&format!("\"{}.", d.name)))
 }
 
 /// Every string leaf of `value` below the root as `[path, string]`, in key order: what Rego's

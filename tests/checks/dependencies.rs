@@ -315,8 +315,16 @@ fn a_render_error_caused_by_a_missing_library_names_it() {
         .unwrap()
         .contains("helpers.fullname"));
     assert_eq!(findings(&r, "LNT017").len(), 1);
+    // Helm's error names the missing library's helper: the failure is the dependency's
+    // absence, a warning like LNT017 that does not fail the default gate...
+    assert_eq!(errors[0]["severity"], "warning");
+    assert_eq!(r.code, 0, "{:#}", r.json["findings"]);
+    assert_eq!(r.json["check"]["gate"]["failed"], false);
+    // ...and an error when dependencies are required.
+    let r = check(&[&dir, "--require-dependencies"], cache.path());
+    assert_eq!(findings(&r, "LNT003")[0]["severity"], "error");
     assert_eq!(r.code, 1);
-    // A render error with every dependency present does not blame one.
+    // A render error with every dependency present does not blame one, and stays an error.
     let r = check(
         &["fixtures/repos/helm-failures/template-error"],
         cache.path(),
@@ -326,6 +334,8 @@ fn a_render_error_caused_by_a_missing_library_names_it() {
         .as_str()
         .unwrap()
         .contains("found nowhere"));
+    assert_eq!(errors[0]["severity"], "error");
+    assert_eq!(r.code, 1);
 }
 
 #[test]
