@@ -29,21 +29,12 @@ _pod_spec_paths := {
 	"DeploymentConfig": ["spec", "template", "spec"],
 }
 
-pod_meta_path := _pod_meta_paths[input.kind]
+# The pod template's metadata sits beside its spec.
+pod_meta_path := _beside_spec(pod_spec_path, "metadata")
 
-pod_meta_path_of(obj) := _pod_meta_paths[obj.kind]
+pod_meta_path_of(obj) := _beside_spec(pod_spec_path_of(obj), "metadata")
 
-_pod_meta_paths := {
-	"Pod": ["metadata"],
-	"CronJob": ["spec", "jobTemplate", "spec", "template", "metadata"],
-	"Deployment": ["spec", "template", "metadata"],
-	"StatefulSet": ["spec", "template", "metadata"],
-	"DaemonSet": ["spec", "template", "metadata"],
-	"ReplicaSet": ["spec", "template", "metadata"],
-	"ReplicationController": ["spec", "template", "metadata"],
-	"Job": ["spec", "template", "metadata"],
-	"DeploymentConfig": ["spec", "template", "metadata"],
-}
+_beside_spec(spec_path, key) := array.concat(array.slice(spec_path, 0, count(spec_path) - 1), [key])
 
 # Helm output often leaves `spec:` or `containers:` empty (null): treat them as absent.
 pod_spec := pod_spec_of(input)
