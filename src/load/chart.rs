@@ -949,11 +949,17 @@ fn render_failure(
         ("chart".to_string(), chart_name.to_string()),
         ("detail".to_string(), detail),
     ]);
-    if let Some(variant) = crate::helm_errors::variant(&error.message) {
+    let blames_a_missing_dependency = blames_a_missing_dependency(error);
+    let variant = if blames_a_missing_dependency {
+        Some("missing_dependency")
+    } else {
+        crate::helm_errors::variant(&error.message)
+    };
+    if let Some(variant) = variant {
         params.insert("variant".to_string(), variant.to_string());
     }
     let mut finding = ctx.finding(Lint::HelmRenderFailed.id(), span, Vec::new(), params);
-    if blames_a_missing_dependency(error) {
+    if blames_a_missing_dependency {
         // The failure is the dependency's absence, which never fails the default gate by
         // itself: the severity of LNT017 (a warning, an error when dependencies are required).
         finding.severity = if options.helm.require_dependencies {

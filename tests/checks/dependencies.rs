@@ -308,6 +308,13 @@ fn a_render_error_caused_by_a_missing_library_names_it() {
         message.contains("dependency `helpers` found nowhere"),
         "{message}"
     );
+    // The common-cause wording says so first, not "a syntax or execution error".
+    assert!(
+        message.starts_with(
+            "Chart `needs-library` does not render: a dependency declared in Chart.yaml is missing"
+        ),
+        "{message}"
+    );
     let c = chart(&r, &dir);
     assert_eq!(c[0]["status"], "not_rendered");
     assert!(c[0]["reason"]
