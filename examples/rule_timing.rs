@@ -1,6 +1,7 @@
 //! Measures evaluation time per rule over the YAML documents of a directory (profiling aid):
 //! `cargo run --release --example rule_timing -- DIR [rules]` (`ONLY=ID` or `ONLY=ALL` times one
-//! rule or the whole set alone). The embedded rules run on the VM;
+//! rule or the whole set alone; `BUNDLE=1` times the bundle rules on the directory taken as one
+//! bundle). The embedded rules run on the VM;
 //! a rules directory read at run time runs on the interpreter, or on the VM with
 //! `CCT_LINT_REGO_ENGINE=vm-compile` (see src/evaluate.rs).
 use cct_lint::catalog::{Catalog, Family};
@@ -26,32 +27,49 @@ fn main() {
             docs.push(d.root);
         }
     }
-    let inputs: Vec<(String, regorus::Value)> = docs
-        .iter()
-        .map(|d| {
+    let bundle = std::env::var_os("BUNDLE").is_some();
+    let family = if bundle {
+        Family::Bundle
+    } else {
+        Family::Kubernetes
+    };
+    let inputs: Vec<(String, regorus::Value)> = if bundle {
+        let objects: Vec<regorus::Value> = docs.iter().map(|d| d.to_rego()).collect();
+        let input = std::collections::BTreeMap::from([
+            (regorus::Value::from("name"), regorus::Value::from("bundle")),
             (
-                d.get("kind")
-                    .and_then(|k| k.as_str())
-                    .unwrap_or("")
-                    .to_string(),
-                d.to_rego(),
-            )
-        })
-        .collect();
+                regorus::Value::from("objects"),
+                regorus::Value::from(objects),
+            ),
+        ]);
+        vec![(String::new(), regorus::Value::from(input))]
+    } else {
+        docs.iter()
+            .map(|d| {
+                (
+                    d.get("kind")
+                        .and_then(|k| k.as_str())
+                        .unwrap_or("")
+                        .to_string(),
+                    d.to_rego(),
+                )
+            })
+            .collect()
+    };
     let time = |wanted: &dyn Fn(&str) -> bool| {
         let mut eng = RuleEngine::from_sources(
             &sources,
             &cat,
             &serde_json::Map::new(),
             wanted,
-            &[Family::Kubernetes],
+            std::slice::from_ref(&family),
             Duration::from_secs(10),
             false,
         )
         .expect("engine");
         let t = Instant::now();
         for (k, v) in &inputs {
-            let _ = eng.evaluate(&Family::Kubernetes, k, v.clone());
+            let _ = eng.evaluate(&family, k, v.clone());
         }
         t.elapsed().as_secs_f64() * 1000.0 / inputs.len() as f64
     };
@@ -60,9 +78,7 @@ fn main() {
     let only = std::env::var("ONLY").ok();
     let mut rows: Vec<(f64, String)> = cat
         .rego_rules()
-        .filter(|r| {
-            r.input.family == Family::Kubernetes && only.as_ref().is_none_or(|o| *o == r.id)
-        })
+        .filter(|r| r.input.family == family && only.as_ref().is_none_or(|o| *o == r.id))
         .map(|rule| (time(&|r| r == rule.id), rule.id.clone()))
         .collect();
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));

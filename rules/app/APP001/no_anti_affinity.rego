@@ -49,8 +49,6 @@
 #     topology_keys: [topology.kubernetes.io/zone, kubernetes.io/hostname]
 package rules.app.APP001
 
-import data.lib.bundle
-
 _topology_keys := k if {
 	k := data.params.APP001.topology_keys
 	is_array(k)
@@ -59,17 +57,17 @@ _topology_keys := k if {
 _kinds := {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"}
 
 deny contains f if {
-	some w in bundle.workloads
+	some w in data.lib.bundle.workloads
 	w.kind in _kinds
 	_several(w)
 	not _anti_affinity(w.pod_spec)
 	not _spread(w.pod_spec)
-	f := {"path": bundle.existing_path(w.pod_spec_path), "params": {"kind": w.kind, "name": w.name}}
+	f := {"path": data.lib.bundle.existing_path(w.pod_spec_path), "params": {"kind": w.kind, "name": w.name}}
 }
 
-_several(w) if bundle.autoscaled(w)
+_several(w) if data.lib.bundle.autoscaled(w)
 
-_several(w) if bundle.replicas(w.object) >= 2
+_several(w) if data.lib.bundle.replicas(w.object) >= 2
 
 _anti_affinity(spec) if {
 	paa := spec.affinity.podAntiAffinity

@@ -47,14 +47,12 @@
 #       correspond aux labels du modèle de pod, avec `minAvailable: 1` ou `maxUnavailable: 1`.
 package rules.app.APP002
 
-import data.lib.bundle
-
 _kinds := {"Deployment", "StatefulSet", "ReplicaSet", "ReplicationController", "DeploymentConfig"}
 
 deny contains f if {
-	some w in bundle.workloads
+	some w in data.lib.bundle.workloads
 	w.kind in _kinds
-	bundle.min_replicas(w) >= 2
+	data.lib.bundle.min_replicas(w) >= 2
 	not _covered(w)
 	f := {"path": w.path, "params": {"kind": w.kind, "name": w.name}}
 }
@@ -66,20 +64,20 @@ _covered(w) if {
 }
 
 # The bundle's PodDisruptionBudgets per namespace, indexed once (rather than per workload).
-_pdbs_by_namespace := {ns: [pdb | some pdb in _pdbs; bundle.namespace(pdb) == ns] |
-	some ns in {bundle.namespace(pdb) | some pdb in _pdbs}
+_pdbs_by_namespace := {ns: [pdb | some pdb in _pdbs; data.lib.bundle.namespace(pdb) == ns] |
+	some ns in {data.lib.bundle.namespace(pdb) | some pdb in _pdbs}
 }
 
-_pdbs := [bundle.objects[i] | some i in bundle.objects_of("PodDisruptionBudget", "policy")]
+_pdbs := [data.lib.bundle.objects[i] | some i in data.lib.bundle.objects_of("PodDisruptionBudget", "policy")]
 
 # policy/v1beta1 (removed in Kubernetes 1.25) read an empty selector as "no pod".
 _selects(pdb, sel, labels) if {
 	pdb.apiVersion == "policy/v1beta1"
-	not bundle.selector_is_empty(sel)
-	bundle.selector_matches(sel, labels)
+	not data.lib.bundle.selector_is_empty(sel)
+	data.lib.bundle.selector_matches(sel, labels)
 }
 
 _selects(pdb, sel, labels) if {
 	pdb.apiVersion != "policy/v1beta1"
-	bundle.selector_matches(sel, labels)
+	data.lib.bundle.selector_matches(sel, labels)
 }

@@ -50,28 +50,26 @@
 #     kinds: [Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, DeploymentConfig, Pod]
 package rules.app.APP003
 
-import data.lib.bundle
-
 _kinds := k if {
 	k := data.params.APP003.kinds
 	is_array(k)
 } else := ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "DeploymentConfig", "Pod"]
 
 deny contains f if {
-	some w in bundle.workloads
+	some w in data.lib.bundle.workloads
 	w.kind in _kinds
 	not _selected(w)
-	f := {"path": bundle.existing_path(array.concat(w.pod_meta_path, ["labels"])), "params": {"kind": w.kind, "name": w.name}}
+	f := {"path": data.lib.bundle.existing_path(array.concat(w.pod_meta_path, ["labels"])), "params": {"kind": w.kind, "name": w.name}}
 }
 
 _selected(w) if {
 	some np in object.get(_policies_by_namespace, w.namespace, [])
-	bundle.selector_matches(object.get(np, ["spec", "podSelector"], null), w.labels)
+	data.lib.bundle.selector_matches(object.get(np, ["spec", "podSelector"], null), w.labels)
 }
 
 # The bundle's NetworkPolicies per namespace, indexed once (rather than per workload).
-_policies_by_namespace := {ns: [np | some np in _policies; bundle.namespace(np) == ns] |
-	some ns in {bundle.namespace(np) | some np in _policies}
+_policies_by_namespace := {ns: [np | some np in _policies; data.lib.bundle.namespace(np) == ns] |
+	some ns in {data.lib.bundle.namespace(np) | some np in _policies}
 }
 
-_policies := [bundle.objects[i] | some i in bundle.objects_of("NetworkPolicy", "networking.k8s.io")]
+_policies := [data.lib.bundle.objects[i] | some i in data.lib.bundle.objects_of("NetworkPolicy", "networking.k8s.io")]

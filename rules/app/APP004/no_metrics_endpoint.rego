@@ -42,9 +42,7 @@
 #       pod.
 package rules.app.APP004
 
-import data.lib.bundle
-
-_long_running := [w | some w in bundle.workloads; w.kind in bundle.long_running_kinds]
+_long_running := [w | some w in data.lib.bundle.workloads; w.kind in data.lib.bundle.long_running_kinds]
 
 deny contains f if {
 	count(_long_running) > 0
@@ -60,17 +58,17 @@ _bundle_name := n if {
 
 _scraped if {
 	some k in ["ServiceMonitor", "PodMonitor"]
-	count(bundle.objects_of(k, "monitoring.coreos.com")) > 0
+	count(data.lib.bundle.objects_of(k, "monitoring.coreos.com")) > 0
 }
 
 _scraped if {
-	some w in bundle.workloads
+	some w in data.lib.bundle.workloads
 	_scrape_annotation(object.get(w.object, array.concat(array.slice(w.pod_meta_path, 2, count(w.pod_meta_path)), ["annotations"]), {}))
 }
 
 _scraped if {
-	some i in bundle.objects_of("Service", "")
-	_scrape_annotation(object.get(bundle.objects[i], ["metadata", "annotations"], {}))
+	some i in data.lib.bundle.objects_of("Service", "")
+	_scrape_annotation(object.get(data.lib.bundle.objects[i], ["metadata", "annotations"], {}))
 }
 
 _scrape_annotation(annotations) if {

@@ -87,8 +87,6 @@
 #     cnpg_backup_plugins: [barman-cloud.cloudnative-pg.io]
 package rules.app.APP005
 
-import data.lib.bundle
-
 _param(name, fallback) := v if {
 	v := data.params.APP005[name]
 	is_array(v)
@@ -114,12 +112,12 @@ _cnpg_backup_plugins := _param("cnpg_backup_plugins", ["barman-cloud.cloudnative
 
 # A CloudNativePG Cluster without backup configuration.
 deny contains f if {
-	some i in bundle.objects_of("Cluster", "postgresql.cnpg.io")
-	obj := bundle.objects[i]
+	some i in data.lib.bundle.objects_of("Cluster", "postgresql.cnpg.io")
+	obj := data.lib.bundle.objects[i]
 	not _cnpg_backup(obj)
 	f := {
-		"path": bundle.existing_path(["objects", i, "spec"]),
-		"params": {"kind": "Cluster", "name": bundle.name(obj), "database": _cnpg_image(obj)},
+		"path": data.lib.bundle.existing_path(["objects", i, "spec"]),
+		"params": {"kind": "Cluster", "name": data.lib.bundle.name(obj), "database": _cnpg_image(obj)},
 	}
 }
 
@@ -138,8 +136,8 @@ _cnpg_image(obj) := img if {
 # A database StatefulSet in a bundle that schedules no backup.
 deny contains f if {
 	not _bundle_backup
-	some c in bundle.app_containers
-	w := bundle.workload_at[c.index]
+	some c in data.lib.bundle.app_containers
+	w := data.lib.bundle.workload_at[c.index]
 	w.kind == "StatefulSet"
 	image := c.container.image
 	is_string(image)
@@ -171,10 +169,10 @@ _persistent_volumes(w) := {n | some t in w.object.spec.volumeClaimTemplates; n :
 	is_object(v.persistentVolumeClaim)
 }
 
-_bundle_backup if count(bundle.objects_of("CronJob", "batch")) > 0
+_bundle_backup if count(data.lib.bundle.objects_of("CronJob", "batch")) > 0
 
 _bundle_backup if {
-	some i, obj in bundle.objects
+	some i, obj in data.lib.bundle.objects
 	is_object(obj)
-	sprintf("%s.%s", [bundle.kind(obj), bundle.api_group(obj)]) in _backup_kinds
+	sprintf("%s.%s", [data.lib.bundle.kind(obj), data.lib.bundle.api_group(obj)]) in _backup_kinds
 }

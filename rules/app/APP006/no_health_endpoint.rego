@@ -47,8 +47,6 @@
 #     path_markers: [health, livez, readyz]
 package rules.app.APP006
 
-import data.lib.bundle
-
 _markers := m if {
 	m := data.params.APP006.path_markers
 	is_array(m)
@@ -58,7 +56,7 @@ _probe_kinds := ["livenessProbe", "readinessProbe", "startupProbe"]
 
 # Every httpGet probe: [path of its httpGet, the path it requests].
 _probes contains [array.concat(c.path, [k, "httpGet"]), _request_path(get)] if {
-	some c in bundle.containers
+	some c in data.lib.bundle.containers
 	some k in _probe_kinds
 	get := c.container[k].httpGet
 	is_object(get)

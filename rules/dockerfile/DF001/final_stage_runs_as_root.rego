@@ -58,11 +58,9 @@
 #     fr: Ajoutez `USER 1001` (un uid numérique non root, éventuellement `1001:0`) comme dernier `USER` de l'étape finale, après les étapes qui requièrent root.
 package rules.dockerfile.DF001
 
-import data.lib.dockerfile
-
 deny contains f if {
 	last := _last_user
-	inst := dockerfile.stage(last.stage).instructions[last.instruction]
+	inst := data.lib.dockerfile.stage(last.stage).instructions[last.instruction]
 	user := _user_value(inst)
 	_is_root(user)
 	f := {
@@ -76,7 +74,7 @@ deny contains f if {
 	count(_user_keys) == 0
 	_root_base
 	f := {
-		"path": ["stages", dockerfile.final_stage_index],
+		"path": ["stages", data.lib.dockerfile.final_stage_index],
 		"params": {"stage": _final_label, "user": "root", "image": _base_image},
 	}
 }
@@ -87,17 +85,17 @@ deny contains f if {
 	not _root_base
 	not _nonroot_base
 	f := {
-		"path": ["stages", dockerfile.final_stage_index],
+		"path": ["stages", data.lib.dockerfile.final_stage_index],
 		"params": {"stage": _final_label, "user": "root", "image": _base_image, "variant": "unknown_user"},
 	}
 }
 
-_final_label := dockerfile.stage_label(dockerfile.final_stage)
+_final_label := data.lib.dockerfile.stage_label(data.lib.dockerfile.final_stage)
 
 # Every USER of the final image as [stage index, instruction index]: the last one sorts highest.
 _user_keys contains [i, j] if {
-	some i in dockerfile.final_chain
-	some j, inst in dockerfile.stage(i).instructions
+	some i in data.lib.dockerfile.final_chain
+	some j, inst in data.lib.dockerfile.stage(i).instructions
 	inst.keyword == "USER"
 }
 
@@ -121,7 +119,7 @@ _is_root(value) if {
 	regex.match(`^0+$`, user)
 }
 
-_base := dockerfile.final_base
+_base := data.lib.dockerfile.final_base
 
 _base_image := _base.image if is_string(_base.image)
 

@@ -34,19 +34,17 @@
 #     max_privileged_port: 1024
 package rules.dockerfile.DF002
 
-import data.lib.dockerfile
-
 # One finding per EXPOSE instruction, listing its privileged ports.
 deny contains f if {
-	some i in dockerfile.final_chain
-	stage := dockerfile.stage(i)
+	some i in data.lib.dockerfile.final_chain
+	stage := data.lib.dockerfile.stage(i)
 	some j, inst in stage.instructions
 	inst.keyword == "EXPOSE"
 	ports := [spec | some spec in inst.expanded; _privileged(spec)]
 	count(ports) > 0
 	f := {
 		"path": ["stages", i, "instructions", j],
-		"params": {"stage": dockerfile.stage_label(dockerfile.final_stage), "port": concat(", ", ports)},
+		"params": {"stage": data.lib.dockerfile.stage_label(data.lib.dockerfile.final_stage), "port": concat(", ", ports)},
 	}
 }
 

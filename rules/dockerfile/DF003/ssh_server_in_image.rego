@@ -32,9 +32,7 @@
 #     fr: Retirez le serveur SSH et le port 22 de l'image, et passez par les journaux de la plateforme ou une variante d'image `-debug` pour le diagnostic.
 package rules.dockerfile.DF003
 
-import data.lib.dockerfile
-
-_final_label := dockerfile.stage_label(dockerfile.final_stage)
+_final_label := data.lib.dockerfile.stage_label(data.lib.dockerfile.final_stage)
 
 # One finding per instruction, naming everything it brings in.
 deny contains f if {
@@ -45,31 +43,31 @@ deny contains f if {
 
 # A package manager installs an SSH server.
 _hits contains f if {
-	some i in dockerfile.final_chain
-	some j, inst in dockerfile.stage(i).instructions
+	some i in data.lib.dockerfile.final_chain
+	some j, inst in data.lib.dockerfile.stage(i).instructions
 	inst.keyword == "RUN"
-	some seg in dockerfile.shell_segments(inst)
+	some seg in data.lib.dockerfile.shell_segments(inst)
 	lseg := lower(seg)
-	regex.match(dockerfile.package_install, lseg)
-	some pkg in dockerfile.shell_tokens(lseg)
+	regex.match(data.lib.dockerfile.package_install, lseg)
+	some pkg in data.lib.dockerfile.shell_tokens(lseg)
 	_ssh_package(lseg, pkg)
 	f := {"i": i, "j": j, "item": pkg}
 }
 
 # A command starts or enables an SSH daemon.
 _hits contains f if {
-	some i in dockerfile.final_chain
-	some j, inst in dockerfile.stage(i).instructions
+	some i in data.lib.dockerfile.final_chain
+	some j, inst in data.lib.dockerfile.stage(i).instructions
 	inst.keyword in {"RUN", "CMD", "ENTRYPOINT"}
-	some seg in dockerfile.shell_segments(inst)
+	some seg in data.lib.dockerfile.shell_segments(inst)
 	regex.match(_sshd_re, lower(seg))
 	f := {"i": i, "j": j, "item": _short(seg)}
 }
 
 # Port 22 is exposed (alone or inside a range).
 _hits contains f if {
-	some i in dockerfile.final_chain
-	some j, inst in dockerfile.stage(i).instructions
+	some i in data.lib.dockerfile.final_chain
+	some j, inst in data.lib.dockerfile.stage(i).instructions
 	inst.keyword == "EXPOSE"
 	some spec in inst.expanded
 	port := split(spec, "/")[0]
@@ -81,7 +79,7 @@ _hits contains f if {
 }
 
 _sshd_re := concat("", [
-	dockerfile.command_prefix,
+	data.lib.dockerfile.command_prefix,
 	`(([^ \t]*/)?(sshd|dropbear)([ \t]|$)`,
 	`|(service|rc-service)[ \t]+(ssh|sshd|dropbear)[ \t]+(re)?start`,
 	`|([^ \t]*/)?init\.d/(ssh|sshd|dropbear)[ \t]+(re)?start`,
@@ -95,7 +93,7 @@ _ssh_package(_, pkg) if regex.match(`^dropbear(([=<>~@]|-[0-9])[^ \t]*)?$`, pkg)
 
 # On Alpine and Arch, the `openssh` package includes the server.
 _ssh_package(seg, pkg) if {
-	regex.match(concat("", [dockerfile.command_prefix, `([^ \t]*/)?(apk|pacman)[ \t]`]), seg)
+	regex.match(concat("", [data.lib.dockerfile.command_prefix, `([^ \t]*/)?(apk|pacman)[ \t]`]), seg)
 	regex.match(`^openssh(([=<>~@]|-[0-9])[^ \t]*)?$`, pkg)
 }
 

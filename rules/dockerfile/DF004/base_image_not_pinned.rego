@@ -50,8 +50,6 @@
 #     fr: Indiquez un tag de version explicite, par exemple `FROM python:3.12.7-slim`, ou un digest, par exemple `FROM python:3.12.7-slim@sha256:<digest>`.
 package rules.dockerfile.DF004
 
-import data.lib.dockerfile
-
 deny contains f if {
 	some stage in input.stages
 	not is_number(stage.from.stage)
@@ -64,7 +62,7 @@ deny contains f if {
 	not data.lib.image.pinned(image)
 	f := {
 		"path": ["stages", stage.index, "instructions", 0],
-		"params": object.union({"image": image, "stage": dockerfile.stage_label(stage)}, data.lib.image.latest_variant(image)),
+		"params": object.union({"image": image, "stage": data.lib.dockerfile.stage_label(stage)}, data.lib.image.latest_variant(image)),
 	}
 }
 

@@ -45,15 +45,13 @@
 #     ubuntu_non_lts_codenames: [quantal, raring, saucy, utopic, vivid, wily, yakkety, zesty, artful, cosmic, disco, eoan, groovy, hirsute, impish, kinetic, lunar, mantic, oracular, plucky, questing]
 package rules.dockerfile.DF005
 
-import data.lib.dockerfile
-
 deny contains f if {
-	image := dockerfile.final_base_image
+	image := data.lib.dockerfile.final_base_image
 	p := data.lib.image.parse(image)
 	_non_lts(p)
 	f := {
-		"path": ["stages", dockerfile.final_stage_index, "instructions", 0],
-		"params": {"stage": dockerfile.stage_label(dockerfile.final_stage), "image": image},
+		"path": ["stages", data.lib.dockerfile.final_stage_index, "instructions", 0],
+		"params": {"stage": data.lib.dockerfile.stage_label(data.lib.dockerfile.final_stage), "image": image},
 	}
 }
 

@@ -35,14 +35,12 @@
 #     fr: Faites plutôt reposer l'étape finale sur une image distroless ou slim d'une distribution LTS, par exemple `gcr.io/distroless/python3-debian12` ou `python:3.12-slim-bookworm`.
 package rules.dockerfile.DF006
 
-import data.lib.dockerfile
-
 deny contains f if {
-	image := dockerfile.final_base_image
+	image := data.lib.dockerfile.final_base_image
 	_alpine(data.lib.image.parse(image))
 	f := {
-		"path": ["stages", dockerfile.final_stage_index, "instructions", 0],
-		"params": {"stage": dockerfile.stage_label(dockerfile.final_stage), "image": image},
+		"path": ["stages", data.lib.dockerfile.final_stage_index, "instructions", 0],
+		"params": {"stage": data.lib.dockerfile.stage_label(data.lib.dockerfile.final_stage), "image": image},
 	}
 }
 

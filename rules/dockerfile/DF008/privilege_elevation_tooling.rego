@@ -37,9 +37,7 @@
 #     fr: Retirez `sudo`/`gosu`/`su-exec` et les bits setuid, fixez l'utilisateur d'exécution avec `USER 1001`, et préparez les fichiers dès la construction avec les droits dont cet utilisateur a besoin.
 package rules.dockerfile.DF008
 
-import data.lib.dockerfile
-
-_final_label := dockerfile.stage_label(dockerfile.final_stage)
+_final_label := data.lib.dockerfile.stage_label(data.lib.dockerfile.final_stage)
 
 # One finding per instruction, naming everything it brings in.
 deny contains f if {
@@ -50,21 +48,21 @@ deny contains f if {
 
 # A command names sudo, su-exec or gosu (install, call, download...).
 _hits contains f if {
-	some i in dockerfile.final_chain
-	some j, inst in dockerfile.stage(i).instructions
+	some i in data.lib.dockerfile.final_chain
+	some j, inst in data.lib.dockerfile.stage(i).instructions
 	inst.keyword in {"RUN", "CMD", "ENTRYPOINT"}
-	some seg in dockerfile.shell_segments(inst)
+	some seg in data.lib.dockerfile.shell_segments(inst)
 	lseg := lower(seg)
-	not regex.match(dockerfile.package_removal, lseg)
-	some token in dockerfile.shell_tokens(lseg)
+	not regex.match(data.lib.dockerfile.package_removal, lseg)
+	some token in data.lib.dockerfile.shell_tokens(lseg)
 	some tool in _tools(token)
 	f := {"i": i, "j": j, "item": tool}
 }
 
 # A COPY or ADD brings one of them in (`COPY --from=tianon/gosu /gosu /usr/local/bin/`).
 _hits contains f if {
-	some i in dockerfile.final_chain
-	some j, inst in dockerfile.stage(i).instructions
+	some i in data.lib.dockerfile.final_chain
+	some j, inst in data.lib.dockerfile.stage(i).instructions
 	inst.keyword in {"COPY", "ADD"}
 	some arg in inst.expanded
 	some tool in _tools(lower(arg))
@@ -73,12 +71,12 @@ _hits contains f if {
 
 # A chmod sets the setuid bit.
 _hits contains f if {
-	some i in dockerfile.final_chain
-	some j, inst in dockerfile.stage(i).instructions
+	some i in data.lib.dockerfile.final_chain
+	some j, inst in data.lib.dockerfile.stage(i).instructions
 	inst.keyword == "RUN"
-	some seg in dockerfile.shell_segments(inst)
-	regex.match(concat("", [dockerfile.command_prefix, `([^ \t]*/)?chmod[ \t]`]), lower(seg))
-	some mode in dockerfile.shell_tokens(seg)
+	some seg in data.lib.dockerfile.shell_segments(inst)
+	regex.match(concat("", [data.lib.dockerfile.command_prefix, `([^ \t]*/)?chmod[ \t]`]), lower(seg))
+	some mode in data.lib.dockerfile.shell_tokens(seg)
 	_setuid(mode)
 	f := {"i": i, "j": j, "item": concat(" ", ["chmod", mode])}
 }

@@ -46,25 +46,23 @@
 #     fr: Séparez le Dockerfile en une étape de construction qui compile et une étape finale, sur une image d'exécution minimale, qui ne fait que copier les artefacts, par exemple `COPY --from=build /app/bin /app/bin`.
 package rules.dockerfile.DF009
 
-import data.lib.dockerfile
-
 deny contains f if {
 	count(input.stages) == 1
 	stage := input.stages[0]
 	some j, inst in stage.instructions
 	inst.keyword == "RUN"
-	segs := [lower(seg) | some seg in dockerfile.shell_segment_list(inst)]
+	segs := [lower(seg) | some seg in data.lib.dockerfile.shell_segment_list(inst)]
 	some k, seg in segs
 	some c in _compilers
-	regex.match(concat("", [dockerfile.command_prefix, c.re]), seg)
+	regex.match(concat("", [data.lib.dockerfile.command_prefix, c.re]), seg)
 	not _purged_around(segs, k)
 	f := {
 		"path": ["stages", stage.index, "instructions", j],
-		"params": {"stage": dockerfile.stage_label(stage), "command": c.label},
+		"params": {"stage": data.lib.dockerfile.stage_label(stage), "command": c.label},
 	}
 }
 
-# Commands that compile, as they start a simple command (after `dockerfile.command_prefix`).
+# Commands that compile, as they start a simple command (after `data.lib.dockerfile.command_prefix`).
 _compilers := [
 	{"label": "go build", "re": `([^ \t]*/)?go[ \t]+build([ \t]|$)`},
 	{"label": "mvn package", "re": `([^ \t]*/)?mvnw?(\.cmd)?[ \t]([^ \t]+[ \t]+)*(package|install|verify|compile|deploy)([ \t]|$)`},
@@ -86,7 +84,7 @@ _compilers := [
 _purged_around(segs, k) if {
 	some a, install in segs
 	a < k
-	regex.match(dockerfile.package_install, install)
+	regex.match(data.lib.dockerfile.package_install, install)
 	some b, removal in segs
 	b > k
 	regex.match(_package_purge, removal)
@@ -98,7 +96,7 @@ _purged_around(segs, k) if {
 _purged_around(segs, k) if {
 	some a, install in segs
 	a < k
-	regex.match(dockerfile.package_install, install)
+	regex.match(data.lib.dockerfile.package_install, install)
 	some mark in segs
 	regex.match(`^apt-mark[ \t]+auto([ \t]|$)`, mark)
 	some b, removal in segs
@@ -109,7 +107,7 @@ _purged_around(segs, k) if {
 
 # A segment that uninstalls packages (`rm` of files does not count: it leaves the package database).
 _package_purge := concat("", [
-	dockerfile.command_prefix,
+	data.lib.dockerfile.command_prefix,
 	`([^ \t]*/)?((apt-get|apt|aptitude|yum|dnf|microdnf|tdnf|zypper)[ \t]([^ \t]+[ \t]+)*(remove|purge|erase|autoremove|rm)`,
 	`|apk[ \t]([^ \t]+[ \t]+)*del)([ \t]|$)`,
 ])
@@ -117,7 +115,7 @@ _package_purge := concat("", [
 # Package (or apk `--virtual` group) names of an install or removal segment: the words after the
 # sub-command that are not options, without version constraints; `${X}` written as `$X`.
 _names(seg) := {n |
-	toks := dockerfile.shell_tokens(seg)
+	toks := data.lib.dockerfile.shell_tokens(seg)
 	some i, verb in toks
 	verb in {"install", "in", "reinstall", "add", "del", "remove", "purge", "erase", "autoremove", "rm"}
 	some m, t in toks

@@ -64,13 +64,11 @@
 #     ignored_suffixes: [_KEY_REF, _PASSWORD_KEY, _SECRET_KEY_REF, _TOKEN_KEY, _KEY_NAME, _FILE, _PATH, _DIR, _NAME, _REF, _URL, _URI, _ENDPOINT, _HOST, _PORT, _TTL, _TIMEOUT, _EXPIRY, _EXPIRES, _EXPIRATION, _LIFETIME, _LENGTH, _TYPE, _HEADER, _PREFIX, _ENABLED, _AUDIENCE, _ISSUER, _ALGORITHM, _ALG, _POLICY, _KEYS]
 package rules.helm.HELM002
 
-import data.lib.credentials
-
 _patterns := {upper(p) | some p in data.params.HELM002.name_patterns; is_string(p)}
 
 _suffixes := {upper(s) | some s in data.params.HELM002.ignored_suffixes; is_string(s)}
 
-_not_literal_words := credentials.boolean_words | {"null", "none", "nil", "~"}
+_not_literal_words := data.lib.credentials.boolean_words | {"null", "none", "nil", "~"}
 
 deny contains f if {
 	some i, file in input.values_files
@@ -82,7 +80,7 @@ deny contains f if {
 	is_string(key)
 
 	# `dbPassword` / `db.password` / `db-password` → `DB_PASSWORD`.
-	n := upper(regex.replace(regex.replace(key, credentials.camel_case_boundary, "${1}_${2}"), `[.\-]`, "_"))
+	n := upper(regex.replace(regex.replace(key, data.lib.credentials.camel_case_boundary, "${1}_${2}"), `[.\-]`, "_"))
 	some p in _patterns
 	contains(n, p)
 	not startswith(n, "EXISTING")
@@ -93,10 +91,10 @@ deny contains f if {
 	not lower(s) in _not_literal_words
 	not contains(s, "{{")
 	not regex.match(`^[0-9]+(\.[0-9]+)?(ms|s|m|h|d|w)?$`, s)
-	not regex.match(credentials.absolute_path, s)
+	not regex.match(data.lib.credentials.absolute_path, s)
 	not _names_a_secret(n, s)
-	not credentials.not_a_credential_value(s)
-	regex.match(`[A-Za-z0-9]`, regex.replace(s, credentials.reference_placeholders, ""))
+	not data.lib.credentials.not_a_credential_value(s)
+	regex.match(`[A-Za-z0-9]`, regex.replace(s, data.lib.credentials.reference_placeholders, ""))
 	f := {
 		"path": array.concat(["values_files", i, "values"], path),
 		"params": {"key": concat(".", [sprintf("%v", [k]) | some k in path]), "name": key, "file": file.file},

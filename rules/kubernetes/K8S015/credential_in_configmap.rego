@@ -43,8 +43,6 @@
 #     forbidden_keys: [password, passwd, secret_key]
 package rules.kubernetes.K8S015
 
-import data.lib.credentials
-
 _words := {lower(w) | some w in data.params.K8S015.forbidden_keys; is_string(w)}
 
 _name := input.metadata.name if {
@@ -109,7 +107,7 @@ _embedded_entries(value) := {m[1] |
 
 # `dbPassword` → `db_password`, then lower case; the name is the word or ends with `.word`, `_word`, `-word`.
 _credential_name(k) if {
-	n := lower(regex.replace(k, credentials.camel_case_boundary, "${1}_${2}"))
+	n := lower(regex.replace(k, data.lib.credentials.camel_case_boundary, "${1}_${2}"))
 	some w in _words
 	_ends_with_word(n, w)
 }
@@ -130,9 +128,9 @@ _clean(raw) := m[0][1] if {
 	count(m) > 0
 } else := trim_space(trim_right(regex.replace(raw, `[ \t]+#.*$`, ""), ","))
 
-_not_literal_words := credentials.boolean_words | {"null", "~", "nil", "none"}
+_not_literal_words := data.lib.credentials.boolean_words | {"null", "~", "nil", "none"}
 
-_placeholder_pattern := concat("|", [credentials.reference_placeholders, _other_placeholders])
+_placeholder_pattern := concat("|", [data.lib.credentials.reference_placeholders, _other_placeholders])
 
 _other_placeholders := `\$[A-Za-z_][A-Za-z0-9_]*|\{\{.*?\}\}|<%.*?%>|#\{[^}]*\}|@[A-Za-z0-9_.\-]+@|%\([^)]*\)s|<[^<>]*>|ENC\([^)]*\)`
 
@@ -140,6 +138,6 @@ _literal(s) if {
 	s != ""
 	not lower(s) in _not_literal_words
 	not regex.match(`^[|>][+-]?[0-9]?$`, s)
-	not regex.match(credentials.absolute_path, s)
+	not regex.match(data.lib.credentials.absolute_path, s)
 	regex.match(`[A-Za-z0-9]`, regex.replace(s, _placeholder_pattern, ""))
 }

@@ -59,8 +59,6 @@
 #     ignored_suffixes: [_FILE, _PATH, _DIR, _NAME, _REF, _URL, _URI, _ENDPOINT, _HOST, _PORT, _TTL, _TIMEOUT, _EXPIRY, _EXPIRES, _EXPIRATION, _LIFETIME, _LENGTH, _TYPE, _HEADER, _PREFIX, _ENABLED, _AUDIENCE, _ISSUER, _ALGORITHM]
 package rules.kubernetes.K8S016
 
-import data.lib.credentials
-
 _patterns := {upper(p) | some p in data.params.K8S016.name_patterns; is_string(p)}
 
 _suffixes := {upper(s) | some s in data.params.K8S016.ignored_suffixes; is_string(s)}
@@ -73,7 +71,7 @@ _name_prefilter := replace(regex.replace(
 	`[\\^$.|?*+()\[\]{}]`, `\$0`,
 ), "\n", "|")
 
-_not_literal_words := credentials.boolean_words | {"null", "none"}
+_not_literal_words := data.lib.credentials.boolean_words | {"null", "none"}
 
 deny contains f if {
 	some c in data.lib.k8s.containers
@@ -87,7 +85,7 @@ deny contains f if {
 	regex.match(_name_prefilter, upper(regex.replace(name, `[_.\-]`, "")))
 
 	# `dbPassword` / `db.password` / `db-password` → `DB_PASSWORD`.
-	n := upper(regex.replace(regex.replace(name, credentials.camel_case_boundary, "${1}_${2}"), `[.\-]`, "_"))
+	n := upper(regex.replace(regex.replace(name, data.lib.credentials.camel_case_boundary, "${1}_${2}"), `[.\-]`, "_"))
 	some p in _patterns
 	contains(n, p)
 	not strings.any_suffix_match(n, _suffixes)
@@ -97,8 +95,8 @@ deny contains f if {
 	s != ""
 	not lower(s) in _not_literal_words
 	not regex.match(`^[0-9]+(\.[0-9]+)?(ms|s|m|h|d|w)?$`, s)
-	not regex.match(credentials.absolute_path, s)
-	regex.match(`[A-Za-z0-9]`, regex.replace(s, credentials.reference_placeholders, ""))
+	not regex.match(data.lib.credentials.absolute_path, s)
+	regex.match(`[A-Za-z0-9]`, regex.replace(s, data.lib.credentials.reference_placeholders, ""))
 	f := {
 		"path": array.concat(c.path, ["env", i, "value"]),
 		"params": {"name": name, "container": data.lib.k8s.container_name(c.container)},

@@ -42,23 +42,21 @@
 #       répartition topologique), ou ajoutez un HorizontalPodAutoscaler avec `minReplicas: 2`.
 package rules.kubernetes.K8S023
 
-import data.lib.bundle
-
 _kinds := {"Deployment", "StatefulSet", "DeploymentConfig"}
 
 # Single-replica workloads: `replicas` written as 1 or null (Kubernetes defaults null to 1), or
 # missing (the finding then lands on `spec:`); not when an autoscaler keeps two or more.
 deny contains f if {
-	some i, obj in bundle.objects
+	some i, obj in data.lib.bundle.objects
 	is_object(obj)
-	bundle.kind(obj) in _kinds
+	data.lib.bundle.kind(obj) in _kinds
 	spec := obj.spec
 	is_object(spec)
 	_single(spec)
 	not _autoscaled_to_two(obj)
 	f := {
 		"path": array.concat(["objects", i], _path(spec)),
-		"params": {"kind": bundle.kind(obj), "name": bundle.name(obj)},
+		"params": {"kind": data.lib.bundle.kind(obj), "name": data.lib.bundle.name(obj)},
 	}
 }
 
@@ -73,8 +71,8 @@ _path(spec) := ["spec", "replicas"] if "replicas" in object.keys(spec)
 else := ["spec"]
 
 _autoscaled_to_two(obj) if {
-	w := {"kind": bundle.kind(obj), "name": bundle.name(obj), "namespace": bundle.namespace(obj)}
-	some a in bundle.autoscalers
-	bundle.targets(a, w)
+	w := {"kind": data.lib.bundle.kind(obj), "name": data.lib.bundle.name(obj), "namespace": data.lib.bundle.namespace(obj)}
+	some a in data.lib.bundle.autoscalers
+	data.lib.bundle.targets(a, w)
 	a.min >= 2
 }
