@@ -96,13 +96,14 @@ long_running_kinds := {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "
 workloads := [w |
 	some i, obj in objects
 	is_object(obj)
-	kind(obj) in data.lib.k8s.workload_kinds
-	w := _workload(i, obj)
+	k := kind(obj)
+	k in data.lib.k8s.workload_kinds
+	w := _workload(i, obj, k)
 ]
 
-_workload(i, obj) := {
+_workload(i, obj, k) := {
 	"index": i,
-	"kind": kind(obj),
+	"kind": k,
 	"name": name(obj),
 	"namespace": namespace(obj),
 	"object": obj,
@@ -120,9 +121,13 @@ workload_at[w.index] := w if some w in workloads
 
 # Containers of every workload: {"index": i, "container": c, "path": [...], "type": t}, with
 # `type` in containers | initContainers | ephemeralContainers.
-containers := [{"index": w.index, "container": c.container, "path": array.concat(w.path, c.path), "type": c.type} |
+containers := [{"index": w.index, "container": c, "path": array.concat(w.pod_spec_path, [t, i]), "type": t} |
 	some w in workloads
-	some c in data.lib.k8s.containers_of(w.object)
+	some t in data.lib.k8s.container_types
+	list := object.get(w.pod_spec, t, [])
+	is_array(list)
+	some i, c in list
+	is_object(c)
 ]
 
 app_containers := [c | some c in containers; c.type == "containers"]

@@ -60,22 +60,10 @@ containers := [{"container": c, "path": array.concat(pod_spec_path, [t, i]), "ty
 	is_object(c)
 ]
 
-containers_of(obj) := [{"container": c, "path": array.concat(spec_path, [t, i]), "type": t} |
-	spec_path := pod_spec_path_of(obj)
-	spec := pod_spec_of(obj)
-	some t in container_types
-	some i, c in _list(object.get(spec, t, []))
-	is_object(c)
-]
-
 app_containers := [c | some c in containers; c.type == "containers"]
 
 # The display name of a container (an unnamed container still gets findings).
 container_name(c) := object.get(c, "name", "")
-
-_list(x) := x if is_array(x)
-
-_list(x) := [] if not is_array(x)
 
 # `spec.template.spec.containers[0].securityContext`, as the API server writes a field's path.
 # One comprehension of built-ins: a helper call per segment cost more than the rest of a rule.
