@@ -380,7 +380,7 @@ pub fn summary(input: &ReportInput<'_>) -> String {
     let verdict = match (input.lang, input.gate, failing) {
         (Lang::Fr, None, _) => "Seuil (--fail-on never) : jamais bloquant".to_string(),
         (Lang::En, None, _) => "Gate (--fail-on never): never fails".to_string(),
-        (Lang::Fr, Some(_), 0) => format!("Seuil (--fail-on {gate}) : franchi — aucun constat nouveau et sans dérogation à ce niveau"),
+        (Lang::Fr, Some(_), 0) => format!("Seuil (--fail-on {gate}) : réussi — aucun constat nouveau et sans dérogation à ce niveau"),
         (Lang::En, Some(_), 0) => format!("Gate (--fail-on {gate}): passed — no new, non-derogated finding at or above {gate}"),
         (Lang::Fr, Some(_), n) => format!("Seuil (--fail-on {gate}) : échec — {n} constat(s) nouveau(x) et sans dérogation à ce niveau ou au-dessus"),
         (Lang::En, Some(_), n) => format!("Gate (--fail-on {gate}): failed — {n} new, non-derogated finding(s) at or above {gate}"),

@@ -32,7 +32,11 @@ fn check_in(ws: &Path, args: &[&str]) -> Run {
         .current_dir(ws)
         .arg("check")
         .args(args)
-        .args(["--lang", "en", "--color", "never"])
+        .args(if args.contains(&"--lang") {
+            &["--color", "never"][..]
+        } else {
+            &["--lang", "en", "--color", "never"][..]
+        })
         .output()
         .expect("run cct-lint");
     Run {
@@ -72,6 +76,18 @@ fn verdicts(ws: &Path, extra: &[&str]) -> (i32, usize, usize) {
             .contains(&format!("Gate (--fail-on error): {verdict}")),
         "the human summary states the gate's verdict:\n{}",
         r.stdout
+    );
+    // In French too, in words that cannot be read the other way ("seuil franchi" could).
+    let mut fr_args = vec![".", "--lang", "fr"];
+    fr_args.extend_from_slice(extra);
+    let fr = check_in(ws, &fr_args);
+    assert_eq!(fr.code, r.code, "{}", fr.stderr);
+    let verdict = if r.code == 0 { "réussi" } else { "échec" };
+    assert!(
+        fr.stdout
+            .contains(&format!("Seuil (--fail-on error) : {verdict} —")),
+        "{}",
+        fr.stdout
     );
     (r.code, failures, issues)
 }
