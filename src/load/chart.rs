@@ -935,12 +935,13 @@ fn render_failure(
         display: &display,
         lines,
     };
+    let mut names: Vec<&str> = error.missing.iter().map(|d| d.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let names = names.join("`, `");
+    let blames_a_missing_dependency = blames_a_missing_dependency(error);
     let mut detail = error.message.clone();
-    if !error.missing.is_empty() {
-        let mut names: Vec<&str> = error.missing.iter().map(|d| d.name.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        let names = names.join("`, `");
+    if !error.missing.is_empty() && !blames_a_missing_dependency {
         detail.push_str(&format!(
             " (probable cause: dependency `{names}` found nowhere offline, the chart was rendered without it; vendor it with `helm dependency build`)"
         ));
@@ -949,9 +950,10 @@ fn render_failure(
         ("chart".to_string(), chart_name.to_string()),
         ("detail".to_string(), detail),
     ]);
-    let blames_a_missing_dependency = blames_a_missing_dependency(error);
     let variant = if blames_a_missing_dependency {
-        Some("missing_dependency")
+        // Said in the reader's language, the names in their own parameter.
+        params.insert("dependencies".to_string(), names);
+        Some("dependency_not_found")
     } else {
         crate::helm_errors::variant(&error.message)
     };
