@@ -877,9 +877,7 @@ fn missing_dependency_findings(
             }
         };
         let mut finding = ctx.finding(rule, span, Vec::new(), params);
-        if options.helm.require_dependencies {
-            finding.severity = crate::catalog::Severity::Error;
-        }
+        finding.severity = dependency_severity(finding.severity, options);
         finding.value_set = value_set.map(str::to_string);
         out.push(finding);
     }
@@ -963,15 +961,27 @@ fn render_failure(
     let mut finding = ctx.finding(Lint::HelmRenderFailed.id(), span, Vec::new(), params);
     if blames_a_missing_dependency {
         // The failure is the dependency's absence, which never fails the default gate by
-        // itself: the severity of LNT017 (a warning, an error when dependencies are required).
-        finding.severity = if options.helm.require_dependencies {
-            crate::catalog::Severity::Error
-        } else {
-            crate::catalog::Severity::Warning
-        };
+        // itself: it is reported with LNT017's severity.
+        let missing = catalog
+            .rule(Lint::HelmDependencyMissing.id())
+            .map_or(finding.severity, |r| r.severity);
+        finding.severity = dependency_severity(missing, options);
     }
     finding.value_set = set_name;
     finding
+}
+
+/// The severity of a finding about a dependency not found as declared: its own, or an error
+/// when the configuration requires every dependency (`helm.require_dependencies`).
+fn dependency_severity(
+    own: crate::catalog::Severity,
+    options: &ScanOptions,
+) -> crate::catalog::Severity {
+    if options.helm.require_dependencies {
+        crate::catalog::Severity::Error
+    } else {
+        own
+    }
 }
 
 /// Whether Helm's error names a helper of a dependency the chart was rendered without
