@@ -72,6 +72,10 @@ pub fn scan(
                     catch_unwind(AssertUnwindSafe(|| {
                         crate::kustomize_scan::scan_root(root, engine, catalog, options)
                     }))
+                    .map(|mut r| {
+                        fingerprint(&mut r.outcome.findings);
+                        r
+                    })
                     .unwrap_or_else(|panic| {
                         crate::kustomize_scan::RootOutcome {
                             outcome: TargetOutcome {
@@ -183,6 +187,9 @@ pub fn scan(
                         ..TargetOutcome::default()
                     });
                 }
+                for outcome in &mut outcomes {
+                    fingerprint(&mut outcome.findings);
+                }
                 outcomes
             })
             .collect::<Vec<_>>()
@@ -213,6 +220,12 @@ pub fn scan(
         kustomizations,
         ..ScanResult::default()
     };
+    let found = outcomes
+        .iter()
+        .flatten()
+        .map(|o| o.findings.len())
+        .sum::<usize>();
+    result.findings.reserve(found + application_notes.len());
     result.findings.extend(application_notes);
     for file in &plan.unused_components {
         let display = crate::discover::display_path(file);
@@ -249,6 +262,7 @@ pub fn scan(
             BTreeMap::from([("detail".to_string(), problem.detail.clone())]),
         ));
     }
+    fingerprint(&mut result.findings);
     for outcome in outcomes.into_iter().flatten() {
         result.documents += outcome.documents;
         result.skipped_test_hooks += outcome.skipped_test_hooks;
@@ -258,16 +272,18 @@ pub fn scan(
         result.charts.extend(outcome.charts);
     }
     result.charts.sort();
-    result.findings = group_by_place(
-        result
-            .findings
-            .into_iter()
-            .map(Finding::with_fingerprint)
-            .collect(),
-    );
+    result.findings = group_by_place(result.findings);
     sort_findings(&mut result.findings);
     result.objects.sort();
     result
+}
+
+/// Gives each finding its fingerprint, once it will not change any more: in the workers, so
+/// the single thread that gathers the findings only moves them.
+fn fingerprint(findings: &mut [Finding]) {
+    for f in findings {
+        f.fingerprint = f.fingerprint_for(&f.file);
+    }
 }
 
 /// LNT009 for a panic inside the pipeline: the target is reported, never silently dropped.
@@ -380,21 +396,26 @@ fn scan_bundle(
 /// one set, findings at one place stay apart (a `range` writes several objects from one
 /// line). The one kept is the first set's (no set first, then by name): its fingerprint,
 /// object and path are what a single-set scan gives; the related locations of all are kept.
-pub fn group_by_place(mut findings: Vec<Finding>) -> Vec<Finding> {
+pub fn group_by_place(findings: Vec<Finding>) -> Vec<Finding> {
     fn place(f: &Finding) -> impl Ord + '_ {
         (&f.file, f.span, &f.rule_id, &f.params)
     }
-    findings.sort_by(|a, b| {
+    // Sorted through their indices: a finding is large, and a sort moving them all several
+    // times was most of this function.
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&findings[a], &findings[b]);
         place(a)
             .cmp(&place(b))
             .then_with(|| a.value_set.cmp(&b.value_set))
             .then_with(|| a.sort_key().cmp(&b.sort_key()))
     });
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+    let mut out: Vec<Finding> = Vec::with_capacity(slots.len());
     // The sets each kept finding stands for (`None`: the chart's defaults, or no set).
-    let mut sets_of: Vec<Vec<Option<String>>> = Vec::with_capacity(findings.len());
+    let mut sets_of: Vec<Vec<Option<String>>> = Vec::with_capacity(slots.len());
     let mut group_start = 0;
-    for mut f in findings {
+    for mut f in order.into_iter().filter_map(|i| slots[i].take()) {
         if out.last().is_none_or(|last| place(last) != place(&f)) {
             group_start = out.len();
         }
