@@ -130,6 +130,12 @@ fn check_command(args: &CheckArgs, catalog: Catalog) -> Result<ExitCode, Failure
     if args.outputs.len() > args.formats.len() {
         return Err("more --output than --format".to_string());
     }
+    if args.threads > 0 {
+        // The reports print in rayon's global pool; the scan uses it too when it has this size.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(args.threads)
+            .build_global();
+    }
     let outcome = check::run(&args.request(), catalog).map_err(|e| e.to_string())?;
     let lang = lang_from(args.lang);
     for (i, format) in args.formats.iter().enumerate() {
@@ -139,15 +145,16 @@ fn check_command(args: &CheckArgs, catalog: Catalog) -> Result<ExitCode, Failure
             show_suppressed: args.show_suppressed,
             ..ReportInput::new(&outcome, lang)
         };
-        // The JSON report is streamed: on large scans it is the biggest thing in memory.
+        // JSON, SARIF and GitLab are streamed: on large scans they are the biggest thing in
+        // memory.
         let write = |out: &mut dyn Write| -> std::io::Result<()> {
             let mut out = std::io::BufWriter::new(out);
-            if *format == Format::Json {
-                report::write_json(&input, &mut out)?;
-            } else {
+            if *format == Format::Human {
                 let text =
                     cct_lint::check_flags::render(*format, &input, args.statistics, args.quiet);
                 out.write_all(text.as_bytes())?;
+            } else {
+                report::write(*format, &input, &mut out)?;
             }
             out.flush()
         };

@@ -55,7 +55,9 @@ pub fn scan(
     // kustomization's folder, are checked through the roots: alone, only for their syntax.
     let plan = crate::kustomize_scan::plan(&discovery.targets, &application_files);
     drop(application_files);
-    let pool = (options.threads > 0)
+    // A pool of its own only when the current one (main sizes the global pool after
+    // `--threads`) is not of the size asked.
+    let pool = (options.threads > 0 && rayon::current_num_threads() != options.threads)
         .then(|| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(options.threads)

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
+use serde::Serialize;
 
 use super::{requirements_line, ReportInput};
 use crate::catalog::{Catalog, Family, Lang, RuleMeta, Severity};
@@ -116,49 +116,101 @@ fn end_line(f: &Finding) -> u32 {
     end.max(start)
 }
 
+/// One Code Quality issue, fields in the order the report has always written them.
+#[derive(Serialize)]
+struct Issue<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    check_name: &'a str,
+    description: String,
+    categories: [String; 1],
+    severity: &'static str,
+    fingerprint: String,
+    location: Location<'a>,
+    engine_name: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<Content>,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    path: &'a str,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: u32,
+    end: u32,
+}
+
+#[derive(Serialize)]
+struct Content {
+    body: String,
+}
+
 pub fn render(input: &ReportInput<'_>) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as [`render`] returns it, one issue at a time (the whole report of a
+/// findings-dense scan weighed several hundred megabytes as a JSON value).
+pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // GitLab keys issues by fingerprint and keeps one per value, so two findings that share
     // their fingerprint (same rule, file, object and node) get an occurrence suffix, counted
     // in the findings' sorted order so it is the same on every run.
     let mut seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     // Code Quality has no notion of suppression: derogated findings are left out.
-    let issues: Vec<serde_json::Value> = input
+    let issues: Vec<(&Finding, usize)> = input
         .findings
         .iter()
         .filter(|f| f.suppression.is_none())
         .map(|f| {
-            let rule = input.catalog.rule(&f.rule_id);
             let occurrence = seen
                 .entry((f.rule_id.as_str(), f.fingerprint.as_str()))
                 .and_modify(|n| *n += 1)
                 .or_insert(1);
-            let fingerprint = if *occurrence == 1 {
-                format!("{}:{}", f.rule_id, f.fingerprint)
-            } else {
-                format!("{}:{}:{occurrence}", f.rule_id, f.fingerprint)
-            };
-            let mut issue = json!({
-                "type": "issue",
-                "check_name": f.rule_id,
-                "description": format!("{}: {}", f.rule_id, f.message(input.catalog, input.lang)),
-                "categories": [categories(rule, &f.rule_id)],
-                "severity": severity(input.catalog, rule, f),
-                "fingerprint": fingerprint,
-                "location": {
-                    "path": f.file,
-                    "lines": {"begin": f.span.start.line.max(1), "end": end_line(f)},
-                },
-                "engine_name": "cct-lint",
-            });
-            if let Some(rule) = rule {
-                issue["content"] = json!({"body": body(input, rule, f)});
-            }
-            issue
+            (f, *occurrence)
         })
         .collect();
-    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_default();
-    text.push('\n');
-    text
+    super::pretty::write_array_parallel(
+        out,
+        &issues,
+        |(f, occurrence)| issue(input, f, *occurrence),
+        0,
+    )?;
+    out.write_all(b"\n")
+}
+
+fn issue<'a>(input: &ReportInput<'_>, f: &'a Finding, occurrence: usize) -> Issue<'a> {
+    let rule = input.catalog.rule(&f.rule_id);
+    let fingerprint = if occurrence == 1 {
+        format!("{}:{}", f.rule_id, f.fingerprint)
+    } else {
+        format!("{}:{}:{occurrence}", f.rule_id, f.fingerprint)
+    };
+    Issue {
+        kind: "issue",
+        check_name: &f.rule_id,
+        description: format!("{}: {}", f.rule_id, f.message(input.catalog, input.lang)),
+        categories: [categories(rule, &f.rule_id)],
+        severity: severity(input.catalog, rule, f),
+        fingerprint,
+        location: Location {
+            path: &f.file,
+            lines: Lines {
+                begin: f.span.start.line.max(1),
+                end: end_line(f),
+            },
+        },
+        engine_name: "cct-lint",
+        content: rule.map(|rule| Content {
+            body: body(input, rule, f),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -236,7 +288,7 @@ mod tests {
         // A span ending at column 1 of the next line covers one line.
         assert_eq!(
             issues[0]["location"]["lines"],
-            json!({"begin": 3, "end": 3})
+            serde_json::json!({"begin": 3, "end": 3})
         );
     }
 

@@ -53,30 +53,8 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::
         return out.write_all((frame + "\n").as_bytes());
     };
     out.write_all(head.as_bytes())?;
-    if input.findings.is_empty() {
-        return out.write_all(b"[]\n}\n");
-    }
-    out.write_all(b"[\n")?;
-    let mut one = Vec::new();
-    for (i, f) in input.findings.iter().enumerate() {
-        one.clear();
-        serde_json::to_writer_pretty(&mut one, &FindingJson::new(f, input))?;
-        // Two levels deeper than the finding's own pretty print: a raw line break only ever
-        // separates tokens (inside strings it is escaped).
-        for (j, line) in one.split(|b| *b == b'\n').enumerate() {
-            if j > 0 {
-                out.write_all(b"\n")?;
-            }
-            out.write_all(b"    ")?;
-            out.write_all(line)?;
-        }
-        out.write_all(if i + 1 < input.findings.len() {
-            b",\n"
-        } else {
-            b"\n"
-        })?;
-    }
-    out.write_all(b"  ]\n}\n")
+    super::pretty::write_array_parallel(out, input.findings, |f| FindingJson::new(f, input), 1)?;
+    out.write_all(b"\n}\n")
 }
 
 /// One finding as the report writes it, fields in their documented order; serialized straight

@@ -1,5 +1,6 @@
 //! Report stage: one renderer per output format over the same sorted findings. Renderers
-//! return strings; only `main` writes them out. Nothing here depends on time or thread count,
+//! return strings, or stream to a writer (the large machine-readable reports); only `main`
+//! decides where they go. Nothing here depends on time or thread count,
 //! so the same findings always give the same bytes.
 
 mod audit;
@@ -7,6 +8,7 @@ mod gitlab;
 mod human;
 mod json;
 mod junit;
+mod pretty;
 mod sarif;
 
 use std::collections::BTreeMap;
@@ -26,7 +28,6 @@ pub use gitlab::render as gitlab;
 pub use human::render as human;
 pub use human::summary as human_summary;
 pub use json::render as json;
-pub use json::write as write_json;
 pub use junit::render as junit;
 pub use sarif::render as sarif;
 
@@ -125,6 +126,21 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
         Format::Junit => junit(input),
         Format::AuditMd => audit_md(input),
         Format::AuditHtml => audit_html(input),
+    }
+}
+
+/// Writes the report in `format` to `out`; the large machine-readable reports (JSON, SARIF,
+/// GitLab) are streamed rather than rendered whole first.
+pub fn write(
+    format: Format,
+    input: &ReportInput<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(input, out),
+        Format::Sarif => sarif::write(input, out),
+        Format::Gitlab => gitlab::write(input, out),
+        _ => out.write_all(render(format, input).as_bytes()),
     }
 }
 

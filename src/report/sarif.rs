@@ -3,6 +3,7 @@
 //! with relative URIs under `%SRCROOT%`, 1-based regions and stable `partialFingerprints`,
 //! written through typed structs (a suppression's location is the derogation's file and line).
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{requirements_line, ReportInput};
@@ -402,6 +403,15 @@ fn result(input: &ReportInput<'_>, rules: &[&RuleMeta], f: &Finding) -> SarifRes
 }
 
 pub fn render(input: &ReportInput<'_>) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as [`render`] returns it, straight to `out` (the text of a large report
+/// never exists whole in memory).
+pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let rules: Vec<&RuleMeta> = input.catalog.rules.values().collect();
     let repository = input.repository;
     let version_control_provenance = repository
@@ -434,9 +444,11 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 },
             },
             column_kind: "unicodeCodePoints",
+            // In parallel (rayon's current pool), in order: the same results whatever the
+            // thread count.
             results: input
                 .findings
-                .iter()
+                .par_iter()
                 .map(|f| result(input, &rules, f))
                 .collect(),
             properties: RunProperties {
@@ -446,9 +458,8 @@ pub fn render(input: &ReportInput<'_>) -> String {
             version_control_provenance,
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
 }
 
 /// The words of a related location (a values line, the Argo CD Application giving the value
