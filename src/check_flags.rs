@@ -63,13 +63,25 @@ pub fn render(
     statistics_only: bool,
     quiet: bool,
 ) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(format, input, statistics_only, quiet, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes what [`render`] returns to `out`, the reports streamed (`report::write`).
+pub fn write(
+    format: Format,
+    input: &ReportInput<'_>,
+    statistics_only: bool,
+    quiet: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     if format != Format::Human || !(statistics_only || quiet) {
-        return report::render(format, input);
+        return report::write(format, input, out);
     }
-    let mut out = String::new();
     if statistics_only {
-        out.push_str(&statistics(input));
+        out.write_all(statistics(input).as_bytes())?;
     }
-    out.push_str(&report::human_summary(input));
-    out
+    out.write_all(report::human_summary(input).as_bytes())
 }

@@ -17,7 +17,7 @@ use clap::Parser;
 use cct_lint::catalog::{Catalog, Family};
 use cct_lint::check;
 use cct_lint::config::{CONFIG_FILE_NAME, STARTER};
-use cct_lint::report::{self, Format, ReportInput};
+use cct_lint::report::{Format, ReportInput};
 use cct_lint::{docs, regotest};
 
 mod cli;
@@ -145,17 +145,10 @@ fn check_command(args: &CheckArgs, catalog: Catalog) -> Result<ExitCode, Failure
             show_suppressed: args.show_suppressed,
             ..ReportInput::new(&outcome, lang)
         };
-        // JSON, SARIF and GitLab are streamed: on large scans they are the biggest thing in
-        // memory.
+        // Reports are streamed: on large scans they would be the biggest thing in memory.
         let write = |out: &mut dyn Write| -> std::io::Result<()> {
             let mut out = std::io::BufWriter::new(out);
-            if *format == Format::Human {
-                let text =
-                    cct_lint::check_flags::render(*format, &input, args.statistics, args.quiet);
-                out.write_all(text.as_bytes())?;
-            } else {
-                report::write(*format, &input, &mut out)?;
-            }
+            cct_lint::check_flags::write(*format, &input, args.statistics, args.quiet, &mut out)?;
             out.flush()
         };
         let written = match output {

@@ -277,6 +277,15 @@ fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &W
 }
 
 pub fn render(input: &ReportInput<'_>) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as [`render`] returns it, a piece at a time (the text of a large report
+/// never exists whole in memory).
+pub fn write(input: &ReportInput<'_>, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
     let style = Style { on: input.color };
     let w = words(input.lang);
     let mut out = String::new();
@@ -292,9 +301,10 @@ pub fn render(input: &ReportInput<'_>) -> String {
             current_file = Some(&f.file);
         }
         write_finding(&mut out, input, &style, &w, f);
+        super::flush_when_large(&mut out, sink)?;
     }
     out.push_str(&summary(input));
-    out
+    sink.write_all(out.as_bytes())
 }
 
 /// The closing lines of the human report: counts per severity, derogated and skipped, per
@@ -303,14 +313,13 @@ pub fn summary(input: &ReportInput<'_>) -> String {
     let style = Style { on: input.color };
     let w = words(input.lang);
     let mut out = String::new();
-    let active: Vec<Finding> = input
+    let active: Vec<&Finding> = input
         .findings
         .iter()
         .filter(|f| f.suppression.is_none())
-        .cloned()
         .collect();
     let suppressed = input.findings.len() - active.len();
-    let [errors, warnings, notes] = severity_counts(&active);
+    let [errors, warnings, notes] = severity_counts(active.iter().copied());
     let files = {
         let mut files: Vec<&str> = input.findings.iter().map(|f| f.file.as_str()).collect();
         files.dedup();
@@ -354,7 +363,7 @@ pub fn summary(input: &ReportInput<'_>) -> String {
         let _ = writeln!(out, "{}", style.dim(&line));
     }
     write_not_checked(&mut out, input, &w);
-    let per_requirement = requirement_counts(input.catalog, &active);
+    let per_requirement = requirement_counts(input.catalog, active.iter().copied());
     if !per_requirement.is_empty() {
         let label = match input.lang {
             Lang::Fr => "Par exigence",

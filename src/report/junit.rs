@@ -138,6 +138,15 @@ fn summary(input: &ReportInput<'_>) -> String {
 }
 
 pub fn render(input: &ReportInput<'_>) -> String {
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as [`render`] returns it, a piece at a time (the text of a large report
+/// never exists whole in memory).
+pub fn write(input: &ReportInput<'_>, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
     let w = words(input.lang);
     let mut suites: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     for f in input.findings {
@@ -198,11 +207,12 @@ pub fn render(input: &ReportInput<'_>) -> String {
                 );
             }
             out.push_str("    </testcase>\n");
+            super::flush_when_large(&mut out, sink)?;
         }
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
+    sink.write_all(out.as_bytes())
 }
 
 #[cfg(test)]

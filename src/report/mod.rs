@@ -1,6 +1,5 @@
 //! Report stage: one renderer per output format over the same sorted findings. Renderers
-//! return strings, or stream to a writer (the large machine-readable reports); only `main`
-//! decides where they go. Nothing here depends on time or thread count,
+//! return strings or stream to a writer; only `main` decides where they go. Nothing here depends on time or thread count,
 //! so the same findings always give the same bytes.
 
 mod audit;
@@ -129,8 +128,8 @@ pub fn render(format: Format, input: &ReportInput<'_>) -> String {
     }
 }
 
-/// Writes the report in `format` to `out`; the large machine-readable reports (JSON, SARIF,
-/// GitLab) are streamed rather than rendered whole first.
+/// Writes the report in `format` to `out`; every report but the audit (one per application,
+/// read by a person) is streamed rather than rendered whole first.
 pub fn write(
     format: Format,
     input: &ReportInput<'_>,
@@ -140,8 +139,20 @@ pub fn write(
         Format::Json => json::write(input, out),
         Format::Sarif => sarif::write(input, out),
         Format::Gitlab => gitlab::write(input, out),
-        _ => out.write_all(render(format, input).as_bytes()),
+        Format::Human => human::write(input, out),
+        Format::Junit => junit::write(input, out),
+        Format::AuditMd | Format::AuditHtml => out.write_all(render(format, input).as_bytes()),
     }
+}
+
+/// Moves the text written so far to `sink` once it is large: the renderers that build their
+/// report as text write it out a piece at a time.
+fn flush_when_large(text: &mut String, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if text.len() >= 1 << 16 {
+        sink.write_all(text.as_bytes())?;
+        text.clear();
+    }
+    Ok(())
 }
 
 /// How many findings fail the gate, and how many the baseline holds.
@@ -225,7 +236,7 @@ pub fn check_facts(input: &ReportInput<'_>) -> serde_json::Value {
 }
 
 /// Counts per severity, in the order error, warning, note.
-pub fn severity_counts(findings: &[Finding]) -> [usize; 3] {
+pub fn severity_counts<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> [usize; 3] {
     let mut counts = [0; 3];
     for f in findings {
         counts[match f.severity {
@@ -247,7 +258,10 @@ pub(crate) fn framework_ids<'r>(catalog: &Catalog, rule: &'r RuleMeta) -> &'r [S
 
 /// Findings per requirement id of the framework (a finding counts once for each requirement of
 /// its rule).
-pub fn requirement_counts(catalog: &Catalog, findings: &[Finding]) -> BTreeMap<String, usize> {
+pub fn requirement_counts<'a>(
+    catalog: &Catalog,
+    findings: impl IntoIterator<Item = &'a Finding>,
+) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for f in findings {
         if let Some(rule) = catalog.rule(&f.rule_id) {
