@@ -7,6 +7,8 @@
 //! value set, and the tool's own LNT diagnostics (every input that could not be checked has
 //! one, by design). It reads no files.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 use crate::catalog::Family;
@@ -189,9 +191,22 @@ pub fn assess(
         .iter()
         .filter(|f| f.rule_id.starts_with("LNT"))
         .collect();
+    // Looked up per target, so gathered per file once: scanning them all for each target was
+    // quadratic in the size of the tree.
+    let mut lints_of: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in &lints {
+        lints_of.entry(f.file.as_str()).or_default().push(f);
+    }
+    let object_files: HashSet<&str> = objects.iter().map(|o| o.file.as_str()).collect();
     let mut inputs = Vec::new();
     for target in &discovery.targets {
-        let own = || lints.iter().copied().filter(|f| f.file == target.display);
+        let own = || {
+            lints_of
+                .get(target.display.as_str())
+                .into_iter()
+                .flatten()
+                .copied()
+        };
         match target.kind {
             TargetKind::Dockerfile => inputs.push(Input {
                 kind: InputKind::Dockerfile,
@@ -201,7 +216,7 @@ pub fn assess(
             }),
             TargetKind::Yaml | TargetKind::Json => {
                 let checked = checked_from(own());
-                let holds_objects = objects.iter().any(|o| o.file == target.display);
+                let holds_objects = object_files.contains(target.display.as_str());
                 // A YAML file that could not be read might have held manifests: it counts.
                 if holds_objects || checked != Checked::Full {
                     inputs.push(Input {
