@@ -8,7 +8,8 @@
 #     and without the bundle (APP) rules, and with --threads 1;
 #  4. the same on the findings-dense corpus (gen_corpus.py --dense: 3 to 6 faults per
 #     document), with the findings counted, and a check that --threads 1 and --threads 2 print
-#     the same bytes.
+#     the same bytes; the other report formats' time and peak memory on it; and the CPU time of
+#     half the corpus against the whole (linear growth gives a ratio of 2).
 # The machine may be shared: compare CPU time (user + system) as well as wall time.
 # Usage: bench/run.sh [DOCUMENTS]
 set -euo pipefail
@@ -67,3 +68,15 @@ for id in APP001 APP002 APP003 APP004 APP005 APP006; do printf '  %s: false\n' "
 
 python3 bench/gen_corpus.py "$work/dense" "$docs" --dense
 throughput dense "$work/dense"
+for format in sarif gitlab human junit; do
+  /usr/bin/time -f "dense --format $format: %e s wall, peak memory: %M KiB" \
+    "$bin" check "$work/dense" --format "$format" --fail-on never >/dev/null
+done
+# Cost must grow with the input, not faster: half the dense corpus on one thread should take
+# about half the CPU time.
+python3 bench/gen_corpus.py "$work/dense-half" "$((docs / 2))" --dense >/dev/null
+cpu() { /usr/bin/time -f "%U %S" "$bin" check "$1" --format json --fail-on never --threads 1 2>&1 >/dev/null | awk '{print $1 + $2}'; }
+half=$(cpu "$work/dense-half")
+full=$(cpu "$work/dense")
+awk -v h="$half" -v f="$full" -v n="$docs" \
+  'BEGIN {printf "dense scaling on one thread: %d documents %.2f s CPU, %d documents %.2f s CPU, ratio %.2f (2.00 is linear)\n", n / 2, h, n, f, f / h}'
