@@ -140,13 +140,13 @@ impl Excerpt<'_> {
         );
         let _ = writeln!(out, "{gutter} {}", style.dim("|"));
         let _ = writeln!(out, "{} {} {source}", style.dim(&number), style.dim("|"));
-        let _ = writeln!(
-            out,
-            "{gutter} {} {} {}",
-            style.dim("|"),
-            paint(&marks),
-            self.label
-        );
+        // No space after the marks when no label follows (no trailing blank in the output).
+        let label = if self.label.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.label)
+        };
+        let _ = writeln!(out, "{gutter} {} {}{label}", style.dim("|"), paint(&marks));
         true
     }
 }
