@@ -1,8 +1,10 @@
 //! Evaluate stage: loads the embedded rules (compiled for the VM by build.rs, so no Rego is parsed
 //! at start-up) or compiles the given Rego once, then evaluates one document with one entry rule
 //! covering every rule that applies to it (rules declare their family and kinds in METADATA;
-//! nothing here names a rule; the plan is src/evaluate/plan.rs). Each rayon worker works on its
-//! own clone. It returns raw findings (rule id, path, params) and never writes user-facing words.
+//! nothing here names a rule; the plan is src/evaluate/plan.rs). Clones are cheap and shared by
+//! the workers; on the VM each thread evaluates on a VM and a copy of the program of its own
+//! (see `VmProgram`). It returns raw findings (rule id, path, params) and never writes
+//! user-facing words.
 //!
 //! Two regorus back-ends evaluate the same compiled policy:
 //! - the register VM (RVM), about four times faster: used for the embedded rules. It departs from
