@@ -14,6 +14,8 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::catalog::Catalog;
 use crate::config::{ScanOptions, ValueSet};
 use crate::discover::{Discovery, Target, TargetKind};
@@ -43,35 +45,37 @@ pub(crate) struct ApplicationFile {
 }
 
 /// The YAML targets that hold Applications (at the root of a document, `argoproj.io/*`).
+/// Every YAML file is read for this before the scan starts: in parallel (rayon's current pool),
+/// the files kept in their order.
 pub(crate) fn application_files(targets: &[Target], options: &ScanOptions) -> Vec<ApplicationFile> {
-    let mut out = Vec::new();
-    for target in targets.iter().filter(|t| t.kind == TargetKind::Yaml) {
-        let Ok(text) = read_text(&target.path, options.max_file_size) else {
-            continue;
-        };
-        // Cheap test first: most YAML files are not Applications.
-        if !text.contains("argoproj.io") || !text.contains("Application") {
-            continue;
-        }
-        let documents: Vec<(usize, Node)> = yaml::load(&text, options.yaml_limits)
-            .documents
-            .into_iter()
-            .enumerate()
-            .filter(|(_, doc)| {
-                str_at(&doc.root, "apiVersion").is_some_and(|a| a.starts_with("argoproj.io/"))
-                    && str_at(&doc.root, "kind") == Some("Application")
-            })
-            .map(|(index, doc)| (index, doc.root))
-            .collect();
-        if !documents.is_empty() {
-            out.push(ApplicationFile {
-                target: target.clone(),
-                text,
-                documents,
-            });
-        }
+    targets
+        .par_iter()
+        .filter(|t| t.kind == TargetKind::Yaml)
+        .filter_map(|target| application_file(target, options))
+        .collect()
+}
+
+fn application_file(target: &Target, options: &ScanOptions) -> Option<ApplicationFile> {
+    let text = read_text(&target.path, options.max_file_size).ok()?;
+    // Cheap test first: most YAML files are not Applications.
+    if !text.contains("argoproj.io") || !text.contains("Application") {
+        return None;
     }
-    out
+    let documents: Vec<(usize, Node)> = yaml::load(&text, options.yaml_limits)
+        .documents
+        .into_iter()
+        .enumerate()
+        .filter(|(_, doc)| {
+            str_at(&doc.root, "apiVersion").is_some_and(|a| a.starts_with("argoproj.io/"))
+                && str_at(&doc.root, "kind") == Some("Application")
+        })
+        .map(|(index, doc)| (index, doc.root))
+        .collect();
+    (!documents.is_empty()).then(|| ApplicationFile {
+        target: target.clone(),
+        text,
+        documents,
+    })
 }
 
 /// What the Applications give to the charts of the scan.

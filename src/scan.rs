@@ -47,14 +47,6 @@ pub fn scan(
 ) -> ScanResult {
     // Targets are grouped per folder: a folder's objects form one bundle, evaluated as soon as
     // its files are read, so memory holds one folder's objects at a time, not the whole tree's.
-    let application_files = crate::argo::application_files(&discovery.targets, options);
-    let (prepared, application_notes) =
-        load::chart::prepare(discovery, &application_files, catalog, options);
-    let options = &prepared;
-    // Root kustomizations are built first; the files their builds read, and every file of a
-    // kustomization's folder, are checked through the roots: alone, only for their syntax.
-    let plan = crate::kustomize_scan::plan(&discovery.targets, &application_files);
-    drop(application_files);
     // A pool of its own only when the current one (main sizes the global pool after
     // `--threads`) is not of the size asked.
     let pool = (options.threads > 0 && rayon::current_num_threads() != options.threads)
@@ -65,6 +57,16 @@ pub fn scan(
                 .ok()
         })
         .flatten();
+    let application_files = in_pool(pool.as_ref(), || {
+        crate::argo::application_files(&discovery.targets, options)
+    });
+    let (prepared, application_notes) =
+        load::chart::prepare(discovery, &application_files, catalog, options);
+    let options = &prepared;
+    // Root kustomizations are built first; the files their builds read, and every file of a
+    // kustomization's folder, are checked through the roots: alone, only for their syntax.
+    let plan = crate::kustomize_scan::plan(&discovery.targets, &application_files);
+    drop(application_files);
     let build_roots = || {
         plan.roots
             .par_iter()
@@ -96,10 +98,7 @@ pub fn scan(
             )
             .collect::<Vec<_>>()
     };
-    let roots = match &pool {
-        Some(pool) => pool.install(build_roots),
-        None => build_roots(),
-    };
+    let roots = in_pool(pool.as_ref(), build_roots);
     let mut claimed: BTreeSet<String> = BTreeSet::new();
     if !plan.kustomization_dirs.is_empty() {
         let read: BTreeSet<&std::path::Path> = roots
@@ -196,10 +195,7 @@ pub fn scan(
             })
             .collect::<Vec<_>>()
     };
-    let mut outcomes = match &pool {
-        Some(pool) => pool.install(run),
-        None => run(),
-    };
+    let mut outcomes = in_pool(pool.as_ref(), run);
     let kustomizations: Vec<RootSeen> = plan
         .roots
         .iter()
@@ -278,6 +274,14 @@ pub fn scan(
     sort_findings(&mut result.findings);
     result.objects.sort();
     result
+}
+
+/// Runs `work` in the scan's own pool when it has one, else in rayon's current pool.
+fn in_pool<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
 }
 
 /// Gives each finding its fingerprint, once it will not change any more: in the workers, so
