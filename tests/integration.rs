@@ -689,6 +689,60 @@ fn generated_rule_docs_do_not_drift() {
     }
 }
 
+/// A chart checked from its own folder is `.`: its files are written `templates/x.yaml`, as every
+/// other path is, not `./templates/x.yaml` (a newcomer's run on a tutorial chart showed both).
+#[test]
+fn files_of_a_chart_at_the_root_of_the_scan_are_written_without_dot_slash() {
+    let r = bin()
+        .current_dir("fixtures/charts/webapp")
+        .args(["check", ".", "--format", "json", "--fail-on", "never"])
+        .output()
+        .expect("run");
+    assert_eq!(r.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&r.stdout).expect("json");
+    let mut files: Vec<&str> = Vec::new();
+    for f in report["findings"].as_array().expect("findings") {
+        files.push(f["file"].as_str().expect("file"));
+        for related in f["related"].as_array().into_iter().flatten() {
+            files.push(related["file"].as_str().expect("related file"));
+        }
+    }
+    assert!(
+        files.iter().any(|f| f.starts_with("templates/")),
+        "{files:?}"
+    );
+    assert!(files.contains(&"values.yaml"), "{files:?}");
+    assert!(!files.iter().any(|f| f.starts_with("./")), "{files:?}");
+}
+
+/// An overlay checked from its own folder (`check .`) reaches its base through `../..` as
+/// `kubectl kustomize .` does (the path was once normalised to `base`, and the build failed).
+#[test]
+fn an_overlay_checked_from_its_own_folder_builds() {
+    let dir = "fixtures/repos/kustomize-app/overlays/prod";
+    let expected = std::process::Command::new("kubectl")
+        .args(["kustomize", dir])
+        .output()
+        .map(|o| o.status.success());
+    let r = bin()
+        .current_dir(dir)
+        .args(["check", ".", "--format", "json", "--fail-on", "never"])
+        .output()
+        .expect("run");
+    assert_eq!(r.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&r.stdout).expect("json");
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule_id"].as_str().expect("rule"))
+        .collect();
+    assert!(!rules.contains(&"LNT020"), "{rules:?}");
+    assert!(rules.iter().any(|r| r.starts_with("K8S")), "{rules:?}");
+    // The same root builds with Kustomize itself, where kubectl is installed.
+    assert!(expected.unwrap_or(true));
+}
+
 #[test]
 fn report_snapshots_on_the_example_repository() {
     for (format, lang, file) in [

@@ -175,11 +175,15 @@ pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            // Only a name is taken back: a leading `..` stays (`../../base` from a root
+            // written `.`), and nothing goes above `/`.
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             Component::CurDir => {}
             other => out.push(other),
         }
@@ -485,4 +489,25 @@ pub(super) struct Var {
     pub(super) api_version: Option<String>,
     pub(super) field_path: String,
     pub(super) origin: Origin,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_takes_back_names_only() {
+        for (path, normal) in [
+            ("a/b/../c", "a/c"),
+            ("./x/./y/..", "x"),
+            ("../../base", "../../base"),
+            ("./../../base", "../../base"),
+            ("a/../../b", "../b"),
+            ("../a/../b", "../b"),
+            ("/a/../../b", "/b"),
+            ("", ""),
+        ] {
+            assert_eq!(normalize(Path::new(path)), PathBuf::from(normal), "{path}");
+        }
+    }
 }

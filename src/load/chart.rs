@@ -57,11 +57,15 @@ fn split_documents(text: &str) -> Vec<(usize, &str)> {
 /// Display path of a file inside the chart: the chart's display path joined with the rest.
 fn display_in_chart(target: &Target, file: &Path) -> String {
     match file.strip_prefix(&target.path) {
-        Ok(rest) if !rest.as_os_str().is_empty() => format!(
-            "{}/{}",
-            target.display.trim_end_matches('/'),
-            rest.to_string_lossy().replace('\\', "/")
-        ),
+        Ok(rest) if !rest.as_os_str().is_empty() => {
+            let rest = rest.to_string_lossy().replace('\\', "/");
+            // A chart at the root of the scan is `.`: its files are `Chart.yaml`, not
+            // `./Chart.yaml`, as every other path is written.
+            match target.display.trim_end_matches('/') {
+                "." | "" => rest,
+                dir => format!("{dir}/{rest}"),
+            }
+        }
         _ => display_path(file),
     }
 }
