@@ -125,7 +125,12 @@ fn enclosing_chart(file: &Path) -> Option<PathBuf> {
         .skip(1)
         .filter(|dir| dir.join("Chart.yaml").is_file())
         .last()
-        .map(Path::to_path_buf)
+        // The last ancestor of a relative path is the empty path: the working directory, `.`
+        // (a file of a chart checked from the chart's folder, as pre-commit passes it).
+        .map(|dir| match dir.as_os_str().is_empty() {
+            true => PathBuf::from("."),
+            false => dir.to_path_buf(),
+        })
 }
 
 fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -715,6 +715,40 @@ fn files_of_a_chart_at_the_root_of_the_scan_are_written_without_dot_slash() {
     assert!(!files.iter().any(|f| f.starts_with("./")), "{files:?}");
 }
 
+/// Pre-commit in a repository that is a chart passes `values.yaml`, `templates/x.yaml`: the
+/// chart they belong to is the working directory, and it renders (it once did not: "No such
+/// file or directory", an error that blocked every commit).
+#[test]
+fn files_of_a_chart_passed_from_the_chart_folder_render_it() {
+    let r = bin()
+        .current_dir("fixtures/charts/webapp")
+        .args([
+            "check",
+            "values.yaml",
+            "templates/deployment.yaml",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(r.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&r.stdout).expect("json");
+    let findings = report["findings"].as_array().expect("findings");
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule_id"].as_str().expect("rule"))
+        .collect();
+    assert!(!rules.contains(&"LNT003"), "{rules:?}");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["file"] == "templates/deployment.yaml"),
+        "{rules:?}"
+    );
+}
+
 /// An overlay checked from its own folder (`check .`) reaches its base through `../..` as
 /// `kubectl kustomize .` does (the path was once normalised to `base`, and the build failed).
 #[test]
