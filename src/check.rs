@@ -423,17 +423,26 @@ pub fn run(request: &Request, mut catalog: Catalog) -> Result<Outcome, UsageErro
         request.audit_evidence,
     );
     let anchor = repository.root.clone().or_else(|| config_dir.clone());
-    if let Some(anchor) = &anchor {
-        for f in &mut result.findings {
-            if let Some(relative) = repository::relative_to(Path::new(&f.file), anchor) {
-                if relative != f.file {
-                    f.fingerprint = f.fingerprint_for(&relative);
-                }
+    let anchored = |f: &Finding| {
+        anchor
+            .as_ref()
+            .and_then(|anchor| repository::relative_to(Path::new(&f.file), anchor))
+    };
+    for f in &mut result.findings {
+        if let Some(relative) = anchored(f) {
+            if relative != f.file {
+                f.fingerprint = f.fingerprint_for(&relative);
             }
         }
     }
-    for f in &mut result.findings {
-        f.in_baseline = baseline.contains(&(f.rule_id.clone(), f.fingerprint.clone()));
+    if !baseline.is_empty() {
+        for f in &mut result.findings {
+            let known =
+                |fingerprint: &String| baseline.contains(&(f.rule_id.clone(), fingerprint.clone()));
+            f.in_baseline = known(&f.fingerprint)
+                || f.legacy_fingerprint_for(&anchored(f).unwrap_or_else(|| f.file.clone()))
+                    .is_some_and(|legacy| known(&legacy));
+        }
     }
     sort_findings(&mut result.findings);
     let derogations = applied.register.into_iter().map(|mut r| {

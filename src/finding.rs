@@ -327,7 +327,8 @@ impl Finding {
     }
 
     /// Computes the fingerprint from what identifies the problem rather than where it sits:
-    /// rule, file, object or stage, and the path of the node (the line only when no path).
+    /// rule, file, object or stage, and the path of the node (the line only when there is
+    /// neither path nor object).
     pub fn with_fingerprint(mut self) -> Self {
         self.fingerprint = self.fingerprint_for(&self.file);
         self
@@ -336,6 +337,18 @@ impl Finding {
     /// The fingerprint with the file named `file` (the check names it relative to the
     /// repository root, whatever folder the command runs in).
     pub fn fingerprint_for(&self, file: &str) -> String {
+        // A finding on a whole object (a bundle rule pointing at its first workload) is that
+        // object's: a line shift above it must not make it new.
+        self.fingerprint_with(file, self.path.is_empty() && self.object.is_none())
+    }
+
+    /// The fingerprint a finding on a whole object had until its line stopped counting
+    /// (2026-12), when it differs from today's: a baseline written earlier still matches it.
+    pub fn legacy_fingerprint_for(&self, file: &str) -> Option<String> {
+        (self.path.is_empty() && self.object.is_some()).then(|| self.fingerprint_with(file, true))
+    }
+
+    fn fingerprint_with(&self, file: &str, with_line: bool) -> String {
         let object = self
             .object
             .as_ref()
@@ -343,7 +356,7 @@ impl Finding {
             .unwrap_or_default();
         let stage = self.stage.clone().unwrap_or_default();
         let path = self.path.as_json();
-        let line = if self.path.is_empty() {
+        let line = if with_line {
             self.span.start.line.to_string()
         } else {
             String::new()

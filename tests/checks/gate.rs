@@ -146,6 +146,80 @@ fn the_baseline_releases_the_gate_until_a_new_finding_appears() {
     assert_eq!((code, failures, issues), (1, 1, 2), "one new finding fails");
 }
 
+/// A finding on a whole object (APP004 points at the first workload a kustomization builds)
+/// keeps its fingerprint when lines move above it, and a baseline written when the line
+/// counted still matches; an unrelated fingerprint does not.
+#[test]
+fn a_finding_on_a_whole_object_stays_in_the_baseline_when_lines_move() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let manifest = dir.path().join("deploy.yaml");
+    let deployment = std::fs::read_to_string("fixtures/repos/baseline/deploy.yaml").expect("read");
+    std::fs::write(&manifest, &deployment).expect("write");
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "resources:\n  - deploy.yaml\n",
+    )
+    .expect("write");
+    let root = dir.path().to_string_lossy().to_string();
+    let app004 = |outcome: &cct_lint::check::Outcome| {
+        outcome
+            .findings
+            .iter()
+            .find(|f| f.rule_id == "APP004")
+            .cloned()
+            .expect("APP004 on a workload without metrics")
+    };
+    let before = app004(&crate::check_request(&crate::request(&[&root])));
+    assert!(
+        before.path.is_empty() && before.object.is_some(),
+        "{before:?}"
+    );
+    std::fs::write(&manifest, format!("# a\n# b\n{deployment}")).expect("write");
+    let baseline = dir.path().join("baseline.json");
+    let in_baseline = |fingerprint: &str| {
+        let findings = serde_json::json!([{"rule_id": "APP004", "fingerprint": fingerprint}]);
+        std::fs::write(
+            &baseline,
+            serde_json::json!({"findings": findings}).to_string(),
+        )
+        .expect("write baseline");
+        let mut request = crate::request(&[&root]);
+        request.baseline = Some(baseline.clone());
+        let after = app004(&crate::check_request(&request));
+        assert_eq!(after.span.start.line, before.span.start.line + 2);
+        after.in_baseline
+    };
+    assert!(
+        in_baseline(&before.fingerprint),
+        "the line shift made it new"
+    );
+    let legacy = before
+        .legacy_fingerprint_for(&before.file)
+        .expect("a finding on a whole object had a line-bearing fingerprint");
+    assert_ne!(legacy, before.fingerprint);
+    // The legacy fingerprint names the line the baseline saw: the file as it was.
+    std::fs::write(&manifest, &deployment).expect("write");
+    let unchanged = |fingerprint: &str| {
+        std::fs::write(
+            &baseline,
+            serde_json::json!({"findings": [{"rule_id": "APP004", "fingerprint": fingerprint}]})
+                .to_string(),
+        )
+        .expect("write baseline");
+        let mut request = crate::request(&[&root]);
+        request.baseline = Some(baseline.clone());
+        app004(&crate::check_request(&request)).in_baseline
+    };
+    assert!(
+        unchanged(&legacy),
+        "a baseline from before the change still matches"
+    );
+    assert!(
+        !unchanged("0123456789abcdef"),
+        "any fingerprint would match"
+    );
+}
+
 #[test]
 fn a_baseline_written_in_a_sub_folder_matches_a_check_from_the_repository_root() {
     let dir = tempfile::tempdir().expect("tempdir");
