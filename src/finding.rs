@@ -143,6 +143,10 @@ pub struct Finding {
     /// offending value.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<RelatedLocation>,
+    /// The path reports gave this finding until 2026-12, when it differs (a bundle finding on
+    /// a plain file was named `objects/<i>/…` inside its bundle): for baseline matching only.
+    #[serde(skip)]
+    pub legacy_path: Option<NodePath>,
 }
 
 /// A secondary location of a finding (SARIF `relatedLocations`).
@@ -323,6 +327,7 @@ impl Finding {
             value_set: None,
             value_sets: Vec::new(),
             related: Vec::new(),
+            legacy_path: None,
         }
     }
 
@@ -339,29 +344,36 @@ impl Finding {
     pub fn fingerprint_for(&self, file: &str) -> String {
         // A finding on a whole object (a bundle rule pointing at its first workload) is that
         // object's: a line shift above it must not make it new.
-        self.fingerprint_with(file, self.path.is_empty() && self.object.is_none())
+        let with_line = self.path.is_empty() && self.object.is_none();
+        self.fingerprint_with(file, &self.path, with_line)
     }
 
-    /// The fingerprint a finding on a whole object had until its line stopped counting
-    /// (2026-12), when it differs from today's: a baseline written earlier still matches it.
+    /// The fingerprint the finding had until 2026-12, when it differs from today's, so that a
+    /// baseline written earlier still matches: a finding on a whole object counted its line
+    /// (it still matches while the file is unchanged), a bundle finding on a plain file its
+    /// index in the bundle (`legacy_path`).
     pub fn legacy_fingerprint_for(&self, file: &str) -> Option<String> {
-        (self.path.is_empty() && self.object.is_some()).then(|| self.fingerprint_with(file, true))
+        match &self.legacy_path {
+            Some(path) => Some(self.fingerprint_with(file, path, path.is_empty())),
+            None => (self.path.is_empty() && self.object.is_some())
+                .then(|| self.fingerprint_with(file, &self.path, true)),
+        }
     }
 
-    fn fingerprint_with(&self, file: &str, with_line: bool) -> String {
+    fn fingerprint_with(&self, file: &str, path: &NodePath, with_line: bool) -> String {
         let object = self
             .object
             .as_ref()
             .map(ObjectRef::display)
             .unwrap_or_default();
         let stage = self.stage.clone().unwrap_or_default();
-        let path = self.path.as_json();
+        let path = path.as_json();
         let line = if with_line {
             self.span.start.line.to_string()
         } else {
             String::new()
         };
-        let mut parts = vec![self.rule_id.as_str(), file, &object, &stage, &path, &line];
+        let mut parts = vec![self.rule_id.as_str(), file, &object, &stage, path, &line];
         // Only when present, so findings outside charts keep the fingerprints they always had.
         if let Some(set) = &self.value_set {
             parts.push(set);

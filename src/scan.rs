@@ -390,8 +390,11 @@ fn scan_bundle(
             display: &member.file,
             lines: text.split('\n').collect(),
         };
-        let mut finding = ctx.finding(&r.rule_id, located.span, r.path.clone(), r.params);
+        // The path inside the object, as for a rendered member (the bundle's `objects/<i>`
+        // changed whenever a file was added to the folder, and the findings became new).
+        let mut finding = ctx.finding(&r.rule_id, located.span, r.path[2..].to_vec(), r.params);
         finding.object = Some(member.object.clone());
+        finding.legacy_path = Some(crate::finding::NodePath::new(&r.path));
         out.push(finding);
     }
     out

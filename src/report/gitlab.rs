@@ -235,6 +235,7 @@ mod tests {
             value_set: None,
             value_sets: Vec::new(),
             related: Vec::new(),
+            legacy_path: None,
         }
     }
 

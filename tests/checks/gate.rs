@@ -146,6 +146,29 @@ fn the_baseline_releases_the_gate_until_a_new_finding_appears() {
     assert_eq!((code, failures, issues), (1, 1, 2), "one new finding fails");
 }
 
+/// APP004 (on a bundle's first workload) of a check of `root`, against a baseline holding
+/// `fingerprint` when given.
+fn app004(root: &Path, fingerprint: Option<&str>) -> cct_lint::finding::Finding {
+    let mut request = crate::request(&[&root.to_string_lossy()]);
+    if let Some(fingerprint) = fingerprint {
+        let baseline = root.join("baseline.json");
+        let findings = serde_json::json!([{"rule_id": "APP004", "fingerprint": fingerprint}]);
+        std::fs::write(
+            &baseline,
+            serde_json::json!({"findings": findings}).to_string(),
+        )
+        .expect("write baseline");
+        request.baseline = Some(baseline);
+    }
+    crate::check_request(&request)
+        .findings
+        .into_iter()
+        .find(|f| f.rule_id == "APP004")
+        .expect("APP004 on a workload without metrics")
+}
+
+const WORKLOAD: &str = "fixtures/repos/baseline/deploy.yaml";
+
 /// A finding on a whole object (APP004 points at the first workload a kustomization builds)
 /// keeps its fingerprint when lines move above it, and a baseline written when the line
 /// counted still matches; an unrelated fingerprint does not.
@@ -153,71 +176,64 @@ fn the_baseline_releases_the_gate_until_a_new_finding_appears() {
 fn a_finding_on_a_whole_object_stays_in_the_baseline_when_lines_move() {
     let dir = tempfile::tempdir().expect("tempdir");
     let manifest = dir.path().join("deploy.yaml");
-    let deployment = std::fs::read_to_string("fixtures/repos/baseline/deploy.yaml").expect("read");
+    let deployment = std::fs::read_to_string(WORKLOAD).expect("read");
     std::fs::write(&manifest, &deployment).expect("write");
     std::fs::write(
         dir.path().join("kustomization.yaml"),
         "resources:\n  - deploy.yaml\n",
     )
     .expect("write");
-    let root = dir.path().to_string_lossy().to_string();
-    let app004 = |outcome: &cct_lint::check::Outcome| {
-        outcome
-            .findings
-            .iter()
-            .find(|f| f.rule_id == "APP004")
-            .cloned()
-            .expect("APP004 on a workload without metrics")
-    };
-    let before = app004(&crate::check_request(&crate::request(&[&root])));
+    let before = app004(dir.path(), None);
     assert!(
         before.path.is_empty() && before.object.is_some(),
         "{before:?}"
     );
     std::fs::write(&manifest, format!("# a\n# b\n{deployment}")).expect("write");
-    let baseline = dir.path().join("baseline.json");
-    let in_baseline = |fingerprint: &str| {
-        let findings = serde_json::json!([{"rule_id": "APP004", "fingerprint": fingerprint}]);
-        std::fs::write(
-            &baseline,
-            serde_json::json!({"findings": findings}).to_string(),
-        )
-        .expect("write baseline");
-        let mut request = crate::request(&[&root]);
-        request.baseline = Some(baseline.clone());
-        let after = app004(&crate::check_request(&request));
-        assert_eq!(after.span.start.line, before.span.start.line + 2);
-        after.in_baseline
-    };
-    assert!(
-        in_baseline(&before.fingerprint),
-        "the line shift made it new"
-    );
+    let after = app004(dir.path(), Some(&before.fingerprint));
+    assert_eq!(after.span.start.line, before.span.start.line + 2);
+    assert!(after.in_baseline, "the line shift made it new");
     let legacy = before
         .legacy_fingerprint_for(&before.file)
         .expect("a finding on a whole object had a line-bearing fingerprint");
     assert_ne!(legacy, before.fingerprint);
     // The legacy fingerprint names the line the baseline saw: the file as it was.
     std::fs::write(&manifest, &deployment).expect("write");
-    let unchanged = |fingerprint: &str| {
-        std::fs::write(
-            &baseline,
-            serde_json::json!({"findings": [{"rule_id": "APP004", "fingerprint": fingerprint}]})
-                .to_string(),
-        )
-        .expect("write baseline");
-        let mut request = crate::request(&[&root]);
-        request.baseline = Some(baseline.clone());
-        app004(&crate::check_request(&request)).in_baseline
-    };
     assert!(
-        unchanged(&legacy),
-        "a baseline from before the change still matches"
+        app004(dir.path(), Some(&legacy)).in_baseline,
+        "a baseline from before"
     );
+    assert!(!app004(dir.path(), Some("0123456789abcdef")).in_baseline);
+}
+
+/// A bundle finding on a plain file is named inside its object, not by its index in the
+/// folder's bundle: adding a file to the folder does not make it new; a baseline that named
+/// the index still matches while the folder is unchanged; an unrelated fingerprint does not.
+#[test]
+fn a_bundle_finding_stays_in_the_baseline_when_a_file_joins_the_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(WORKLOAD, dir.path().join("b-deploy.yaml")).expect("copy");
+    let before = app004(dir.path(), None);
+    assert!(before.path.is_empty(), "{before:?}");
+    let config = dir.path().join("a-config.yaml");
+    std::fs::write(
+        &config,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+    )
+    .expect("write");
     assert!(
-        !unchanged("0123456789abcdef"),
-        "any fingerprint would match"
+        app004(dir.path(), Some(&before.fingerprint)).in_baseline,
+        "the new file made it new"
     );
+    let legacy = before
+        .legacy_fingerprint_for(&before.file)
+        .expect("legacy path");
+    assert_ne!(legacy, before.fingerprint);
+    std::fs::remove_file(&config).expect("remove");
+    assert!(
+        app004(dir.path(), Some(&legacy)).in_baseline,
+        "a baseline from before"
+    );
+    assert!(!app004(dir.path(), Some("0123456789abcdef")).in_baseline);
 }
 
 #[test]
