@@ -463,6 +463,15 @@ fn file_docs(
     entry: &KNode,
     rel: &str,
 ) -> Result<Vec<KNode>, BuildError> {
+    // Offline, a patch named by URL cannot be read: like a remote resource or component, it
+    // is left out with a note (it was once read as a local path: "no such file").
+    if super::model::is_remote(rel) {
+        builder.notes.push(super::model::Note {
+            origin: entry.origin,
+            message: format!("remote patch `{rel}` not applied here"),
+        });
+        return Ok(Vec::new());
+    }
     let path = normalize(&kust.dir.join(rel));
     let file = builder
         .read_in(kust, &path)

@@ -189,6 +189,20 @@ fn a_broken_overlay_and_a_remote_resource_are_reported_and_the_rest_is_checked()
         21,
         "overlays/remote"
     ));
+    // The remote patch: a note at its line too (it was once read as a local path, LNT020).
+    assert!(
+        has(
+            &all,
+            "LNT021",
+            "overlays/remote/kustomization.yaml",
+            7,
+            "overlays/remote"
+        ),
+        "{all:?}"
+    );
+    assert!(!all
+        .iter()
+        .any(|(r, _, _, v)| r == "LNT020" && v == "overlays/remote"));
 }
 
 #[test]

@@ -162,9 +162,10 @@ fn fixture_kustomizations_build_like_kubectl() {
     let mut with_charts = 0;
     for dir in &dirs {
         let (ours, result) = build::build(dir);
-        let remote = ours.notes.iter().any(|n| {
-            n.message.starts_with("remote resource") || n.message.contains("needs a pull")
-        });
+        let remote = ours
+            .notes
+            .iter()
+            .any(|n| n.message.starts_with("remote ") || n.message.contains("needs a pull"));
         if remote {
             assert!(result.is_ok(), "{}: {result:?}", dir.display());
             continue;
