@@ -652,7 +652,8 @@ mod tests {
         if std::env::var("CCT_LINT_REGO_ENGINE").is_ok() {
             return;
         }
-        let Backend::Vm(program) = engine(&embedded(), false).backend else {
+        let engine = engine(&embedded(), false);
+        let Backend::Vm(program) = &engine.backend else {
             panic!("the embedded rules run on the VM");
         };
         assert!(!program.program_taken.load(Ordering::Relaxed));
@@ -661,6 +662,24 @@ mod tests {
         let copy = program.copy();
         assert!(!Arc::ptr_eq(&copy, &program.program));
         assert_eq!(copy.entry_points, program.program.entry_points);
+        // A VM on the copy finds what one on the program finds.
+        let pod = regorus::Value::from_json_str(
+            r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                "spec": {"containers": [{"name": "c", "image": "nginx:latest"}]}}"#,
+        )
+        .expect("json");
+        let index = engine
+            .entry_for(&Family::Kubernetes, "Pod")
+            .expect("Pod rules");
+        let entry = &engine.entries.list[index].path;
+        let findings = |on: Arc<Program>| {
+            let mut vm = program.vm_on(on).expect("vm");
+            vm.set_input(pod.clone());
+            vm.execute_entry_point_by_name(entry).expect("evaluates")
+        };
+        let on_copy = findings(copy);
+        assert_eq!(on_copy, findings(program.program.clone()));
+        assert_ne!(on_copy, regorus::Value::Undefined);
         let unreadable = VmProgram::new(
             program.program.clone(),
             Cow::Borrowed(b"not a program"),
