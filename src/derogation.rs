@@ -109,7 +109,7 @@ impl Derogation {
                 &finding.file == file && (*first..=*last).contains(&finding.span.start.line)
             }
             Scope::Object { file, object } => {
-                &finding.file == file && finding.object.as_ref() == Some(object)
+                &finding.file == file && finding.object.as_deref() == Some(object)
             }
         }
     }
@@ -299,7 +299,7 @@ pub fn apply(
                 .unwrap_or(Severity::Error);
             Finding {
                 object: match &d.scope {
-                    Scope::Object { object, .. } => Some(object.clone()),
+                    Scope::Object { object, .. } => Some(Box::new(object.clone())),
                     _ => None,
                 },
                 ..Finding::new(rule, severity, &d.file, d.span, params)
@@ -351,7 +351,7 @@ pub fn apply(
         let mut used = false;
         for f in findings.iter_mut() {
             if f.suppression.is_none() && d.covers(f, catalog, config_relative) {
-                f.suppression = Some(d.suppression());
+                f.suppression = Some(Box::new(d.suppression()));
                 used = true;
             }
         }

@@ -112,7 +112,7 @@ pub struct Finding {
     pub file: String,
     pub span: Span,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub object: Option<ObjectRef>,
+    pub object: Option<Box<ObjectRef>>,
     /// Dockerfile stage name (or index) the finding belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
@@ -127,7 +127,7 @@ pub struct Finding {
     /// The derogation that covers this finding, if any: a suppressed finding is reported but
     /// does not count towards the gate.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suppression: Option<Suppression>,
+    pub suppression: Option<Box<Suppression>>,
     /// Already present in the `--baseline` report: shown as existing, not counted by the gate.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub in_baseline: bool,
@@ -363,7 +363,7 @@ impl Finding {
     fn fingerprint_with(&self, file: &str, path: &NodePath, with_line: bool) -> String {
         let object = self
             .object
-            .as_ref()
+            .as_deref()
             .map(ObjectRef::display)
             .unwrap_or_default();
         let stage = self.stage.clone().unwrap_or_default();

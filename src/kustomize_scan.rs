@@ -274,7 +274,7 @@ pub(crate) fn scan_root(
             Err(e) => {
                 let ctx = sources.ctx(head, catalog, options);
                 let mut f = ctx.lint("LNT011", head.span, e.to_string());
-                f.object = Some(object.clone());
+                f.object = Some(Box::new(object.clone()));
                 found.push(f);
             }
         }
@@ -397,7 +397,7 @@ fn locate(
     }
     let ctx = sources.ctx(origin, catalog, options);
     let mut finding = ctx.finding(&rule_id, origin.span, path, params);
-    finding.object = Some(object.clone());
+    finding.object = Some(Box::new(object.clone()));
     finding
 }
 

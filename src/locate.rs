@@ -95,7 +95,7 @@ pub(crate) fn locate_yaml(
 ) -> Finding {
     let located = yaml::locate(node, &path_segments(&raw.path));
     let mut finding = ctx.finding(&raw.rule_id, located.span, raw.path, raw.params);
-    finding.object = Some(object.clone());
+    finding.object = Some(Box::new(object.clone()));
     finding
 }
 
@@ -244,7 +244,7 @@ impl RenderedDoc {
             .map(|e| e.split(", ").map(str::to_string).collect())
             .unwrap_or_default();
         let mut finding = ctx.finding(&rule_id, self.map_span(located.span), path, params);
-        finding.object = Some(object.clone());
+        finding.object = Some(Box::new(object.clone()));
         finding.value_set = self.value_set.clone();
         finding.related = self.related_values(node, &segments);
         if finding.related.len() > 1 && !entries.is_empty() {

@@ -393,7 +393,7 @@ fn scan_bundle(
         // The path inside the object, as for a rendered member (the bundle's `objects/<i>`
         // changed whenever a file was added to the folder, and the findings became new).
         let mut finding = ctx.finding(&r.rule_id, located.span, r.path[2..].to_vec(), r.params);
-        finding.object = Some(member.object.clone());
+        finding.object = Some(Box::new(member.object.clone()));
         finding.legacy_path = Some(crate::finding::NodePath::new(&r.path));
         out.push(finding);
     }

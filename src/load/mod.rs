@@ -334,7 +334,7 @@ pub(crate) fn check_objects(
                     let span = locator.span(yaml::locate(node, &[]).span);
                     let mut finding =
                         ctx.lint(Lint::RuleEvaluationFailed.id(), span, e.to_string());
-                    finding.object = Some(object.clone());
+                    finding.object = Some(Box::new(object.clone()));
                     finding.value_set = locator.value_set();
                     outcome.findings.push(finding);
                 }

@@ -536,7 +536,7 @@ fn details(lang: Lang, row: &Row<'_>) -> Vec<String> {
     let suppressed: Vec<&Suppression> = row
         .findings
         .iter()
-        .filter_map(|f| f.suppression.as_ref())
+        .filter_map(|f| f.suppression.as_deref())
         .collect();
     match row.status {
         Status::Fail(n) => {
