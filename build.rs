@@ -189,6 +189,15 @@ fn compile(rules: &[RuleFile]) -> Result<(Vec<u8>, String), String> {
                     .filter_map(|k| k.as_str().map(str::to_string))
                     .collect()
             });
+        let constants = custom
+            .and_then(|c| c.get("constants"))
+            .and_then(|k| k.as_array())
+            .map(|cs| {
+                cs.iter()
+                    .filter_map(|c| c.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
         planned.insert(
             id.to_string(),
             plan::PlannedRule {
@@ -196,6 +205,7 @@ fn compile(rules: &[RuleFile]) -> Result<(Vec<u8>, String), String> {
                 package,
                 family: u8::try_from(family).map_err(|e| e.to_string())?,
                 kinds,
+                constants,
             },
         );
     }
@@ -218,7 +228,7 @@ fn compile(rules: &[RuleFile]) -> Result<(Vec<u8>, String), String> {
             entry_source.clone(),
         )
         .map_err(|e| e.to_string())?;
-    let paths: Vec<&str> = entries.list.iter().map(|e| e.path.as_str()).collect();
+    let paths = entries.compiled_paths();
     let first = paths.first().copied().ok_or("no rule")?;
     let policy = engine
         .compile_with_entrypoint(&first.into())

@@ -83,11 +83,11 @@ fn main() {
         .collect();
     rows.sort_by(|a, b| a.0.total_cmp(&b.0));
     for (ms, id) in rows {
-        println!("{id}: {ms:.2} ms/doc");
+        println!("{id}: {ms:.3} ms/doc");
     }
     if only.as_ref().is_none_or(|o| o == "ALL") {
         println!(
-            "ALL: {:.2} ms/doc over {} docs",
+            "ALL: {:.3} ms/doc over {} docs",
             time(&|_| true),
             inputs.len()
         );

@@ -118,6 +118,12 @@ pub struct RuleMeta {
     pub remediation: Text,
     #[serde(default)]
     pub params: serde_json::Map<String, serde_json::Value>,
+    /// Rules of the package computed from `data.params` alone (sets of prefixes, patterns...),
+    /// which the VM evaluates once instead of on every document: the rule reads each from
+    /// `data.cct_lint_constants.<ID>.<name>` while `params` there equals `data.params.<ID>`
+    /// (docs/writing-rules.md, "Constants").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constants: Vec<String>,
     /// Rego package (`rules.kubernetes.K8S001`); empty for LNT rules.
     #[serde(default)]
     pub package: String,

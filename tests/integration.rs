@@ -338,6 +338,26 @@ fn catalogue_is_consistent() {
         if !prefixes.iter().any(|p| rule.id.starts_with(p)) {
             problems.push(format!("{}: id prefix does not match its family", rule.id));
         }
+        // A constant is one rule that reads the stored value while the parameters are those
+        // it was computed from, else computes it (docs/writing-rules.md, "Constants").
+        let source = catalog::RULE_FILES
+            .iter()
+            .find(|(f, _)| *f == rule.source)
+            .map_or("", |(_, s)| *s);
+        for name in &rule.constants {
+            let id = &rule.id;
+            let head = format!(
+                "\n{name} := data.cct_lint_constants.{id}.{name} if {{\n\tdata.cct_lint_constants.{id}.params == data.params.{id}\n}} else := "
+            );
+            let definitions = source.matches(&format!("\n{name} :=")).count()
+                + source.matches(&format!("\n{name}(")).count();
+            if !source.contains(&head) || definitions != 1 {
+                problems.push(format!(
+                    "{id}: constant `{name}` must be defined once, as `{}…`",
+                    head.trim_start()
+                ));
+            }
+        }
     }
     // regorus's VM evaluates a whole imported package at each reference through its alias
     // (`bundle.objects` cost 30 times `data.lib.bundle.objects`): the rules and helpers the

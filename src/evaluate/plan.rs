@@ -20,6 +20,8 @@ pub struct PlannedRule {
     /// Index of its family in [`FAMILY_NAMES`].
     pub family: u8,
     pub kinds: Option<Vec<String>>,
+    /// Rules of its package computed from `data.params` alone (METADATA `constants`).
+    pub constants: Vec<String>,
 }
 
 /// One entry rule: `e<n> := [data.<package>.deny, ...]` over the rules it covers.
@@ -30,13 +32,39 @@ pub struct Entry {
     pub ids: Vec<String>,
 }
 
+/// A rule's constant: evaluated once per VM, stored as `data.cct_lint_constants.<id>.<name>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Constant {
+    pub id: String,
+    /// Index of its rule's family in [`FAMILY_NAMES`].
+    pub family: u8,
+    pub name: String,
+    /// `data.<package>.<name>`, an entry point of the compiled program.
+    pub path: String,
+}
+
 /// Which entry serves a document: per family, the entry of each kind some rule names, and the
-/// entry of every other kind (rules without `kinds` only).
+/// entry of every other kind (rules without `kinds` only); and the rules' constants.
 #[derive(Debug, Default)]
 pub struct Entries {
     pub list: Vec<Entry>,
     pub by_kind: HashMap<(u8, String), usize>,
     pub other: HashMap<u8, usize>,
+    pub constants: Vec<Constant>,
+}
+
+/// Where in `data` the constants are stored.
+pub const CONSTANTS_KEY: &str = "cct_lint_constants";
+
+impl Entries {
+    /// Every entry point the program is compiled with: the entry rules, then the constants.
+    pub fn compiled_paths(&self) -> Vec<&str> {
+        self.list
+            .iter()
+            .map(|e| e.path.as_str())
+            .chain(self.constants.iter().map(|c| c.path.as_str()))
+            .collect()
+    }
 }
 
 /// Groups the rules into entries, one per distinct set of applicable rules, and writes the
@@ -92,6 +120,20 @@ pub fn plan_entries(rules: &[PlannedRule]) -> (Entries, String) {
                 Some(k) => entries.by_kind.insert((family, k.to_string()), index),
                 None => entries.other.insert(family, index),
             };
+        }
+    }
+    // Named in the source too, so that a program compiled with other constants is not taken
+    // for this plan's.
+    for r in rules {
+        for name in &r.constants {
+            let path = format!("data.{}.{name}", r.package);
+            source.push_str(&format!("\n# constant {path}\n"));
+            entries.constants.push(Constant {
+                id: r.id.clone(),
+                family: r.family,
+                name: name.clone(),
+                path,
+            });
         }
     }
     (entries, source)

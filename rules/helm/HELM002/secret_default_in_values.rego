@@ -4,6 +4,7 @@
 #   id: HELM002
 #   name: secret-default-in-values
 #   severity: error
+#   constants: [_patterns, _suffixes]
 #   requirements: [EXI-ARCH-10, EXI-ARCH-22]
 #   alpha: [EX47]
 #   input:
@@ -64,9 +65,13 @@
 #     ignored_suffixes: [_KEY_REF, _PASSWORD_KEY, _SECRET_KEY_REF, _TOKEN_KEY, _KEY_NAME, _FILE, _PATH, _DIR, _NAME, _REF, _URL, _URI, _ENDPOINT, _HOST, _PORT, _TTL, _TIMEOUT, _EXPIRY, _EXPIRES, _EXPIRATION, _LIFETIME, _LENGTH, _TYPE, _HEADER, _PREFIX, _ENABLED, _AUDIENCE, _ISSUER, _ALGORITHM, _ALG, _POLICY, _KEYS]
 package rules.helm.HELM002
 
-_patterns := {upper(p) | some p in data.params.HELM002.name_patterns; is_string(p)}
+_patterns := data.cct_lint_constants.HELM002._patterns if {
+	data.cct_lint_constants.HELM002.params == data.params.HELM002
+} else := {upper(p) | some p in data.params.HELM002.name_patterns; is_string(p)}
 
-_suffixes := {upper(s) | some s in data.params.HELM002.ignored_suffixes; is_string(s)}
+_suffixes := data.cct_lint_constants.HELM002._suffixes if {
+	data.cct_lint_constants.HELM002.params == data.params.HELM002
+} else := {upper(s) | some s in data.params.HELM002.ignored_suffixes; is_string(s)}
 
 _not_literal_words := data.lib.credentials.boolean_words | {"null", "none", "nil", "~"}
 

@@ -4,6 +4,7 @@
 #   id: K8S004
 #   name: privilege-escalation
 #   severity: error
+#   constants: [_dangerous]
 #   requirements: [EXI-ARCH-18]
 #   alpha: [EX32]
 #   input:
@@ -64,7 +65,9 @@ package rules.kubernetes.K8S004
 # Performance: the regorus VM pays mostly per call, so settings are formatted where they are
 # found and helpers with several definitions are avoided on the per-container path.
 
-_dangerous := {_cap(c) | some c in data.params.K8S004.dangerous_capabilities; is_string(c)}
+_dangerous := data.cct_lint_constants.K8S004._dangerous if {
+	data.cct_lint_constants.K8S004.params == data.params.K8S004
+} else := {_cap(c) | some c in data.params.K8S004.dangerous_capabilities; is_string(c)}
 
 # `cap_sys_admin`, `CAP_SYS_ADMIN` and `SYS_ADMIN` name the same capability.
 _cap(name) := trim_prefix(upper(trim_space(name)), "CAP_")

@@ -4,6 +4,7 @@
 #   id: K8S015
 #   name: credential-in-configmap
 #   severity: error
+#   constants: [_words]
 #   requirements: [EXI-ARCH-10, EXI-ARCH-22]
 #   alpha: [EX47]
 #   platform: [cm-no-credentials]
@@ -43,7 +44,9 @@
 #     forbidden_keys: [password, passwd, secret_key]
 package rules.kubernetes.K8S015
 
-_words := {lower(w) | some w in data.params.K8S015.forbidden_keys; is_string(w)}
+_words := data.cct_lint_constants.K8S015._words if {
+	data.cct_lint_constants.K8S015.params == data.params.K8S015
+} else := {lower(w) | some w in data.params.K8S015.forbidden_keys; is_string(w)}
 
 _name := input.metadata.name if {
 	is_string(input.metadata.name)

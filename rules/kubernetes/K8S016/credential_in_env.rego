@@ -4,6 +4,7 @@
 #   id: K8S016
 #   name: credential-in-env
 #   severity: error
+#   constants: [_patterns, _suffixes, _name_prefilter]
 #   requirements: [EXI-ARCH-22, EXI-ARCH-10]
 #   alpha: [EX47]
 #   input:
@@ -59,14 +60,21 @@
 #     ignored_suffixes: [_FILE, _PATH, _DIR, _NAME, _REF, _URL, _URI, _ENDPOINT, _HOST, _PORT, _TTL, _TIMEOUT, _EXPIRY, _EXPIRES, _EXPIRATION, _LIFETIME, _LENGTH, _TYPE, _HEADER, _PREFIX, _ENABLED, _AUDIENCE, _ISSUER, _ALGORITHM]
 package rules.kubernetes.K8S016
 
-_patterns := {upper(p) | some p in data.params.K8S016.name_patterns; is_string(p)}
+_patterns := data.cct_lint_constants.K8S016._patterns if {
+	data.cct_lint_constants.K8S016.params == data.params.K8S016
+} else := {upper(p) | some p in data.params.K8S016.name_patterns; is_string(p)}
 
-_suffixes := {upper(s) | some s in data.params.K8S016.ignored_suffixes; is_string(s)}
+_suffixes := data.cct_lint_constants.K8S016._suffixes if {
+	data.cct_lint_constants.K8S016.params == data.params.K8S016
+} else := {upper(s) | some s in data.params.K8S016.ignored_suffixes; is_string(s)}
 
 # A cheap necessary condition, checked first with one literal-only regex: the name upper-cased
 # without `_`, `.` and `-` contains a pattern without its `_` (most names stop here). It is
-# built with whole-string builtins: regorus evaluates it once per document.
-_name_prefilter := replace(regex.replace(
+# built with whole-string builtins. It is a constant (METADATA), as are the two sets above: the
+# VM computes them once.
+_name_prefilter := data.cct_lint_constants.K8S016._name_prefilter if {
+	data.cct_lint_constants.K8S016.params == data.params.K8S016
+} else := replace(regex.replace(
 	replace(upper(concat("\n", [p | some p in data.params.K8S016.name_patterns; is_string(p)])), "_", ""),
 	`[\\^$.|?*+()\[\]{}]`, `\$0`,
 ), "\n", "|")

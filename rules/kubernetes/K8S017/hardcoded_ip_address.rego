@@ -4,6 +4,7 @@
 #   id: K8S017
 #   name: hardcoded-ip-address
 #   severity: warning
+#   constants: [_allowed, _ignored_patterns]
 #   requirements: [EXI-ARCH-20]
 #   alpha: [EX49]
 #   input:
@@ -54,9 +55,13 @@ package rules.kubernetes.K8S017
 # remaining value is cut into tokens, and the large address pattern runs once per document over
 # all the tokens (a regex built-in starts every call with a cold match cache).
 
-_allowed := {lower(a) | some a in data.params.K8S017.allowed; is_string(a)}
+_allowed := data.cct_lint_constants.K8S017._allowed if {
+	data.cct_lint_constants.K8S017.params == data.params.K8S017
+} else := {lower(a) | some a in data.params.K8S017.allowed; is_string(a)}
 
-_ignored_patterns := {upper(p) | some p in data.params.K8S017.ignored_key_patterns; is_string(p)}
+_ignored_patterns := data.cct_lint_constants.K8S017._ignored_patterns if {
+	data.cct_lint_constants.K8S017.params == data.params.K8S017
+} else := {upper(p) | some p in data.params.K8S017.ignored_key_patterns; is_string(p)}
 
 # [path, key, value] of the values to read: container environment values, ConfigMap data values
 # that hold a `.` or a `:`.

@@ -4,6 +4,7 @@
 #   id: K8S020
 #   name: image-registry-not-allowed
 #   severity: error
+#   constants: [_prefixes, _patterns]
 #   requirements: [EXI-ARCH-13]
 #   alpha: [EX36]
 #   platform: [restrict-image-registry]
@@ -60,8 +61,8 @@
 package rules.kubernetes.K8S020
 
 # A prefix written without a trailing `/` names a whole registry or repository path.
-# Prefixes lower-cased, with a trailing `/` (one comprehension: this set is rebuilt on every
-# document).
+# Prefixes lower-cased, with a trailing `/`. `_prefixes` and `_patterns` are constants (METADATA):
+# the VM computes them once, a Rego test on every evaluation.
 _normalised := {concat("", [trim_suffix(q, "/"), "/"]) |
 	some p in data.params.K8S020.allowed_prefixes
 	is_string(p)
@@ -70,11 +71,15 @@ _normalised := {concat("", [trim_suffix(q, "/"), "/"]) |
 }
 
 # Plain prefixes, compared with one builtin.
-_prefixes := {q | some q in _normalised; not contains(q, "*")}
+_prefixes := data.cct_lint_constants.K8S020._prefixes if {
+	data.cct_lint_constants.K8S020.params == data.params.K8S020
+} else := {q | some q in _normalised; not contains(q, "*")}
 
 # Prefixes holding `*` (one host label), as anchored regular expressions. Only characters an
 # image reference can hold are accepted, so nothing else in a prefix is read as a regex.
-_patterns := {r |
+_patterns := data.cct_lint_constants.K8S020._patterns if {
+	data.cct_lint_constants.K8S020.params == data.params.K8S020
+} else := {r |
 	some q in _normalised
 	contains(q, "*")
 	regex.match(`^[a-z0-9._:/*-]+$`, q)
