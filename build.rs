@@ -180,24 +180,20 @@ fn compile(rules: &[RuleFile]) -> Result<(Vec<u8>, String), String> {
         else {
             return Err(format!("{}: no id, family or package", r.file));
         };
-        let kinds = custom
-            .and_then(|c| c.get("input"))
-            .and_then(|i| i.get("kinds"))
-            .and_then(|k| k.as_array())
-            .map(|ks| {
-                ks.iter()
-                    .filter_map(|k| k.as_str().map(str::to_string))
-                    .collect()
-            });
-        let constants = custom
-            .and_then(|c| c.get("constants"))
-            .and_then(|k| k.as_array())
-            .map(|cs| {
-                cs.iter()
-                    .filter_map(|c| c.as_str().map(str::to_string))
+        let strings = |list: Option<&serde_json::Value>| -> Option<Vec<String>> {
+            list.and_then(|l| l.as_array()).map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
                     .collect()
             })
-            .unwrap_or_default();
+        };
+        let kinds = strings(
+            custom
+                .and_then(|c| c.get("input"))
+                .and_then(|i| i.get("kinds")),
+        );
+        let constants = strings(custom.and_then(|c| c.get("constants"))).unwrap_or_default();
         planned.insert(
             id.to_string(),
             plan::PlannedRule {

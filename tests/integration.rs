@@ -709,19 +709,35 @@ fn generated_rule_docs_do_not_drift() {
     }
 }
 
-/// A chart checked from its own folder is `.`: its files are written `templates/x.yaml`, as every
-/// other path is, not `./templates/x.yaml` (a newcomer's run on a tutorial chart showed both).
-#[test]
-fn files_of_a_chart_at_the_root_of_the_scan_are_written_without_dot_slash() {
+/// The findings of `cct-lint check ARGS --format json --fail-on never` run in `dir`, as a user
+/// standing in that folder runs it.
+fn findings_run_in(dir: &str, args: &[&str]) -> Vec<serde_json::Value> {
     let r = bin()
-        .current_dir("fixtures/charts/webapp")
-        .args(["check", ".", "--format", "json", "--fail-on", "never"])
+        .current_dir(dir)
+        .arg("check")
+        .args(args)
+        .args(["--format", "json", "--fail-on", "never"])
         .output()
         .expect("run");
     assert_eq!(r.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&r.stdout).expect("json");
+    report["findings"].as_array().expect("findings").clone()
+}
+
+fn rule_ids(findings: &[serde_json::Value]) -> Vec<&str> {
+    findings
+        .iter()
+        .map(|f| f["rule_id"].as_str().expect("rule"))
+        .collect()
+}
+
+/// A chart checked from its own folder is `.`: its files are written `templates/x.yaml`, as every
+/// other path is, not `./templates/x.yaml` (a newcomer's run on a tutorial chart showed both).
+#[test]
+fn files_of_a_chart_at_the_root_of_the_scan_are_written_without_dot_slash() {
+    let findings = findings_run_in("fixtures/charts/webapp", &["."]);
     let mut files: Vec<&str> = Vec::new();
-    for f in report["findings"].as_array().expect("findings") {
+    for f in &findings {
         files.push(f["file"].as_str().expect("file"));
         for related in f["related"].as_array().into_iter().flatten() {
             files.push(related["file"].as_str().expect("related file"));
@@ -740,26 +756,11 @@ fn files_of_a_chart_at_the_root_of_the_scan_are_written_without_dot_slash() {
 /// file or directory", an error that blocked every commit).
 #[test]
 fn files_of_a_chart_passed_from_the_chart_folder_render_it() {
-    let r = bin()
-        .current_dir("fixtures/charts/webapp")
-        .args([
-            "check",
-            "values.yaml",
-            "templates/deployment.yaml",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ])
-        .output()
-        .expect("run");
-    assert_eq!(r.status.code(), Some(0));
-    let report: serde_json::Value = serde_json::from_slice(&r.stdout).expect("json");
-    let findings = report["findings"].as_array().expect("findings");
-    let rules: Vec<&str> = findings
-        .iter()
-        .map(|f| f["rule_id"].as_str().expect("rule"))
-        .collect();
+    let findings = findings_run_in(
+        "fixtures/charts/webapp",
+        &["values.yaml", "templates/deployment.yaml"],
+    );
+    let rules = rule_ids(&findings);
     assert!(!rules.contains(&"LNT003"), "{rules:?}");
     assert!(
         findings
@@ -778,19 +779,8 @@ fn an_overlay_checked_from_its_own_folder_builds() {
         .args(["kustomize", dir])
         .output()
         .map(|o| o.status.success());
-    let r = bin()
-        .current_dir(dir)
-        .args(["check", ".", "--format", "json", "--fail-on", "never"])
-        .output()
-        .expect("run");
-    assert_eq!(r.status.code(), Some(0));
-    let report: serde_json::Value = serde_json::from_slice(&r.stdout).expect("json");
-    let rules: Vec<&str> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["rule_id"].as_str().expect("rule"))
-        .collect();
+    let findings = findings_run_in(dir, &["."]);
+    let rules = rule_ids(&findings);
     assert!(!rules.contains(&"LNT020"), "{rules:?}");
     assert!(rules.iter().any(|r| r.starts_with("K8S")), "{rules:?}");
     // The same root builds with Kustomize itself, where kubectl is installed.
