@@ -872,6 +872,11 @@ fn missing_dependency_findings(
             ("dependency".to_string(), d.name.clone()),
             ("version".to_string(), version),
         ]);
+        if !d.alias.is_empty() {
+            // The same chart twice under two aliases reads as one finding twice without it.
+            params.insert("alias".to_string(), d.alias.clone());
+            params.insert("variant".to_string(), "aliased".to_string());
+        }
         let rule = match other {
             None => Lint::HelmDependencyMissing.id(),
             Some(r) => {

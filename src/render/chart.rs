@@ -131,6 +131,8 @@ pub struct DependencyReport {
     pub chart: String,
     /// The dependency's chart name (not its alias), version constraint and repository.
     pub name: String,
+    /// Its `alias` in Chart.yaml, empty without one (one chart may be a dependency twice).
+    pub alias: String,
     pub version: String,
     pub repository: String,
     /// Chart.yaml (or requirements.yaml) declaring it, and the line of its entry.
@@ -1128,6 +1130,7 @@ fn dependency_reports(c: &LoadedChart, path: &str, out: &mut Vec<DependencyRepor
         out.push(DependencyReport {
             chart: path.to_string(),
             name: d.chart_name.clone(),
+            alias: d.alias.clone(),
             version: d.version.clone(),
             repository: d.repository.clone(),
             file: c.deps_file.clone(),

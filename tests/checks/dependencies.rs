@@ -405,3 +405,44 @@ fn staged_files_find_dependencies_in_their_repository() {
     // Only the staged chart is reported.
     assert!(r.json["summary"]["charts"].as_array().unwrap().len() == 1);
 }
+
+/// A chart depending on one chart twice, under two aliases, gets one LNT017 per alias, each
+/// naming it (they read as one finding twice otherwise); a dependency without an alias keeps
+/// the plain wording.
+#[test]
+fn each_alias_of_a_missing_dependency_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
+    let dependency = |name: &str, alias: Option<&str>, version: &str| {
+        let alias = alias.map_or(String::new(), |a| format!("  alias: {a}\n"));
+        format!("- name: {name}\n{alias}  version: {version}\n  repository: https://charts.example.org\n")
+    };
+    let chart = format!(
+        "apiVersion: v2\nname: obs\nversion: 0.1.0\ndependencies:\n{}{}{}",
+        dependency("alloy", Some("metrics"), "0.11.0"),
+        dependency("alloy", Some("logs"), "0.11.0"),
+        dependency("extra", None, "1.0.0"),
+    );
+    std::fs::write(dir.path().join("Chart.yaml"), chart).expect("write");
+    std::fs::write(
+        dir.path().join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+    )
+    .expect("write");
+    let messages: Vec<String> = crate::findings(&[&dir.path().to_string_lossy()])
+        .iter()
+        .filter(|f| f.rule_id == "LNT017")
+        .map(crate::message)
+        .collect();
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    for start in [
+        "Dependency `alloy` as `metrics` (0.11.0) of chart `obs`",
+        "Dependency `alloy` as `logs` (0.11.0) of chart `obs`",
+        "Dependency `extra` (1.0.0) of chart `obs`",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.starts_with(start)),
+            "{start}: {messages:#?}"
+        );
+    }
+}
