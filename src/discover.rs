@@ -127,9 +127,12 @@ fn enclosing_chart(file: &Path) -> Option<PathBuf> {
         .last()
         // The last ancestor of a relative path is the empty path: the working directory, `.`
         // (a file of a chart checked from the chart's folder, as pre-commit passes it).
-        .map(|dir| match dir.as_os_str().is_empty() {
-            true => PathBuf::from("."),
-            false => dir.to_path_buf(),
+        .map(|dir| {
+            if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir.to_path_buf()
+            }
         })
 }
 
