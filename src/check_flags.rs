@@ -55,21 +55,8 @@ pub fn statistics(input: &ReportInput<'_>) -> String {
     out
 }
 
-/// The report of one format: the human one shaped by `--statistics` and `--quiet`, the others
-/// as `report::render` writes them.
-pub fn render(
-    format: Format,
-    input: &ReportInput<'_>,
-    statistics_only: bool,
-    quiet: bool,
-) -> String {
-    let mut out = Vec::new();
-    // Writing into a Vec cannot fail.
-    let _ = write(format, input, statistics_only, quiet, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Writes what [`render`] returns to `out`, the reports streamed (`report::write`).
+/// Writes the report of one format to `out`: the human one shaped by `--statistics` and
+/// `--quiet`, the others as `report::write` streams them.
 pub fn write(
     format: Format,
     input: &ReportInput<'_>,

@@ -149,14 +149,7 @@ struct Content {
     body: String,
 }
 
-pub fn render(input: &ReportInput<'_>) -> String {
-    let mut out = Vec::new();
-    // Writing into a Vec cannot fail.
-    let _ = write(input, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Writes the report as [`render`] returns it, one issue at a time (the whole report of a
+/// Writes the report, one issue at a time (the whole report of a
 /// findings-dense scan weighed several hundred megabytes as a JSON value).
 pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // GitLab keys issues by fingerprint and keeps one per value, so two findings that share
@@ -269,8 +262,11 @@ mod tests {
             application: None,
             charts: &[],
         };
-        let issues: Vec<serde_json::Value> =
-            serde_json::from_str(&render(&input)).expect("JSON array");
+        let issues: Vec<serde_json::Value> = serde_json::from_str(&crate::report::render(
+            crate::report::Format::Gitlab,
+            &input,
+        ))
+        .expect("JSON array");
         let prints: Vec<&str> = issues
             .iter()
             .map(|i| i["fingerprint"].as_str().unwrap_or_default())

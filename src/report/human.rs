@@ -276,14 +276,7 @@ fn write_finding(out: &mut String, input: &ReportInput<'_>, style: &Style, w: &W
     out.push('\n');
 }
 
-pub fn render(input: &ReportInput<'_>) -> String {
-    let mut out = Vec::new();
-    // Writing into a Vec cannot fail.
-    let _ = write(input, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Writes the report as [`render`] returns it, a piece at a time (the text of a large report
+/// Writes the report, a piece at a time (the text of a large report
 /// never exists whole in memory).
 pub fn write(input: &ReportInput<'_>, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
     let style = Style { on: input.color };

@@ -10,14 +10,7 @@ use crate::finding::{Finding, ObjectRef, Params, RelatedLocation, Suppression};
 /// Version of the JSON report layout.
 pub const JSON_FORMAT_VERSION: u32 = 1;
 
-pub fn render(input: &ReportInput<'_>) -> String {
-    let mut out = Vec::new();
-    // Writing into a Vec cannot fail.
-    let _ = write(input, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Writes the report as [`render`] returns it, one finding at a time: a large report (90 MB for
+/// Writes the report, one finding at a time: a large report (90 MB for
 /// 100,000 findings) never exists as one string in memory.
 pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let [errors, warnings, notes] = severity_counts(input.findings);

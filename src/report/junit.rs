@@ -137,14 +137,7 @@ fn summary(input: &ReportInput<'_>) -> String {
     }
 }
 
-pub fn render(input: &ReportInput<'_>) -> String {
-    let mut out = Vec::new();
-    // Writing into a Vec cannot fail.
-    let _ = write(input, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Writes the report as [`render`] returns it, a piece at a time (the text of a large report
+/// Writes the report, a piece at a time (the text of a large report
 /// never exists whole in memory).
 pub fn write(input: &ReportInput<'_>, sink: &mut dyn std::io::Write) -> std::io::Result<()> {
     let w = words(input.lang);

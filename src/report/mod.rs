@@ -1,6 +1,7 @@
-//! Report stage: one renderer per output format over the same sorted findings. Renderers
-//! return strings or stream to a writer; only `main` decides where they go. Nothing here depends on time or thread count,
-//! so the same findings always give the same bytes.
+//! Report stage: one renderer per output format over the same sorted findings, each writing to
+//! the writer it is given (`write`; `render` gives the same bytes as a string); only `main`
+//! decides where they go. Nothing here depends on time or thread count, so the same findings
+//! always give the same bytes.
 
 mod audit;
 mod gitlab;
@@ -23,12 +24,7 @@ use crate::repository::Repository;
 pub use audit::{
     render_html as audit_html, render_markdown as audit_md, requirement_fully_checked,
 };
-pub use gitlab::render as gitlab;
-pub use human::render as human;
 pub use human::summary as human_summary;
-pub use json::render as json;
-pub use junit::render as junit;
-pub use sarif::render as sarif;
 
 /// Everything a renderer needs.
 pub struct ReportInput<'a> {
@@ -116,16 +112,12 @@ pub enum Format {
     AuditHtml,
 }
 
+/// The report in `format` as one string (what [`write`] writes).
 pub fn render(format: Format, input: &ReportInput<'_>) -> String {
-    match format {
-        Format::Human => human(input),
-        Format::Sarif => sarif(input),
-        Format::Json => json(input),
-        Format::Gitlab => gitlab(input),
-        Format::Junit => junit(input),
-        Format::AuditMd => audit_md(input),
-        Format::AuditHtml => audit_html(input),
-    }
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write(format, input, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Writes the report in `format` to `out`; every report but the audit (one per application,
@@ -141,7 +133,8 @@ pub fn write(
         Format::Gitlab => gitlab::write(input, out),
         Format::Human => human::write(input, out),
         Format::Junit => junit::write(input, out),
-        Format::AuditMd | Format::AuditHtml => out.write_all(render(format, input).as_bytes()),
+        Format::AuditMd => out.write_all(audit_md(input).as_bytes()),
+        Format::AuditHtml => out.write_all(audit_html(input).as_bytes()),
     }
 }
 

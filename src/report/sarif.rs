@@ -402,14 +402,7 @@ fn result(input: &ReportInput<'_>, rules: &[&RuleMeta], f: &Finding) -> SarifRes
     }
 }
 
-pub fn render(input: &ReportInput<'_>) -> String {
-    let mut out = Vec::new();
-    // Writing into a Vec cannot fail.
-    let _ = write(input, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Writes the report as [`render`] returns it, straight to `out` (the text of a large report
+/// Writes the report, straight to `out` (the text of a large report
 /// never exists whole in memory).
 pub fn write(input: &ReportInput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let rules: Vec<&RuleMeta> = input.catalog.rules.values().collect();
